@@ -1,0 +1,145 @@
+#include "report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "units.h"
+
+static void line_buffers(FILE *f, const char *who,
+			 const struct sockopt_set *req,
+			 const struct sockopt_set *granted,
+			 const uint8_t clamped[2], const char *notes)
+{
+	static const int ids[2] = {SOCKOPT_SNDBUF, SOCKOPT_RCVBUF};
+
+	fprintf(f, "  %-6s", who);
+	for (int i = 0; i < 2; i++) {
+		int id = ids[i];
+		fprintf(f, " %s ", sockopt_info(id)->name);
+		if (sockopt_has(req, id))
+			fprintf(f, "%" PRId64 " -> ", req->value[id]);
+		else
+			fprintf(f, "default ");
+		if (sockopt_has(granted, id))
+			fprintf(f, "%" PRId64 "%s", granted->value[id],
+				clamped[i] ? " (clamped by sysctl)" : "");
+		else
+			fprintf(f, "?");
+	}
+	fputc('\n', f);
+	if (notes[0])
+		fprintf(f, "  %-6s notes: %s\n", who, notes);
+}
+
+static void summary_stream(FILE *f, const struct tub_result *r)
+{
+	char a[32], b[32];
+	const struct tub_tx *tx = &r->tx;
+	const struct tub_rx *rx = &r->rx;
+
+	if (r->have_rx && rx->elapsed_ns)
+		fprintf(f, "  throughput %s (receiver: %s in %.3f s)\n",
+			units_fmt_rate(rx->bytes * 8e9 / rx->elapsed_ns, a,
+				       sizeof a),
+			units_fmt_size(rx->bytes, b, sizeof b),
+			rx->elapsed_ns / 1e9);
+	if (r->have_tx && tx->elapsed_ns)
+		fprintf(f, "  sender     %s (%s in %.3f s, %" PRIu64
+			" messages)\n",
+			units_fmt_rate(tx->bytes * 8e9 / tx->elapsed_ns, a,
+				       sizeof a),
+			units_fmt_size(tx->bytes, b, sizeof b),
+			tx->elapsed_ns / 1e9, tx->msgs);
+	if (r->spec.proto == TUB_PROTO_TCP && r->have_rx && rx->bytes) {
+		double msgs = (double)rx->bytes / r->spec.msg_size;
+		fprintf(f, "  recv() calls per %u-byte message: %.2f\n",
+			r->spec.msg_size, rx->calls / msgs);
+	}
+	if (r->spec.proto == TUB_PROTO_TCP && tx->tcpi.valid)
+		fprintf(f, "  TCP_INFO: %u retransmitted segments, rtt %u us "
+			"(var %u), cwnd %u x %u B\n", tx->tcpi.total_retrans,
+			tx->tcpi.rtt_us, tx->tcpi.rttvar_us, tx->tcpi.snd_cwnd,
+			tx->tcpi.snd_mss);
+	if (r->spec.proto == TUB_PROTO_UDP && r->have_rx && r->have_tx) {
+		uint64_t lost = tx->msgs > rx->received
+					? tx->msgs - rx->received : 0;
+		fprintf(f, "  datagrams: %" PRIu64 " sent, %" PRIu64
+			" received, %" PRIu64 " lost (%.3f%%; %" PRIu64
+			" dropped in the receive buffer), %" PRIu64
+			" reordered (max extent %" PRIu64 "), %" PRIu64
+			" duplicates; jitter %.1f us\n",
+			tx->msgs, rx->received, lost,
+			tx->msgs ? 100.0 * lost / tx->msgs : 0.0,
+			rx->rcvbuf_drops, rx->reordered, rx->reorder_max,
+			rx->duplicates, rx->jitter_ns / 1e3);
+	}
+}
+
+static void summary_rr(FILE *f, const struct tub_result *r)
+{
+	const struct hist *h = r->rtt;
+
+	if (h == NULL)
+		return;
+	fprintf(f, "  %" PRIu64 " round trips in %.3f s (%.0f/s), %" PRIu64
+		" lost, %" PRIu64 " late\n", r->rr_done,
+		r->rr_elapsed_ns / 1e9,
+		r->rr_elapsed_ns ? r->rr_done / (r->rr_elapsed_ns / 1e9) : 0.0,
+		r->rr_lost, r->rr_late);
+	if (h->count)
+		fprintf(f, "  rtt us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  "
+			"p99.9 %.1f  max %.1f  mean %.1f\n", h->min / 1e3,
+			hist_percentile(h, 50) / 1e3,
+			hist_percentile(h, 90) / 1e3,
+			hist_percentile(h, 99) / 1e3,
+			hist_percentile(h, 99.9) / 1e3, h->max / 1e3,
+			hist_mean(h) / 1e3);
+}
+
+void report_summary(FILE *f, const struct tub_result *r)
+{
+	fprintf(f, "tub-send: %s %s to %s (%s), %u-byte messages: %s%s%s\n",
+		spec_proto_name(r->spec.proto), spec_kind_name(r->spec.kind),
+		r->target, r->receiver_host[0] ? r->receiver_host : "?",
+		r->spec.msg_size, r->status, r->error[0] ? ": " : "",
+		r->error);
+	if (r->spec.kind == TUB_KIND_STREAM)
+		summary_stream(f, r);
+	else
+		summary_rr(f, r);
+	line_buffers(f, "local", &r->local_req, &r->local_granted,
+		     r->local_clamped, r->local_notes);
+	if (r->remote_granted.mask || r->remote_notes[0])
+		line_buffers(f, "remote", &r->remote_req, &r->remote_granted,
+			     r->remote_clamped, r->remote_notes);
+}
+
+static int write_series(FILE *f, const struct tub_result *r, const char *end,
+			const struct tub_intervals *iv)
+{
+	uint64_t prev = 0;
+
+	for (uint32_t i = 0; i < iv->n; i++) {
+		const struct tub_interval *s = &iv->s[i];
+		double secs = (s->end_ns - prev) / 1e9;
+		fprintf(f, "%s,%s,%s,%s,%u,%.6f,%.6f,%" PRIu64 ",%" PRIu64
+			",%.0f\n", r->run_id, spec_proto_name(r->spec.proto),
+			spec_kind_name(r->spec.kind), end, i, prev / 1e9,
+			s->end_ns / 1e9, s->bytes, s->msgs,
+			secs > 0 ? s->bytes * 8 / secs : 0.0);
+		prev = s->end_ns;
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+int report_intervals(FILE *f, const struct tub_result *r)
+{
+	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) == 0)
+		fputs("run_id,proto,kind,end,index,start_s,end_s,bytes,msgs,"
+		      "rate_bps\n", f);
+	if (r->have_tx && write_series(f, r, "sender", &r->tx.iv) < 0)
+		return -1;
+	if (r->have_rx && write_series(f, r, "receiver", &r->rx.iv) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,207 @@
+#include "run.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "clock.h"
+#include "sockopt.h"
+
+const struct transport *run_transport(int proto)
+{
+	switch (proto) {
+	case TUB_PROTO_TCP:
+		return &tcp_transport;
+	case TUB_PROTO_UDP:
+		return &udp_transport;
+	default:
+		return NULL;
+	}
+}
+
+int run_fail(struct run_ctx *ctx, const char *status, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(ctx->status, sizeof ctx->status, "%s", status);
+	va_start(ap, fmt);
+	vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int run_send_frame(struct run_ctx *ctx, const uint8_t *frame, int len)
+{
+	if (len < 0)
+		return run_fail(ctx, "internal", "control frame too large");
+	if (sock_write_full(ctx->ctl, frame, (size_t)len,
+			    clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0)
+		return run_fail(ctx, "peer_closed", "control connection: %s",
+				strerror(errno));
+	return 0;
+}
+
+int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
+		   uint64_t deadline_ns)
+{
+	uint8_t hdr[WIRE_HDR_LEN];
+	char why[TUB_TEXT_MAX];
+	int type;
+
+	if (sock_read_full(ctx->ctl, hdr, sizeof hdr, deadline_ns) < 0 ||
+	    (wire_decode_header(hdr, &type, len, why, sizeof why) == 0 &&
+	     sock_read_full(ctx->ctl, body, *len, deadline_ns) < 0)) {
+		if (errno == ETIMEDOUT)
+			return run_fail(ctx, "timeout",
+					"peer silent on the control connection");
+		return run_fail(ctx, "peer_closed", "control connection: %s",
+				errno == EPIPE ? "closed by peer"
+					       : strerror(errno));
+	}
+	if (wire_decode_header(hdr, &type, len, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	if (type == WIRE_ERROR) {
+		struct wire_error e;
+		if (wire_decode_error(body, *len, &e, why, sizeof why) < 0)
+			return run_fail(ctx, "protocol_error", "%s", why);
+		run_fail(ctx, "refused", "%s", e.reason);
+		return WIRE_ERROR;
+	}
+	return type;
+}
+
+int run_check_ctl(struct run_ctx *ctx)
+{
+	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
+
+	if (ctx->peer_done || poll(&p, 1, 0) <= 0)
+		return 0;
+
+	uint8_t body[WIRE_MAX_BODY];
+	uint32_t len;
+	char why[TUB_TEXT_MAX];
+	int type = run_read_frame(ctx, body, &len,
+				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_DONE && type != WIRE_RESULT)
+		return run_fail(ctx, "protocol_error",
+				"unexpected control message %d during the test",
+				type);
+	if (wire_decode_done(body, len, &ctx->peer, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	ctx->peer_done = 1;
+	return 0;
+}
+
+int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
+{
+	if (*ctx->stop)
+		return run_fail(ctx, "interrupted", "stopped by a signal");
+	if (now >= ctx->deadline_ns)
+		return run_fail(ctx, "timeout", "the test ran past its "
+				"deadline");
+	if (now >= *next_ctl) {
+		*next_ctl = now + RUN_CTL_CHECK_NS;
+		return run_check_ctl(ctx);
+	}
+	return 0;
+}
+
+void run_apply_opts(int fd, int family, int is_tcp,
+		    const struct sockopt_set *req, struct sockopt_set *granted,
+		    char *notes, size_t notes_len)
+{
+	struct sockopt_set want = *req;
+
+	notes[0] = '\0';
+	sockopt_apply(fd, family, is_tcp, req, notes, notes_len);
+	/* Buffer sizes are always worth knowing, requested or not. */
+	want.mask |= 1u << SOCKOPT_SNDBUF | 1u << SOCKOPT_RCVBUF;
+	sockopt_read(fd, family, is_tcp, &want, granted);
+}
+
+void pacer_start(struct pacer *p, uint64_t now, uint64_t rate_bps,
+		 uint32_t msg_size)
+{
+	p->t0 = now;
+	p->gap_ns = rate_bps ? msg_size * 8.0 * 1e9 / (double)rate_bps : 0;
+}
+
+uint64_t pacer_due(const struct pacer *p, uint64_t now, uint64_t sent,
+		   uint64_t max)
+{
+	if (p->gap_ns == 0)
+		return max;
+	uint64_t due = (uint64_t)((double)(now - p->t0) / p->gap_ns) + 1;
+	if (due <= sent)
+		return 0;
+	return due - sent < max ? due - sent : max;
+}
+
+uint64_t pacer_when(const struct pacer *p, uint64_t sent)
+{
+	return p->t0 + (uint64_t)(sent * p->gap_ns);
+}
+
+void ticker_start(struct ticker *t, uint64_t now, uint64_t period_ns)
+{
+	t->start = now;
+	t->period = period_ns;
+	t->next = now + period_ns;
+	t->bytes = 0;
+	t->msgs = 0;
+}
+
+void ticker_tick(struct ticker *t, uint64_t now, uint64_t bytes,
+		 uint64_t msgs, struct tub_intervals *iv)
+{
+	while (t->period && now >= t->next) {
+		spec_interval_push(iv, t->next - t->start, bytes - t->bytes,
+				   msgs - t->msgs);
+		t->bytes = bytes;
+		t->msgs = msgs;
+		t->next += t->period;
+	}
+}
+
+void ticker_finish(struct ticker *t, uint64_t now, uint64_t bytes,
+		   uint64_t msgs, struct tub_intervals *iv)
+{
+	ticker_tick(t, now, bytes, msgs, iv);
+	if (t->period && now > t->next - t->period &&
+	    (bytes > t->bytes || msgs > t->msgs))
+		spec_interval_push(iv, now - t->start, bytes - t->bytes,
+				   msgs - t->msgs);
+}
+
+int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns)
+{
+	struct timeval r = {.tv_sec = (time_t)(rcv_ns / TUB_NSEC_PER_SEC),
+			    .tv_usec = (suseconds_t)(rcv_ns % TUB_NSEC_PER_SEC /
+						     1000)};
+	struct timeval s = {.tv_sec = (time_t)(snd_ns / TUB_NSEC_PER_SEC),
+			    .tv_usec = (suseconds_t)(snd_ns % TUB_NSEC_PER_SEC /
+						     1000)};
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &r, sizeof r) < 0)
+		return -1;
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &s, sizeof s);
+}
+
+void run_fill_pattern(uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)('a' + i % 26);
+}
+
+uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,
+		      uint64_t max_duration_ns)
+{
+	uint64_t d = spec->duration_ns ? spec->duration_ns : max_duration_ns;
+
+	return now + d + RUN_SLACK_NS;
+}

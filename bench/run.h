@@ -1,0 +1,147 @@
+/* What both programs share around one test: the context a data path runs
+ * in, the transport interface, control-frame I/O, pacing, interval samples. */
+#ifndef TUB_RUN_H
+#define TUB_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "sock.h"
+#include "spec.h"
+#include "wire.h"
+
+#define RUN_CTL_TIMEOUT_NS (5 * TUB_NSEC_PER_SEC)  /* one control exchange */
+#define RUN_SLACK_NS (10 * TUB_NSEC_PER_SEC)       /* past the test's end */
+#define RUN_UDP_GRACE_NS (1 * TUB_NSEC_PER_SEC)    /* late datagrams */
+#define RUN_UDP_SETTLE_NS (20 * TUB_NSEC_PER_MSEC) /* after the end marker */
+#define RUN_CTL_CHECK_NS (10 * TUB_NSEC_PER_MSEC)  /* control look period */
+#define RUN_END_MARKERS 3
+
+/* One test as one end runs it. */
+struct run_ctx {
+	const struct tub_spec *spec;
+	int ctl;                    /* control connection */
+	int data;                   /* data socket: connected TCP, or UDP */
+	struct sock_addr ctl_peer;  /* the only host data may go to */
+	uint64_t deadline_ns;       /* the data phase cannot pass this */
+	volatile sig_atomic_t *stop;
+
+	struct tub_side mine;       /* what this end counted */
+	struct tub_side peer;       /* the peer's report, once it came */
+	int peer_done;              /* DONE (or RESULT) received */
+
+	/* rr, requesting end */
+	struct hist *rtt;
+	uint64_t rr_done, rr_lost, rr_late, rr_elapsed_ns;
+
+	struct sockopt_set opts_req;     /* this end's socket options */
+	struct sockopt_set opts_granted; /* read back after applying */
+	char opts_notes[TUB_TEXT_MAX];
+	uint64_t strays;                 /* data connections from other hosts */
+
+	char status[32];            /* error word, when a call returns -1 */
+	char err[TUB_TEXT_MAX];     /* and why */
+};
+
+/* A transport: how its data socket is made and how each kind runs on it.
+ * Every function returns 0, or -1 with ctx->status and ctx->err set. */
+struct transport {
+	int proto;
+	/* Receiving end: make the data socket on local (port 0), apply opts. */
+	int (*server_open)(struct run_ctx *ctx, const struct sock_addr *local);
+	/* Receiving end: wait for the sender on the data socket (TCP accept). */
+	int (*server_accept)(struct run_ctx *ctx, int listen_fd);
+	/* Sending end: make the data socket and reach the receiver. */
+	int (*client_open)(struct run_ctx *ctx, const struct sock_addr *server);
+	int (*stream_send)(struct run_ctx *ctx);
+	int (*stream_recv)(struct run_ctx *ctx);
+	int (*rr_client)(struct run_ctx *ctx);
+	int (*rr_server)(struct run_ctx *ctx);
+};
+
+extern const struct transport tcp_transport;
+extern const struct transport udp_transport;
+
+/* The transport for proto, or NULL. */
+const struct transport *run_transport(int proto);
+
+/* Set ctx->status and ctx->err (printf-style); returns -1. */
+int run_fail(struct run_ctx *ctx, const char *status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Send one encoded frame on the control connection. 0 or -1 (ctx set). */
+int run_send_frame(struct run_ctx *ctx, const uint8_t *frame, int len);
+
+/* Read one frame before deadline_ns into body (WIRE_MAX_BODY bytes).
+ * Returns the type, or -1 with ctx set (timeout, closed, malformed). An
+ * ERROR frame is returned as WIRE_ERROR with its reason in ctx->err. */
+int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
+		   uint64_t deadline_ns);
+
+/* During the data phase: look whether the control connection has something.
+ * A DONE from the peer is decoded into ctx->peer (peer_done = 1) and 0 is
+ * returned; EOF, ERROR or anything else is a failure (-1, ctx set). Returns 0
+ * when nothing is there. Costs one poll() with zero timeout. */
+int run_check_ctl(struct run_ctx *ctx);
+
+/* Between data calls: the stop flag, the deadline, and (every
+ * RUN_CTL_CHECK_NS, or at once when *next_ctl is 0) the control connection.
+ * 0 to go on, -1 to fail (ctx set). */
+int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl);
+
+/* The data socket was made: apply opts, read back granted values (sndbuf
+ * and rcvbuf always). Fills notes. */
+void run_apply_opts(int fd, int family, int is_tcp,
+		    const struct sockopt_set *req, struct sockopt_set *granted,
+		    char *notes, size_t notes_len);
+
+/* Average-rate pacing: message i is due at t0 + i * gap_ns. */
+struct pacer {
+	uint64_t t0;
+	double gap_ns; /* 0: unpaced */
+};
+
+/* Start pacing msg_size-byte messages at rate_bps (0: unpaced). */
+void pacer_start(struct pacer *p, uint64_t now, uint64_t rate_bps,
+		 uint32_t msg_size);
+
+/* How many of the next max messages are due at now, given sent so far. */
+uint64_t pacer_due(const struct pacer *p, uint64_t now, uint64_t sent,
+		   uint64_t max);
+
+/* When message number sent is due. */
+uint64_t pacer_when(const struct pacer *p, uint64_t sent);
+
+/* Interval samples: cut the running totals at every period boundary. */
+struct ticker {
+	uint64_t start, period, next;
+	uint64_t bytes, msgs; /* totals at the last cut */
+};
+
+/* Start at now with period_ns (0: no samples). */
+void ticker_start(struct ticker *t, uint64_t now, uint64_t period_ns);
+
+/* Cut every boundary passed by now, with the running totals. */
+void ticker_tick(struct ticker *t, uint64_t now, uint64_t bytes,
+		 uint64_t msgs, struct tub_intervals *iv);
+
+/* Cut the last, partial interval at now. */
+void ticker_finish(struct ticker *t, uint64_t now, uint64_t bytes,
+		   uint64_t msgs, struct tub_intervals *iv);
+
+/* TCP_INFO of a TCP socket into ti (valid = 0 where unavailable). */
+void run_tcp_info(int fd, struct tub_tcpinfo *ti);
+
+/* Receive and send timeouts on a socket, in nanoseconds (0: none). */
+int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns);
+
+/* Fill a message buffer with a recognisable pattern. */
+void run_fill_pattern(uint8_t *buf, size_t len);
+
+/* The end of the data phase for a spec that started at now: the duration,
+ * or for a count-only test the receiver's duration limit, plus slack. */
+uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,
+		      uint64_t max_duration_ns);
+
+#endif

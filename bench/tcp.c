@@ -1,0 +1,338 @@
+/* TCP data path: a byte stream, so a message is only a unit of writing. */
+#include "run.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "sockopt.h"
+
+#define TCP_POLL_NS (100 * TUB_NSEC_PER_MSEC) /* blocking call timeout */
+
+void run_tcp_info(int fd, struct tub_tcpinfo *ti)
+{
+	memset(ti, 0, sizeof *ti);
+#ifdef TCP_INFO
+	struct tcp_info info;
+	socklen_t len = sizeof info;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+		return;
+	ti->valid = 1;
+	ti->total_retrans = info.tcpi_total_retrans;
+	ti->rtt_us = info.tcpi_rtt;
+	ti->rttvar_us = info.tcpi_rttvar;
+	ti->snd_cwnd = info.tcpi_snd_cwnd;
+	ti->snd_mss = info.tcpi_snd_mss;
+#else
+	(void)fd;
+#endif
+}
+
+static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+{
+	int fam = sock_family(local);
+	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sock_addr a = *local;
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	sock_set_port(&a, 0);
+	/* Buffers before listen(): the window scale is chosen from them. */
+	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
+		       ctx->opts_notes, sizeof ctx->opts_notes);
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0 || listen(fd, 4) < 0) {
+		close(fd);
+		return run_fail(ctx, "socket_error", "data socket: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+/* Take the sender's data connection; connections from any other host are
+ * closed at once and counted. */
+static int tcp_server_accept(struct run_ctx *ctx, int lfd)
+{
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+
+	for (;;) {
+		struct sock_addr peer;
+		int fd = sock_accept(lfd, deadline, &peer);
+		if (fd < 0)
+			return run_fail(ctx, "timeout",
+					"sender did not open the data "
+					"connection: %s", strerror(errno));
+		sock_unmap(&peer);
+		if (sock_same_host(&peer, &ctx->ctl_peer)) {
+			ctx->data = fd;
+			close(lfd);
+			return 0;
+		}
+		ctx->strays++;
+		close(fd);
+	}
+}
+
+static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
+{
+	int fam = sock_family(server);
+	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
+		       ctx->opts_notes, sizeof ctx->opts_notes);
+	if (sock_connect(fd, server, 5000) < 0) {
+		close(fd);
+		return run_fail(ctx, "connect_failed", "data connection: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+/* Error word for a failed send or recv on the data connection. */
+static int data_error(struct run_ctx *ctx, const char *what)
+{
+	if (errno == EPIPE || errno == ECONNRESET)
+		return run_fail(ctx, "peer_closed", "%s: connection reset by "
+				"the peer", what);
+	return run_fail(ctx, "data_error", "%s: %s", what, strerror(errno));
+}
+
+static int tcp_stream_send(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	uint8_t *buf = malloc(s->msg_size);
+	struct pacer pace;
+	struct ticker tick;
+	size_t off = 0;
+	int rc = 0;
+
+	if (buf == NULL)
+		return run_fail(ctx, "no_memory", "message buffer");
+	run_fill_pattern(buf, s->msg_size);
+	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
+
+	uint64_t now = clock_now_ns(), first = now, last = now;
+	uint64_t end = s->duration_ns ? now + s->duration_ns : UINT64_MAX;
+	uint64_t next_ctl = now + RUN_CTL_CHECK_NS;
+	pacer_start(&pace, now, s->rate_bps, s->msg_size);
+	ticker_start(&tick, now, s->interval_ns);
+
+	for (;;) {
+		now = clock_now_ns();
+		if (off == 0 && ((s->count && tx->msgs >= s->count) ||
+				 now >= end))
+			break;
+		if (now >= end && s->count == 0)
+			break;
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
+		if (off == 0 && pacer_due(&pace, now, tx->msgs, 1) == 0) {
+			uint64_t when = pacer_when(&pace, tx->msgs);
+			clock_sleep_until(when < end ? when : end);
+			continue;
+		}
+		ssize_t n = send(ctx->data, buf + off, s->msg_size - off,
+				 MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				tx->blocked++;
+				continue;
+			}
+			if (errno == EINTR)
+				continue;
+			rc = data_error(ctx, "send");
+			break;
+		}
+		last = clock_now_ns();
+		tx->calls++;
+		tx->bytes += (uint64_t)n;
+		off += (size_t)n;
+		if (off == s->msg_size) {
+			tx->msgs++;
+			off = 0;
+		}
+	}
+	tx->elapsed_ns = last - first;
+	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
+	shutdown(ctx->data, SHUT_WR);
+	free(buf);
+	return rc;
+}
+
+static int tcp_stream_recv(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	uint8_t *buf = malloc(s->msg_size);
+	struct ticker tick;
+	uint64_t first = 0, last = 0, next_ctl = 0;
+	int rc = 0;
+
+	if (buf == NULL)
+		return run_fail(ctx, "no_memory", "message buffer");
+	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
+	for (;;) {
+		uint64_t now = clock_now_ns();
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		ssize_t n = recv(ctx->data, buf, s->msg_size, 0);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				continue;
+			rc = data_error(ctx, "recv");
+			break;
+		}
+		last = clock_now_ns();
+		if (rx->calls++ == 0) {
+			first = last;
+			ticker_start(&tick, first, s->interval_ns);
+		}
+		rx->bytes += (uint64_t)n;
+		ticker_tick(&tick, last, rx->bytes, rx->bytes / s->msg_size,
+			    &rx->iv);
+	}
+	rx->msgs = rx->bytes / s->msg_size;
+	rx->elapsed_ns = last - first;
+	if (rx->calls)
+		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);
+	free(buf);
+	return rc;
+}
+
+/* Move exactly n bytes through the blocking data socket, looking at the
+ * clock and the control connection between timed-out calls. Returns 0,
+ * 1 on EOF before any byte (reading), or -1. */
+static int move_full(struct run_ctx *ctx, uint8_t *buf, size_t n, int out,
+		     uint64_t *next_ctl)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = out ? send(ctx->data, buf + done, n - done,
+				       MSG_NOSIGNAL)
+				: recv(ctx->data, buf + done, n - done, 0);
+		if (r > 0) {
+			done += (size_t)r;
+			continue;
+		}
+		if (r == 0) {
+			if (done == 0)
+				return 1;
+			return run_fail(ctx, "peer_closed", "connection closed "
+					"in the middle of a message");
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return data_error(ctx, out ? "send" : "recv");
+		if (run_keep_going(ctx, clock_now_ns(), next_ctl) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int tcp_rr_client(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	uint8_t *buf = malloc(s->msg_size);
+	struct ticker tick;
+	int rc = 0;
+
+	if (buf == NULL)
+		return run_fail(ctx, "no_memory", "message buffer");
+	run_fill_pattern(buf, s->msg_size);
+	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
+
+	uint64_t start = clock_now_ns(), now = start;
+	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
+	uint64_t next_ctl = start + RUN_CTL_CHECK_NS;
+	ticker_start(&tick, start, s->interval_ns);
+	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		uint64_t t0 = clock_now_ns();
+		if ((rc = move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
+			break;
+		tx->calls++;
+		tx->msgs++;
+		tx->bytes += s->msg_size;
+		rc = move_full(ctx, buf, s->msg_size, 0, &next_ctl);
+		if (rc != 0) {
+			if (rc > 0)
+				rc = run_fail(ctx, "peer_closed", "receiver "
+					      "closed the data connection");
+			break;
+		}
+		now = clock_now_ns();
+		hist_record(ctx->rtt, now - t0);
+		ctx->rr_done++;
+		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	}
+	ctx->rr_elapsed_ns = now - start;
+	tx->elapsed_ns = now - start;
+	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	shutdown(ctx->data, SHUT_WR);
+	free(buf);
+	return rc;
+}
+
+static int tcp_rr_server(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct tub_tx *tx = &ctx->mine.tx;
+	uint8_t *buf = malloc(s->msg_size);
+	uint64_t next_ctl = 0, first = 0, last = 0;
+	int rc = 0;
+
+	if (buf == NULL)
+		return run_fail(ctx, "no_memory", "message buffer");
+	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
+	for (;;) {
+		rc = move_full(ctx, buf, s->msg_size, 0, &next_ctl);
+		if (rc != 0) {
+			rc = rc > 0 ? 0 : -1; /* EOF between requests: done */
+			break;
+		}
+		last = clock_now_ns();
+		if (rx->msgs == 0)
+			first = last;
+		rx->msgs++;
+		rx->calls++;
+		rx->bytes += s->msg_size;
+		if ((rc = move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
+			break;
+		tx->msgs++;
+		tx->calls++;
+		tx->bytes += s->msg_size;
+	}
+	rx->elapsed_ns = last - first;
+	tx->elapsed_ns = last - first;
+	free(buf);
+	return rc;
+}
+
+const struct transport tcp_transport = {
+	.proto = TUB_PROTO_TCP,
+	.server_open = tcp_server_open,
+	.server_accept = tcp_server_accept,
+	.client_open = tcp_client_open,
+	.stream_send = tcp_stream_send,
+	.stream_recv = tcp_stream_recv,
+	.rr_client = tcp_rr_client,
+	.rr_server = tcp_rr_server,
+};

@@ -1,0 +1,329 @@
+/* tub-recv: the receiving end. Listens on a control port and serves one test
+ * after another, forever (or once with --once). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "run.h"
+#include "sock.h"
+#include "sockopt.h"
+#include "units.h"
+#include "wire.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct recv_conf {
+	const char *bind;
+	uint16_t port;
+	int once;
+	int quiet;
+	struct tub_limits lim;
+	char host[TUB_HOST_MAX];
+};
+
+static _Noreturn __attribute__((format(printf, 1, 2))) void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tub-recv: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try --help)\n", stderr);
+	exit(2);
+}
+
+static void usage(void)
+{
+	puts("usage: tub-recv [options]\n"
+	     "Serve tcpudp-bench tests, one after another.\n"
+	     "  -p, --port N           control port (default 5799; 0 picks a "
+	     "free one and prints it)\n"
+	     "  -B, --bind ADDR        listen on ADDR only (default: every "
+	     "IPv6 and IPv4 address)\n"
+	     "  -1, --once             serve one test, then exit with its "
+	     "status\n"
+	     "      --max-duration D   longest test accepted (default 300s)\n"
+	     "      --max-rate R       highest target rate accepted "
+	     "(default 100G bit/s)\n"
+	     "      --max-msg-size S   largest message accepted (default 1M)\n"
+	     "      --max-count N      largest message count accepted\n"
+	     "  -q, --quiet            no log line per test\n"
+	     "  -V, --version          print the version\n"
+	     "Exit status: 0 ok, 1 a failure at run time, 2 bad usage.");
+}
+
+static void parse_args(int argc, char **argv, struct recv_conf *c)
+{
+	static const struct option opts[] = {
+		{"port", required_argument, NULL, 'p'},
+		{"bind", required_argument, NULL, 'B'},
+		{"once", no_argument, NULL, '1'},
+		{"max-duration", required_argument, NULL, 'D'},
+		{"max-rate", required_argument, NULL, 'R'},
+		{"max-msg-size", required_argument, NULL, 'S'},
+		{"max-count", required_argument, NULL, 'N'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	int ch;
+
+	c->port = TUB_DEFAULT_PORT;
+	spec_default_limits(&c->lim);
+	while ((ch = getopt_long(argc, argv, "p:B:1qVh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': {
+			char *end;
+			errno = 0;
+			unsigned long p = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || p > 65535 ||
+			    optarg[0] == '-')
+				usage_error("bad port '%s'", optarg);
+			c->port = (uint16_t)p;
+			break;
+		}
+		case 'B':
+			c->bind = optarg;
+			break;
+		case '1':
+			c->once = 1;
+			break;
+		case 'D':
+			if (units_parse_duration(optarg, &v) < 0 || v == 0)
+				usage_error("bad duration '%s'", optarg);
+			c->lim.max_duration_ns = v;
+			break;
+		case 'R':
+			if (units_parse_rate(optarg, &v) < 0 || v == 0)
+				usage_error("bad rate '%s'", optarg);
+			c->lim.max_rate_bps = v;
+			break;
+		case 'S':
+			if (units_parse_size(optarg, &v) < 0 || v == 0 ||
+			    v > UINT32_MAX)
+				usage_error("bad size '%s'", optarg);
+			c->lim.max_msg_size = (uint32_t)v;
+			break;
+		case 'N':
+			if (units_parse_size(optarg, &v) < 0 || v == 0)
+				usage_error("bad count '%s'", optarg);
+			c->lim.max_count = v;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'V':
+			printf("tub-recv %s (protocol %d)\n", TUB_VERSION,
+			       WIRE_VERSION);
+			exit(0);
+		case 'h':
+			usage();
+			exit(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (gethostname(c->host, sizeof c->host) < 0)
+		snprintf(c->host, sizeof c->host, "unknown");
+	c->host[sizeof c->host - 1] = '\0';
+}
+
+/* Tell the sender why, best effort; the connection closes after it. */
+static void send_error(struct run_ctx *ctx)
+{
+	struct wire_error e;
+	uint8_t frame[WIRE_HDR_LEN + TUB_TEXT_MAX + 8];
+
+	snprintf(e.reason, sizeof e.reason, "%s", ctx->err);
+	for (char *p = e.reason; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	int n = wire_encode_error(frame, sizeof frame, &e);
+	if (n > 0)
+		sock_write_full(ctx->ctl, frame, (size_t)n,
+				clock_now_ns() + TUB_NSEC_PER_SEC);
+}
+
+/* Read the one frame of type want; -1 with ctx set otherwise. */
+static int expect(struct run_ctx *ctx, int want, uint8_t *body, uint32_t *len)
+{
+	int type = run_read_frame(ctx, body, len,
+				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != want)
+		return run_fail(ctx, "protocol_error",
+				"expected message %d, got %d", want, type);
+	return 0;
+}
+
+/* HELLO, TEST, checks, data socket, READY. */
+static int setup(struct run_ctx *ctx, const struct recv_conf *c,
+		 struct tub_spec *spec, uint8_t *body)
+{
+	struct wire_hello hello;
+	struct wire_ready ready;
+	struct sock_addr local;
+	uint32_t len;
+	char why[TUB_TEXT_MAX];
+
+	if (expect(ctx, WIRE_HELLO, body, &len) < 0)
+		return -1;
+	if (wire_decode_hello(body, len, &hello, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	if (expect(ctx, WIRE_TEST, body, &len) < 0)
+		return -1;
+	if (wire_decode_test(body, len, spec, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	if (spec_check(spec, &c->lim, why, sizeof why) < 0)
+		return run_fail(ctx, "refused", "%s", why);
+	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
+			  sizeof why) < 0)
+		return run_fail(ctx, "refused", "remote options: %s", why);
+
+	const struct transport *t = run_transport(spec->proto);
+	if (sock_local(ctx->ctl, &local) < 0)
+		return run_fail(ctx, "socket_error", "getsockname: %s",
+				strerror(errno));
+	sock_unmap(&local);
+	if (t->server_open(ctx, &local) < 0)
+		return -1;
+
+	memset(&ready, 0, sizeof ready);
+	struct sock_addr data;
+	sock_local(ctx->data, &data);
+	ready.data_port = sock_port(&data);
+	snprintf(ready.host, sizeof ready.host, "%s", c->host);
+	snprintf(ready.tool_version, sizeof ready.tool_version, "%s",
+		 TUB_VERSION);
+	ready.granted = ctx->opts_granted;
+	ready.sndbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
+							SOCKOPT_SNDBUF);
+	ready.rcvbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
+							SOCKOPT_RCVBUF);
+	snprintf(ready.notes, sizeof ready.notes, "%s", ctx->opts_notes);
+	int n = wire_encode_ready(body, WIRE_MAX_FRAME, &ready);
+	if (run_send_frame(ctx, body, n) < 0)
+		return -1;
+	return t->server_accept(ctx, ctx->data);
+}
+
+/* The data phase, then DONE in, RESULT out. */
+static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
+		 uint8_t *body)
+{
+	const struct transport *t = run_transport(spec->proto);
+	int rc = spec->kind == TUB_KIND_STREAM ? t->stream_recv(ctx)
+					       : t->rr_server(ctx);
+	if (rc < 0)
+		return -1;
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+	while (!ctx->peer_done) {
+		if (clock_now_ns() >= deadline)
+			return run_fail(ctx, "timeout", "no DONE from sender");
+		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
+			return -1;
+		if (!ctx->peer_done)
+			sock_wait_readable(ctx->ctl, deadline);
+	}
+	ctx->mine.rx.wrong_session += ctx->strays;
+	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
+	return run_send_frame(ctx, body, n);
+}
+
+static int serve_one(int ctl, const struct recv_conf *c, unsigned test_no)
+{
+	struct run_ctx *ctx = calloc(1, sizeof *ctx);
+	struct tub_spec *spec = calloc(1, sizeof *spec);
+	uint8_t *body = malloc(WIRE_MAX_FRAME);
+	char peer[80];
+	int rc = -1;
+
+	if (ctx == NULL || spec == NULL || body == NULL)
+		goto out;
+	ctx->ctl = ctl;
+	ctx->data = -1;
+	ctx->stop = &stop_flag;
+	ctx->spec = spec;
+	sock_peer(ctl, &ctx->ctl_peer);
+	sock_unmap(&ctx->ctl_peer);
+	sock_addr_str(&ctx->ctl_peer, peer, sizeof peer);
+	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;
+
+	rc = setup(ctx, c, spec, body);
+	if (rc == 0) {
+		ctx->deadline_ns = run_deadline(spec, clock_now_ns(),
+						c->lim.max_duration_ns);
+		rc = serve(ctx, spec, body);
+	}
+	if (rc < 0 && strcmp(ctx->status, "peer_closed") != 0)
+		send_error(ctx);
+	if (!c->quiet)
+		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B: %s%s%s\n",
+			test_no, peer, spec_proto_name(spec->proto),
+			spec_kind_name(spec->kind), spec->msg_size,
+			rc == 0 ? "ok" : ctx->status, rc == 0 ? "" : ": ",
+			rc == 0 ? "" : ctx->err);
+	if (ctx->data >= 0)
+		close(ctx->data);
+out:
+	free(body);
+	free(spec);
+	free(ctx);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct recv_conf conf = {0};
+	char err[TUB_TEXT_MAX];
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	parse_args(argc, argv, &conf);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	int lfd = sock_listen_tcp(conf.bind, conf.port, err, sizeof err);
+	if (lfd < 0) {
+		fprintf(stderr, "tub-recv: %s\n", err);
+		return 1;
+	}
+	struct sock_addr la;
+	sock_local(lfd, &la);
+	printf("tub-recv: listening on port %u\n", sock_port(&la));
+	fflush(stdout);
+
+	unsigned test_no = 0;
+	int rc = 0;
+	while (!stop_flag) {
+		int fd = sock_accept(lfd, clock_now_ns() + TUB_NSEC_PER_SEC,
+				     NULL);
+		if (fd < 0)
+			continue;
+		rc = serve_one(fd, &conf, ++test_no);
+		close(fd);
+		if (conf.once)
+			break;
+	}
+	close(lfd);
+	return rc < 0 ? 1 : 0;
+}

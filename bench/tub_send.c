@@ -1,0 +1,539 @@
+/* tub-send: the sending end. Connects to a tub-recv, runs one test, writes
+ * one result row (CSV or JSON) and a human summary. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "csv.h"
+#include "report.h"
+#include "run.h"
+#include "sock.h"
+#include "sockopt.h"
+#include "units.h"
+#include "wire.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+struct send_conf {
+	const char *host;
+	uint16_t port;
+	const char *csv_path;
+	const char *interval_path;
+	const char *run_id;
+	int json;
+	int quiet;
+	int have_len;
+	uint64_t connect_timeout_ns;
+	struct tub_spec spec;
+	struct sockopt_set local;
+	char local_text[TUB_OPTSTR_MAX];
+};
+
+static _Noreturn __attribute__((format(printf, 1, 2))) void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tub-send: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (try --help)\n", stderr);
+	exit(2);
+}
+
+static void usage(void)
+{
+	puts("usage: tub-send -c HOST [options]\n"
+	     "Run one test against a tub-recv and write one result row.\n"
+	     "  -c, --client HOST      the receiver (name, IPv4 or IPv6 "
+	     "address)\n"
+	     "  -p, --port N           its control port (default 5799)\n"
+	     "      --proto P          tcp | udp (default tcp)\n"
+	     "      --kind K           stream | rr (default stream)\n"
+	     "  -l, --length SIZE      message size: 128K tcp stream, 1400 "
+	     "udp stream, 64 rr\n"
+	     "  -t, --time DUR         duration: 10, 10s, 500ms (default 10s)\n"
+	     "  -n, --count N          messages (stream) or round trips (rr) "
+	     "instead of a time\n"
+	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
+	     "(default: unlimited)\n"
+	     "  -i, --interval DUR     per-interval samples every DUR\n"
+	     "      --local-opt SPEC   options for this end's socket, e.g. "
+	     "nodelay,sndbuf=64K\n"
+	     "      --remote-opt SPEC  options for the receiver's socket\n"
+	     "      --list-options     the option vocabulary\n"
+	     "      --rr-timeout DUR   UDP rr: a reply later than this is a "
+	     "lost probe (200ms)\n"
+	     "      --csv FILE         append the row to FILE (header once)\n"
+	     "      --interval-csv F   append per-interval rows to F\n"
+	     "  -J, --json             write the row as JSON on stdout\n"
+	     "      --run-id ID        label of the run, in every row\n"
+	     "      --connect-timeout DUR  (default 5s)\n"
+	     "  -q, --quiet            no summary on stderr\n"
+	     "  -R, --reverse          reserved: receiver sends (not yet)\n"
+	     "  -P, --parallel N       reserved: parallel streams (not yet)\n"
+	     "Without --csv or -J the header and the row go to stdout.\n"
+	     "Exit status: 0 ok, 1 the test failed at run time, 2 bad "
+	     "usage.");
+}
+
+static void list_options(void)
+{
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		const struct sockopt_info *i = sockopt_info(id);
+		printf("%-14s %s\n", i->name, i->help);
+	}
+}
+
+static uint64_t parse_count(const char *s)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || s[0] == '+' ||
+	    s[0] == ' ' || v == 0)
+		usage_error("bad count '%s' (a positive whole number)", s);
+	return v;
+}
+
+static uint64_t arg_size(const char *what, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_size(arg, &v) < 0)
+		usage_error("bad %s '%s' (bytes, e.g. 1400, 64K, 1M)", what, arg);
+	return v;
+}
+
+static uint64_t arg_duration(const char *what, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_duration(arg, &v) < 0)
+		usage_error("bad %s '%s' (e.g. 10, 10s, 500ms)", what, arg);
+	return v;
+}
+
+static uint64_t arg_rate(const char *what, const char *arg)
+{
+	uint64_t v;
+
+	if (units_parse_rate(arg, &v) < 0)
+		usage_error("bad %s '%s' (bit/s, e.g. 500M, 10mbit)", what, arg);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct send_conf *c)
+{
+	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
+	       O_RUNID, O_RRTO, O_CTO, O_LIST };
+	static const struct option opts[] = {
+		{"client", required_argument, NULL, 'c'},
+		{"port", required_argument, NULL, 'p'},
+		{"proto", required_argument, NULL, O_PROTO},
+		{"kind", required_argument, NULL, O_KIND},
+		{"length", required_argument, NULL, 'l'},
+		{"time", required_argument, NULL, 't'},
+		{"count", required_argument, NULL, 'n'},
+		{"bitrate", required_argument, NULL, 'b'},
+		{"interval", required_argument, NULL, 'i'},
+		{"local-opt", required_argument, NULL, O_LOCAL},
+		{"remote-opt", required_argument, NULL, O_REMOTE},
+		{"list-options", no_argument, NULL, O_LIST},
+		{"rr-timeout", required_argument, NULL, O_RRTO},
+		{"csv", required_argument, NULL, O_CSV},
+		{"interval-csv", required_argument, NULL, O_ICSV},
+		{"json", no_argument, NULL, 'J'},
+		{"run-id", required_argument, NULL, O_RUNID},
+		{"connect-timeout", required_argument, NULL, O_CTO},
+		{"quiet", no_argument, NULL, 'q'},
+		{"reverse", no_argument, NULL, 'R'},
+		{"parallel", required_argument, NULL, 'P'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tub_spec *s = &c->spec;
+	char err[TUB_TEXT_MAX];
+	uint64_t v = 0;
+	int ch, x;
+
+	c->port = TUB_DEFAULT_PORT;
+	c->connect_timeout_ns = 5 * TUB_NSEC_PER_SEC;
+	s->timeout_ns = 200 * TUB_NSEC_PER_MSEC;
+	while ((ch = getopt_long(argc, argv, "c:p:l:t:n:b:i:JqRP:Vh", opts,
+				 NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c->host = optarg;
+			break;
+		case 'p':
+			v = parse_count(optarg);
+			if (v > 65535)
+				usage_error("bad port '%s'", optarg);
+			c->port = (uint16_t)v;
+			break;
+		case O_PROTO:
+			if (spec_proto_parse(optarg, &x) < 0)
+				usage_error("unknown transport '%s' (tcp, udp)",
+					    optarg);
+			s->proto = (uint8_t)x;
+			break;
+		case O_KIND:
+			if (spec_kind_parse(optarg, &x) < 0)
+				usage_error("unknown kind '%s' (stream, rr)",
+					    optarg);
+			s->kind = (uint8_t)x;
+			break;
+		case 'l':
+			v = arg_size("length", optarg);
+			if (v == 0 || v > UINT32_MAX)
+				usage_error("bad length '%s'", optarg);
+			s->msg_size = (uint32_t)v;
+			c->have_len = 1;
+			break;
+		case 't':
+			s->duration_ns = arg_duration("duration", optarg);
+			if (s->duration_ns == 0)
+				usage_error("duration must be above 0");
+			break;
+		case 'n':
+			s->count = parse_count(optarg);
+			break;
+		case 'b':
+			s->rate_bps = arg_rate("rate", optarg);
+			break;
+		case 'i':
+			s->interval_ns = arg_duration("interval", optarg);
+			break;
+		case O_LOCAL:
+			if (sockopt_parse(optarg, &c->local, err, sizeof err) < 0)
+				usage_error("--local-opt: %s", err);
+			sockopt_format(&c->local, c->local_text,
+				       sizeof c->local_text);
+			break;
+		case O_REMOTE:
+			if (sockopt_parse(optarg, &(struct sockopt_set){0}, err,
+					  sizeof err) < 0)
+				usage_error("--remote-opt: %s", err);
+			snprintf(s->remote_opts, sizeof s->remote_opts, "%s",
+				 optarg);
+			break;
+		case O_LIST:
+			list_options();
+			exit(0);
+		case O_RRTO:
+			s->timeout_ns = arg_duration("timeout", optarg);
+			break;
+		case O_CSV:
+			c->csv_path = optarg;
+			break;
+		case O_ICSV:
+			c->interval_path = optarg;
+			break;
+		case 'J':
+			c->json = 1;
+			break;
+		case O_RUNID:
+			c->run_id = optarg;
+			break;
+		case O_CTO:
+			c->connect_timeout_ns = arg_duration("timeout", optarg);
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'R':
+			s->dir = TUB_DIR_REVERSE;
+			break;
+		case 'P':
+			if (parse_count(optarg) != 1)
+				usage_error("parallel streams (-P) are not "
+					    "implemented yet");
+			break;
+		case 'V':
+			printf("tub-send %s (protocol %d)\n", TUB_VERSION,
+			       WIRE_VERSION);
+			exit(0);
+		case 'h':
+			usage();
+			exit(0);
+		default:
+			usage_error("unknown option");
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (c->host == NULL)
+		usage_error("no receiver given (-c HOST)");
+	if (!c->have_len)
+		s->msg_size = s->kind == TUB_KIND_RR     ? 64
+			      : s->proto == TUB_PROTO_UDP ? 1400
+							  : 128 * 1024;
+	if (s->duration_ns == 0 && s->count == 0)
+		s->duration_ns = 10 * TUB_NSEC_PER_SEC;
+
+	/* The same checks the receiver makes, with limits of our own. */
+	struct tub_limits lim = {
+		.max_duration_ns = UINT64_MAX,
+		.max_count = UINT64_MAX,
+		.max_rate_bps = UINT64_MAX,
+		.max_msg_size = 64u << 20,
+		.min_interval_ns = 10 * TUB_NSEC_PER_MSEC,
+	};
+	s->session = 1;
+	if (spec_check(s, &lim, err, sizeof err) < 0)
+		usage_error("%s", err);
+}
+
+static uint32_t random_session(void)
+{
+	uint32_t v = 0;
+
+	while (v == 0)
+		if (getrandom(&v, sizeof v, 0) != sizeof v)
+			v = (uint32_t)(clock_now_ns() ^ (uint64_t)getpid());
+	return v;
+}
+
+static void init_result(struct tub_result *r, const struct send_conf *c)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(r->timestamp, sizeof r->timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (c->run_id)
+		snprintf(r->run_id, sizeof r->run_id, "%s", c->run_id);
+	else
+		snprintf(r->run_id, sizeof r->run_id, "%.15s-%d",
+			 r->timestamp, (int)getpid());
+	if (gethostname(r->sender_host, sizeof r->sender_host) < 0)
+		snprintf(r->sender_host, sizeof r->sender_host, "unknown");
+	r->sender_host[sizeof r->sender_host - 1] = '\0';
+	snprintf(r->target, sizeof r->target, "%s", c->host);
+	r->spec = c->spec;
+	r->spec.session = random_session();
+	snprintf(r->local_opts, sizeof r->local_opts, "%s", c->local_text);
+	r->local_req = c->local;
+	r->local_clamped[0] = (uint8_t)sockopt_clamped(&c->local,
+						       SOCKOPT_SNDBUF);
+	r->local_clamped[1] = (uint8_t)sockopt_clamped(&c->local,
+						       SOCKOPT_RCVBUF);
+	sockopt_parse(r->spec.remote_opts, &r->remote_req, NULL, 0);
+	snprintf(r->status, sizeof r->status, "ok");
+}
+
+/* HELLO and TEST out, READY in, data socket open. */
+static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
+		     struct sock_addr *server)
+{
+	struct wire_hello hello = {.version = WIRE_VERSION};
+	struct wire_ready ready;
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+
+	snprintf(hello.host, sizeof hello.host, "%s", r->sender_host);
+	snprintf(hello.tool_version, sizeof hello.tool_version, "%s",
+		 TUB_VERSION);
+	if (run_send_frame(ctx, buf, wire_encode_hello(buf, WIRE_MAX_FRAME,
+						       &hello)) < 0 ||
+	    run_send_frame(ctx, buf, wire_encode_test(buf, WIRE_MAX_FRAME,
+						      &r->spec)) < 0)
+		return -1;
+	int type = run_read_frame(ctx, buf, &len,
+				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_READY)
+		return run_fail(ctx, "protocol_error", "expected READY, got "
+				"message %d", type);
+	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
+	snprintf(r->remote_version, sizeof r->remote_version, "%s",
+		 ready.tool_version);
+	r->remote_granted = ready.granted;
+	r->remote_clamped[0] = ready.sndbuf_clamped;
+	r->remote_clamped[1] = ready.rcvbuf_clamped;
+	snprintf(r->remote_notes, sizeof r->remote_notes, "%s", ready.notes);
+
+	sock_set_port(server, ready.data_port);
+	int rc = run_transport(r->spec.proto)->client_open(ctx, server);
+	r->local_granted = ctx->opts_granted;
+	snprintf(r->local_notes, sizeof r->local_notes, "%s",
+		 ctx->opts_notes);
+	return rc;
+}
+
+/* The data phase, DONE out, RESULT in. */
+static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
+{
+	const struct transport *t = run_transport(r->spec.proto);
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+
+	ctx->deadline_ns = run_deadline(&r->spec, clock_now_ns(),
+					24 * 3600 * TUB_NSEC_PER_SEC);
+	int rc = r->spec.kind == TUB_KIND_STREAM ? t->stream_send(ctx)
+						 : t->rr_client(ctx);
+	r->have_tx = 1;
+	r->tx = ctx->mine.tx;
+	if (rc < 0 && strcmp(ctx->status, "interrupted") != 0)
+		return -1;
+	int irc = rc;
+	if (run_send_frame(ctx, buf, wire_encode_done(buf, WIRE_MAX_FRAME,
+						      &ctx->mine)) < 0)
+		return -1;
+	int type = run_read_frame(ctx, buf, &len,
+				  clock_now_ns() + RUN_UDP_GRACE_NS +
+					  RUN_CTL_TIMEOUT_NS);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_RESULT)
+		return run_fail(ctx, "protocol_error", "expected RESULT, got "
+				"message %d", type);
+	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "%s", why);
+	r->have_rx = 1;
+	r->rx = ctx->peer.rx;
+	if (r->spec.proto == TUB_PROTO_TCP)
+		run_tcp_info(ctx->data, &r->tx.tcpi);
+	return irc;
+}
+
+static int run_test(const struct send_conf *c, struct tub_result *r,
+		    struct hist *rtt)
+{
+	struct run_ctx *ctx = calloc(1, sizeof *ctx);
+	uint8_t *buf = malloc(WIRE_MAX_FRAME);
+	struct sock_addr server;
+	int rc = -1;
+
+	if (ctx == NULL || buf == NULL) {
+		snprintf(r->status, sizeof r->status, "no_memory");
+		goto out;
+	}
+	ctx->spec = &r->spec;
+	ctx->stop = &stop_flag;
+	ctx->data = -1;
+	ctx->rtt = rtt;
+	ctx->opts_req = c->local;
+	ctx->ctl = sock_dial_tcp(c->host, c->port,
+				 (int)(c->connect_timeout_ns /
+				       TUB_NSEC_PER_MSEC),
+				 ctx->err, sizeof ctx->err);
+	if (ctx->ctl < 0) {
+		snprintf(ctx->status, sizeof ctx->status, "connect_failed");
+		goto done;
+	}
+	sock_peer(ctx->ctl, &server);
+	ctx->ctl_peer = server;
+	snprintf(r->family, sizeof r->family, "%s",
+		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
+	rc = handshake(ctx, r, buf, &server);
+	if (rc == 0)
+		rc = exchange(ctx, r, buf);
+	r->rtt = rtt;
+	r->rr_done = ctx->rr_done;
+	r->rr_lost = ctx->rr_lost;
+	r->rr_late = ctx->rr_late;
+	r->rr_elapsed_ns = ctx->rr_elapsed_ns;
+done:
+	if (rc < 0) {
+		snprintf(r->status, sizeof r->status, "%s", ctx->status);
+		snprintf(r->error, sizeof r->error, "%s", ctx->err);
+	}
+	if (ctx->data >= 0)
+		close(ctx->data);
+	if (ctx->ctl >= 0)
+		close(ctx->ctl);
+out:
+	free(buf);
+	free(ctx);
+	return rc;
+}
+
+static int write_outputs(const struct send_conf *c, const struct tub_result *r,
+			 FILE *csv)
+{
+	struct csv_row *row = malloc(sizeof *row);
+	int rc = 0;
+
+	if (row == NULL)
+		return -1;
+	csv_fill(r, row);
+	if (csv) {
+		rc |= csv_write_row(csv, row);
+	} else if (!c->json) {
+		rc |= csv_write_header(stdout);
+		rc |= csv_write_row(stdout, row);
+	}
+	if (c->json)
+		rc |= csv_write_json(stdout, row);
+	if (c->interval_path) {
+		FILE *f = fopen(c->interval_path, "a");
+		if (f == NULL || report_intervals(f, r) < 0)
+			rc = -1;
+		if (f && fclose(f) != 0)
+			rc = -1;
+	}
+	if (!c->quiet)
+		report_summary(stderr, r);
+	free(row);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct send_conf conf = {0};
+	struct sigaction sa = {.sa_handler = on_signal};
+	char err[TUB_TEXT_MAX];
+	FILE *csv = NULL;
+
+	parse_args(argc, argv, &conf);
+	if (conf.spec.dir == TUB_DIR_REVERSE)
+		usage_error("reverse direction (-R) is not implemented yet");
+	if (conf.csv_path &&
+	    (csv = csv_open_append(conf.csv_path, err, sizeof err)) == NULL)
+		usage_error("%s", err);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct tub_result *r = calloc(1, sizeof *r);
+	struct hist *rtt = malloc(sizeof *rtt);
+	if (r == NULL || rtt == NULL) {
+		fputs("tub-send: out of memory\n", stderr);
+		return 1;
+	}
+	hist_init(rtt);
+	init_result(r, &conf);
+	int rc = run_test(&conf, r, rtt);
+	if (write_outputs(&conf, r, csv) < 0) {
+		fprintf(stderr, "tub-send: cannot write the results: %s\n",
+			strerror(errno));
+		rc = -1;
+	}
+	if (csv && fclose(csv) != 0)
+		rc = -1;
+	free(rtt);
+	free(r);
+	return rc < 0 ? 1 : 0;
+}

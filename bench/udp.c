@@ -1,0 +1,531 @@
+/* UDP data path: datagrams carry the data header; sendmmsg/recvmmsg batch
+ * them; the receiver accounts every arrival by sequence number. */
+#include "run.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "seqtrack.h"
+#include "sockopt.h"
+
+#define UDP_BATCH 64
+#define UDP_POLL_NS (10 * TUB_NSEC_PER_MSEC)
+#define UDP_REFUSED_MAX 100 /* port-unreachable answers before giving up */
+
+static int udp_socket(struct run_ctx *ctx, int fam)
+{
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
+		       ctx->opts_notes, sizeof ctx->opts_notes);
+	return fd;
+}
+
+static int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+{
+	int one = 1;
+	struct sock_addr a = *local;
+	int fd = udp_socket(ctx, sock_family(local));
+
+	if (fd < 0)
+		return -1;
+#ifdef SO_RXQ_OVFL
+	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+#endif
+#ifdef SO_TIMESTAMPNS
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+#endif
+	(void)one;
+	sock_set_port(&a, 0);
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		close(fd);
+		return run_fail(ctx, "socket_error", "data socket: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+static int udp_server_accept(struct run_ctx *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return 0; /* the socket is connected to the sender on its first
+		     valid datagram */
+}
+
+static int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
+{
+	int fd = udp_socket(ctx, sock_family(server));
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) < 0) {
+		close(fd);
+		return run_fail(ctx, "connect_failed", "data socket: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+/* A send error: counted and retried, or the end of the test. */
+static int send_error(struct run_ctx *ctx, uint64_t *refused)
+{
+	struct tub_tx *tx = &ctx->mine.tx;
+
+	switch (errno) {
+	case EINTR:
+		return 0;
+	case EAGAIN:
+		tx->blocked++;
+		return 0;
+	case ENOBUFS:
+		tx->enobufs++;
+		return 0;
+	case ECONNREFUSED:
+		/* ICMP port unreachable: the receiver's socket is gone. */
+		if (++*refused < UDP_REFUSED_MAX)
+			return 0;
+		return run_fail(ctx, "peer_closed", "receiver port "
+				"unreachable");
+	default:
+		return run_fail(ctx, "data_error", "send: %s",
+				strerror(errno));
+	}
+}
+
+static void send_end_markers(struct run_ctx *ctx, uint64_t seq)
+{
+	uint8_t hdr[WIRE_DATA_HDR_LEN];
+
+	for (int i = 0; i < RUN_END_MARKERS; i++) {
+		struct wire_data d = {.session = ctx->spec->session,
+				      .flags = WIRE_DATA_END,
+				      .seq = seq,
+				      .send_ns = clock_now_ns()};
+		wire_data_encode(hdr, &d);
+		send(ctx->data, hdr, sizeof hdr, 0);
+		clock_sleep_until(clock_now_ns() + TUB_NSEC_PER_MSEC);
+	}
+}
+
+static int udp_stream_send(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	size_t plen = s->msg_size - WIRE_DATA_HDR_LEN;
+	uint8_t *payload = malloc(plen ? plen : 1);
+	uint8_t hdr[UDP_BATCH][WIRE_DATA_HDR_LEN];
+	struct iovec iov[UDP_BATCH][2];
+	struct mmsghdr mm[UDP_BATCH];
+	struct pacer pace;
+	struct ticker tick;
+	uint64_t refused = 0;
+	int rc = 0;
+
+	if (payload == NULL)
+		return run_fail(ctx, "no_memory", "payload buffer");
+	run_fill_pattern(payload, plen);
+	memset(mm, 0, sizeof mm);
+	for (int i = 0; i < UDP_BATCH; i++) {
+		iov[i][0] = (struct iovec){hdr[i], WIRE_DATA_HDR_LEN};
+		iov[i][1] = (struct iovec){payload, plen};
+		mm[i].msg_hdr.msg_iov = iov[i];
+		mm[i].msg_hdr.msg_iovlen = 2;
+	}
+	run_set_timeouts(ctx->data, 0, UDP_POLL_NS);
+	clock_tighten_slack();
+
+	uint64_t now = clock_now_ns(), first = now, last = now;
+	uint64_t end = s->duration_ns ? now + s->duration_ns : UINT64_MAX;
+	uint64_t next_ctl = now + RUN_CTL_CHECK_NS;
+	pacer_start(&pace, now, s->rate_bps, s->msg_size);
+	ticker_start(&tick, now, s->interval_ns);
+
+	for (;;) {
+		now = clock_now_ns();
+		if (now >= end || (s->count && tx->msgs >= s->count))
+			break;
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
+		uint64_t n = UDP_BATCH;
+		if (s->count && s->count - tx->msgs < n)
+			n = s->count - tx->msgs;
+		n = pacer_due(&pace, now, tx->msgs, n);
+		if (n == 0) {
+			uint64_t when = pacer_when(&pace, tx->msgs);
+			clock_sleep_until(when < end ? when : end);
+			continue;
+		}
+		for (uint64_t i = 0; i < n; i++) {
+			struct wire_data d = {.session = s->session,
+					      .seq = tx->msgs + i,
+					      .send_ns = now};
+			wire_data_encode(hdr[i], &d);
+		}
+		int r = sendmmsg(ctx->data, mm, (unsigned)n, 0);
+		if (r < 0) {
+			if ((rc = send_error(ctx, &refused)) < 0)
+				break;
+			continue;
+		}
+		last = clock_now_ns();
+		tx->calls++;
+		tx->msgs += (uint64_t)r;
+		tx->bytes += (uint64_t)r * s->msg_size;
+	}
+	tx->elapsed_ns = last - first;
+	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
+	if (rc == 0 || strcmp(ctx->status, "interrupted") == 0)
+		send_end_markers(ctx, tx->msgs);
+	free(payload);
+	return rc;
+}
+
+/* Receive buffers for one recvmmsg batch. */
+struct rx_batch {
+	struct mmsghdr mm[UDP_BATCH];
+	struct iovec iov[UDP_BATCH];
+	struct sockaddr_storage from[UDP_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(uint32_t)) +
+			 CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl[UDP_BATCH];
+	uint8_t *data;
+	size_t slot; /* bytes per datagram buffer: msg_size + 1 */
+};
+
+static struct rx_batch *rx_batch_new(uint32_t msg_size)
+{
+	struct rx_batch *b = calloc(1, sizeof *b);
+
+	if (b == NULL)
+		return NULL;
+	b->slot = (size_t)msg_size + 1; /* one more byte tells oversize */
+	b->data = malloc(b->slot * UDP_BATCH);
+	if (b->data == NULL) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void rx_batch_arm(struct rx_batch *b)
+{
+	for (int i = 0; i < UDP_BATCH; i++) {
+		b->iov[i] = (struct iovec){b->data + b->slot * i, b->slot};
+		b->mm[i].msg_hdr = (struct msghdr){
+			.msg_name = &b->from[i],
+			.msg_namelen = sizeof b->from[i],
+			.msg_iov = &b->iov[i],
+			.msg_iovlen = 1,
+			.msg_control = b->ctl[i].buf,
+			.msg_controllen = sizeof b->ctl[i].buf,
+		};
+	}
+}
+
+static void rx_batch_free(struct rx_batch *b)
+{
+	if (b) {
+		free(b->data);
+		free(b);
+	}
+}
+
+/* Read SO_RXQ_OVFL and SO_TIMESTAMPNS from one datagram's cmsgs. */
+static void read_cmsgs(struct msghdr *h, struct tub_rx *rx, uint64_t *when)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+#ifdef SO_RXQ_OVFL
+		if (c->cmsg_type == SO_RXQ_OVFL) {
+			uint32_t drops;
+			memcpy(&drops, CMSG_DATA(c), sizeof drops);
+			rx->rcvbuf_drops = drops;
+		}
+#endif
+#ifdef SCM_TIMESTAMPNS
+		if (c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			*when = (uint64_t)ts.tv_sec * TUB_NSEC_PER_SEC +
+				(uint64_t)ts.tv_nsec;
+		}
+#endif
+	}
+}
+
+/* Check a datagram: our session, the expected size, from the control
+ * peer's host. The first good one connects the socket to its sender, so
+ * the kernel filters the rest. Returns 0 to count it, -1 to drop it. */
+static int accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,
+			   int flags, const struct sockaddr_storage *from,
+			   socklen_t fromlen, int *connected,
+			   struct wire_data *d)
+{
+	if ((flags & MSG_TRUNC) || wire_data_decode(p, len, d) < 0 ||
+	    d->session != ctx->spec->session)
+		return -1;
+	if (!(d->flags & WIRE_DATA_END) && len != ctx->spec->msg_size)
+		return -1;
+	if (!*connected) {
+		struct sock_addr src = {.len = fromlen};
+		memcpy(&src.ss, from, fromlen);
+		sock_unmap(&src);
+		if (!sock_same_host(&src, &ctx->ctl_peer))
+			return -1;
+		if (connect(ctx->data, (const struct sockaddr *)from, fromlen) ==
+		    0)
+			*connected = 1;
+	}
+	return 0;
+}
+
+/* Whether the receiving end is finished: the sender's DONE came, and then
+ * either its end marker (plus a short settle for stragglers) or the grace
+ * period passed. */
+static int stream_over(const struct run_ctx *ctx, uint64_t now,
+		       uint64_t done_at, uint64_t end_at)
+{
+	if (!ctx->peer_done)
+		return 0;
+	if (end_at && now >= end_at + RUN_UDP_SETTLE_NS)
+		return 1;
+	return now >= done_at + RUN_UDP_GRACE_NS;
+}
+
+static int udp_stream_recv(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct rx_batch *b = rx_batch_new(s->msg_size);
+	struct seqtrack st;
+	struct ticker tick;
+	uint64_t first = 0, last = 0, next_ctl = 0, done_at = 0, end_at = 0;
+	int connected = 0, rc = 0;
+
+	if (b == NULL || seqtrack_init(&st) < 0) {
+		rx_batch_free(b);
+		return run_fail(ctx, "no_memory", "receive buffers");
+	}
+	for (;;) {
+		uint64_t now = clock_now_ns();
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		if (ctx->peer_done && done_at == 0)
+			done_at = now;
+		if (stream_over(ctx, now, done_at, end_at))
+			break;
+		rx_batch_arm(b);
+		int r = recvmmsg(ctx->data, b->mm, UDP_BATCH, MSG_DONTWAIT,
+				 NULL);
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNREFUSED) {
+				rc = run_fail(ctx, "data_error", "recv: %s",
+					      strerror(errno));
+				break;
+			}
+			next_ctl = 0; /* idle: look at the control side now */
+			if (errno == EAGAIN)
+				sock_wait_readable(ctx->data,
+						   clock_now_ns() + UDP_POLL_NS);
+			continue;
+		}
+		now = clock_now_ns();
+		rx->calls++;
+		for (int i = 0; i < r; i++) {
+			struct msghdr *h = &b->mm[i].msg_hdr;
+			struct wire_data d;
+			uint64_t when = clock_wall_ns();
+			size_t len = b->mm[i].msg_len;
+			if (accept_datagram(ctx, b->iov[i].iov_base, len,
+					    h->msg_flags, &b->from[i],
+					    h->msg_namelen, &connected,
+					    &d) < 0) {
+				rx->wrong_session++;
+				continue;
+			}
+			read_cmsgs(h, rx, &when);
+			if (d.flags & WIRE_DATA_END) {
+				rx->end_markers++;
+				end_at = now;
+				continue;
+			}
+			seqtrack_push(&st, d.seq, d.send_ns, when);
+			if (rx->msgs++ == 0) {
+				first = now;
+				ticker_start(&tick, now, s->interval_ns);
+			}
+			last = now;
+			rx->bytes += len;
+		}
+		if (rx->msgs)
+			ticker_tick(&tick, now, rx->bytes, rx->msgs, &rx->iv);
+	}
+	rx->elapsed_ns = last - first;
+	if (rx->msgs)
+		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);
+	rx->received = st.received;
+	rx->duplicates = st.duplicates;
+	rx->reordered = st.reordered;
+	rx->reorder_max = st.reorder_max;
+	rx->too_old = st.too_old;
+	rx->jitter_ns = st.jitter_ns;
+	seqtrack_free(&st);
+	rx_batch_free(b);
+	return rc;
+}
+
+static int udp_rr_client(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	uint8_t *req = malloc(s->msg_size);
+	uint8_t *rep = malloc((size_t)s->msg_size + 1);
+	struct ticker tick;
+	uint64_t refused = 0;
+	int rc = 0;
+
+	if (req == NULL || rep == NULL) {
+		free(req);
+		free(rep);
+		return run_fail(ctx, "no_memory", "message buffers");
+	}
+	run_fill_pattern(req, s->msg_size);
+	run_set_timeouts(ctx->data, s->timeout_ns, UDP_POLL_NS);
+
+	uint64_t start = clock_now_ns(), now = start;
+	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
+	uint64_t next_ctl = start + RUN_CTL_CHECK_NS;
+	ticker_start(&tick, start, s->interval_ns);
+	while (now < end && (s->count == 0 || tx->msgs < s->count)) {
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		uint64_t seq = tx->msgs;
+		uint64_t t0 = clock_now_ns();
+		struct wire_data d = {.session = s->session, .seq = seq,
+				      .send_ns = t0};
+		wire_data_encode(req, &d);
+		if (send(ctx->data, req, s->msg_size, 0) < 0) {
+			if ((rc = send_error(ctx, &refused)) < 0)
+				break;
+			now = clock_now_ns();
+			continue;
+		}
+		tx->msgs++;
+		tx->calls++;
+		tx->bytes += s->msg_size;
+		for (;;) {
+			ssize_t n = recv(ctx->data, rep, s->msg_size + 1, 0);
+			now = clock_now_ns();
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				if (errno == ECONNREFUSED &&
+				    (rc = send_error(ctx, &refused)) < 0)
+					break;
+				ctx->rr_lost++; /* timed out: lost */
+				break;
+			}
+			struct wire_data r;
+			if ((size_t)n != s->msg_size ||
+			    wire_data_decode(rep, (size_t)n, &r) < 0 ||
+			    r.session != s->session)
+				continue; /* not ours */
+			if (r.seq != seq) {
+				ctx->rr_late++; /* reply to a lost probe */
+			} else {
+				hist_record(ctx->rtt, now - t0);
+				ctx->rr_done++;
+				break;
+			}
+			if (now - t0 >= s->timeout_ns) {
+				ctx->rr_lost++;
+				break;
+			}
+		}
+		if (rc < 0)
+			break;
+		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	}
+	ctx->rr_elapsed_ns = now - start;
+	tx->elapsed_ns = now - start;
+	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	free(req);
+	free(rep);
+	return rc;
+}
+
+static int udp_rr_server(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct tub_tx *tx = &ctx->mine.tx;
+	uint8_t *buf = malloc((size_t)s->msg_size + 1);
+	uint64_t next_ctl = 0, first = 0, last = 0;
+	int connected = 0, rc = 0;
+
+	if (buf == NULL)
+		return run_fail(ctx, "no_memory", "message buffer");
+	run_set_timeouts(ctx->data, UDP_POLL_NS, UDP_POLL_NS);
+	while (!ctx->peer_done) {
+		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
+			break;
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from;
+		struct wire_data d;
+		ssize_t n = recvfrom(ctx->data, buf, s->msg_size + 1, 0,
+				     (struct sockaddr *)&from, &fromlen);
+		if (n < 0) {
+			next_ctl = 0;
+			continue;
+		}
+		if (accept_datagram(ctx, buf, (size_t)n, 0, &from, fromlen,
+				    &connected, &d) < 0 ||
+		    (d.flags & WIRE_DATA_END)) {
+			rx->wrong_session++;
+			continue;
+		}
+		last = clock_now_ns();
+		if (rx->msgs++ == 0)
+			first = last;
+		rx->calls++;
+		rx->bytes += (uint64_t)n;
+		if (send(ctx->data, buf, (size_t)n, 0) == (ssize_t)n) {
+			tx->msgs++;
+			tx->calls++;
+			tx->bytes += (uint64_t)n;
+		}
+	}
+	rx->elapsed_ns = last - first;
+	tx->elapsed_ns = last - first;
+	free(buf);
+	return rc;
+}
+
+const struct transport udp_transport = {
+	.proto = TUB_PROTO_UDP,
+	.server_open = udp_server_open,
+	.server_accept = udp_server_accept,
+	.client_open = udp_client_open,
+	.stream_send = udp_stream_send,
+	.stream_recv = udp_stream_recv,
+	.rr_client = udp_rr_client,
+	.rr_server = udp_rr_server,
+};

@@ -1,0 +1,394 @@
+#include "csv.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+
+#ifndef TUB_VERSION
+#define TUB_VERSION "0"
+#endif
+
+static struct csv_cell *next_cell(struct csv_row *row, const char *name)
+{
+	struct csv_cell *c = &row->cell[row->n < CSV_MAX_COLUMNS - 1
+						 ? row->n++
+						 : CSV_MAX_COLUMNS - 1];
+	snprintf(c->name, sizeof c->name, "%s", name);
+	c->type = CSV_EMPTY;
+	c->str = NULL;
+	c->num[0] = '\0';
+	return c;
+}
+
+static void put_str(struct csv_row *row, const char *name, const char *s)
+{
+	struct csv_cell *c = next_cell(row, name);
+
+	if (s != NULL) {
+		c->type = CSV_STRING;
+		c->str = s;
+	}
+}
+
+static void put_u64(struct csv_row *row, const char *name, int applies,
+		    uint64_t v)
+{
+	struct csv_cell *c = next_cell(row, name);
+
+	if (applies) {
+		c->type = CSV_NUMBER;
+		snprintf(c->num, sizeof c->num, "%" PRIu64, v);
+	}
+}
+
+static void put_i64(struct csv_row *row, const char *name, int applies,
+		    int64_t v)
+{
+	struct csv_cell *c = next_cell(row, name);
+
+	if (applies) {
+		c->type = CSV_NUMBER;
+		snprintf(c->num, sizeof c->num, "%" PRId64, v);
+	}
+}
+
+static void put_f(struct csv_row *row, const char *name, int applies,
+		  double v, int prec)
+{
+	struct csv_cell *c = next_cell(row, name);
+
+	if (applies && isfinite(v)) {
+		c->type = CSV_NUMBER;
+		snprintf(c->num, sizeof c->num, "%.*f", prec, v);
+	}
+}
+
+/* One option column: "local_req_sndbuf_bytes", "remote_granted_nodelay". */
+static void put_opt(struct csv_row *row, int side, int granted,
+		    const struct sockopt_set *set, int id)
+{
+	int has = sockopt_has(set, id);
+	char name[CSV_NAME_MAX];
+
+	snprintf(name, sizeof name, "%s_%s_%s", side ? "remote" : "local",
+		 granted ? "granted" : "req", sockopt_info(id)->column);
+
+	if (id == SOCKOPT_CONGESTION)
+		put_str(row, name, has ? set->congestion : NULL);
+	else
+		put_i64(row, name, has, has ? set->value[id] : 0);
+}
+
+static void put_options(struct csv_row *row, int side,
+			const struct sockopt_set *req,
+			const struct sockopt_set *granted)
+{
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		put_opt(row, side, 0, req, id);
+		put_opt(row, side, 1, granted, id);
+	}
+}
+
+static double secs(uint64_t ns)
+{
+	return ns / 1e9;
+}
+
+static double rate_bps(uint64_t bytes, uint64_t ns)
+{
+	return ns ? bytes * 8.0 / secs(ns) : NAN;
+}
+
+static void put_context(struct csv_row *row, const struct tub_result *r)
+{
+	const struct tub_spec *s = &r->spec;
+
+	put_str(row, "run_id", r->run_id);
+	put_str(row, "timestamp_utc", r->timestamp);
+	put_str(row, "tool_version", TUB_VERSION);
+	put_str(row, "remote_version", r->remote_version);
+	put_str(row, "sender_host", r->sender_host);
+	put_str(row, "receiver_host", r->receiver_host);
+	put_str(row, "target", r->target);
+	put_str(row, "family", r->family);
+	put_str(row, "proto", spec_proto_name(s->proto));
+	put_str(row, "kind", spec_kind_name(s->kind));
+	put_str(row, "direction", spec_dir_name(s->dir));
+	put_u64(row, "msg_size_bytes", 1, s->msg_size);
+	put_f(row, "duration_req_s", s->duration_ns != 0,
+	      secs(s->duration_ns), 3);
+	put_u64(row, "count_req", s->count != 0, s->count);
+	put_u64(row, "rate_req_bps", s->rate_bps != 0, s->rate_bps);
+	put_f(row, "interval_req_s", s->interval_ns != 0,
+	      secs(s->interval_ns), 3);
+	put_str(row, "status", r->status);
+	put_str(row, "error", r->error);
+}
+
+static void put_option_block(struct csv_row *row, const struct tub_result *r)
+{
+	put_str(row, "local_opts", r->local_opts);
+	put_str(row, "remote_opts", r->spec.remote_opts);
+	put_options(row, 0, &r->local_req, &r->local_granted);
+	put_options(row, 1, &r->remote_req, &r->remote_granted);
+	put_u64(row, "local_sndbuf_clamped", 1, r->local_clamped[0]);
+	put_u64(row, "local_rcvbuf_clamped", 1, r->local_clamped[1]);
+	put_u64(row, "remote_sndbuf_clamped", 1, r->remote_clamped[0]);
+	put_u64(row, "remote_rcvbuf_clamped", 1, r->remote_clamped[1]);
+	put_str(row, "local_opt_notes", r->local_notes);
+	put_str(row, "remote_opt_notes", r->remote_notes);
+}
+
+static void put_ends(struct csv_row *row, const struct tub_result *r)
+{
+	const struct tub_tx *tx = &r->tx;
+	const struct tub_rx *rx = &r->rx;
+	int stream = r->spec.kind == TUB_KIND_STREAM;
+
+	put_u64(row, "tx_bytes", r->have_tx, tx->bytes);
+	put_u64(row, "tx_msgs", r->have_tx, tx->msgs);
+	put_u64(row, "tx_calls", r->have_tx, tx->calls);
+	put_f(row, "tx_elapsed_s", r->have_tx, secs(tx->elapsed_ns), 6);
+	put_f(row, "tx_rate_bps", r->have_tx && stream,
+	      rate_bps(tx->bytes, tx->elapsed_ns), 0);
+	put_u64(row, "tx_blocked", r->have_tx, tx->blocked);
+	put_u64(row, "tx_enobufs", r->have_tx, tx->enobufs);
+	put_u64(row, "rx_bytes", r->have_rx, rx->bytes);
+	put_u64(row, "rx_msgs", r->have_rx, rx->msgs);
+	put_u64(row, "rx_calls", r->have_rx, rx->calls);
+	put_f(row, "rx_elapsed_s", r->have_rx, secs(rx->elapsed_ns), 6);
+	put_f(row, "throughput_bps", r->have_rx && stream,
+	      rate_bps(rx->bytes, rx->elapsed_ns), 0);
+}
+
+static void put_tcp(struct csv_row *row, const struct tub_result *r)
+{
+	int tcp = r->spec.proto == TUB_PROTO_TCP;
+	int stream = r->spec.kind == TUB_KIND_STREAM;
+	const struct tub_tcpinfo *ti = &r->tx.tcpi;
+	int info = tcp && r->have_tx && ti->valid;
+	double msgs = r->spec.msg_size ? (double)r->rx.bytes / r->spec.msg_size
+				       : 0;
+
+	put_f(row, "tcp_recv_calls_per_msg",
+	      tcp && stream && r->have_rx && msgs > 0, r->rx.calls / msgs, 3);
+	put_u64(row, "tcp_retrans_segs", info, ti->total_retrans);
+	put_u64(row, "tcp_rtt_us", info, ti->rtt_us);
+	put_u64(row, "tcp_rttvar_us", info, ti->rttvar_us);
+	put_u64(row, "tcp_cwnd_segs", info, ti->snd_cwnd);
+	put_u64(row, "tcp_mss_bytes", info, ti->snd_mss);
+}
+
+static void put_udp(struct csv_row *row, const struct tub_result *r)
+{
+	int both = r->spec.proto == TUB_PROTO_UDP &&
+		   r->spec.kind == TUB_KIND_STREAM && r->have_tx && r->have_rx;
+	const struct tub_rx *rx = &r->rx;
+	uint64_t sent = r->tx.msgs;
+	uint64_t lost = sent > rx->received ? sent - rx->received : 0;
+	uint64_t in_buf = rx->rcvbuf_drops < lost ? rx->rcvbuf_drops : lost;
+
+	put_u64(row, "udp_sent", both, sent);
+	put_u64(row, "udp_received", both, rx->received);
+	put_u64(row, "udp_lost", both, lost);
+	put_f(row, "udp_loss_pct", both && sent, sent ? 100.0 * lost / sent : 0,
+	      4);
+	put_u64(row, "udp_rcvbuf_drops", both, rx->rcvbuf_drops);
+	put_u64(row, "udp_path_lost", both, lost - in_buf);
+	put_u64(row, "udp_duplicates", both, rx->duplicates);
+	put_u64(row, "udp_reordered", both, rx->reordered);
+	put_u64(row, "udp_reorder_max", both, rx->reorder_max);
+	put_u64(row, "udp_too_old", both, rx->too_old);
+	put_u64(row, "udp_wrong_session", both, rx->wrong_session);
+	put_f(row, "udp_jitter_us", both, rx->jitter_ns / 1e3, 3);
+}
+
+static void put_rr(struct csv_row *row, const struct tub_result *r)
+{
+	int rr = r->spec.kind == TUB_KIND_RR && r->rtt != NULL;
+	int any = rr && r->rtt->count > 0;
+	const struct hist *h = r->rtt;
+	static const struct {
+		const char *name;
+		double p;
+	} pct[] = {{"rtt_p50_us", 50},
+		   {"rtt_p90_us", 90},
+		   {"rtt_p99_us", 99},
+		   {"rtt_p999_us", 99.9}};
+
+	put_u64(row, "rr_done", rr, r->rr_done);
+	put_u64(row, "rr_lost", rr, r->rr_lost);
+	put_u64(row, "rr_late", rr, r->rr_late);
+	put_f(row, "rr_rate_tps", rr && r->rr_elapsed_ns,
+	      r->rr_elapsed_ns ? r->rr_done / secs(r->rr_elapsed_ns) : 0, 1);
+	put_f(row, "rtt_min_us", any, any ? h->min / 1e3 : 0, 3);
+	put_f(row, "rtt_mean_us", any, any ? hist_mean(h) / 1e3 : 0, 3);
+	for (size_t i = 0; i < sizeof pct / sizeof pct[0]; i++)
+		put_f(row, pct[i].name, any,
+		      any ? hist_percentile(h, pct[i].p) / 1e3 : 0, 3);
+	put_f(row, "rtt_max_us", any, any ? h->max / 1e3 : 0, 3);
+}
+
+void csv_fill(const struct tub_result *r, struct csv_row *row)
+{
+	row->n = 0;
+	put_context(row, r);
+	put_option_block(row, r);
+	put_ends(row, r);
+	put_tcp(row, r);
+	put_udp(row, r);
+	put_rr(row, r);
+}
+
+static int empty_row(struct csv_row *row)
+{
+	struct tub_result *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return -1;
+	csv_fill(r, row);
+	free(r);
+	return 0;
+}
+
+int csv_column_count(void)
+{
+	struct csv_row *row = malloc(sizeof *row);
+	int n = row && empty_row(row) == 0 ? row->n : 0;
+
+	free(row);
+	return n;
+}
+
+int csv_write_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		return fputs(s, f) < 0 ? -1 : 0;
+	if (fputc('"', f) == EOF)
+		return -1;
+	for (; *s; s++) {
+		if (*s == '"' && fputc('"', f) == EOF)
+			return -1;
+		if (fputc(*s, f) == EOF)
+			return -1;
+	}
+	return fputc('"', f) == EOF ? -1 : 0;
+}
+
+int csv_write_header(FILE *f)
+{
+	struct csv_row *row = malloc(sizeof *row);
+	int rc = -1;
+
+	if (row == NULL || empty_row(row) < 0)
+		goto out;
+	for (int i = 0; i < row->n; i++) {
+		if ((i && fputc(',', f) == EOF) ||
+		    csv_write_field(f, row->cell[i].name) < 0)
+			goto out;
+	}
+	rc = fputc('\n', f) == EOF ? -1 : 0;
+out:
+	free(row);
+	return rc;
+}
+
+int csv_write_row(FILE *f, const struct csv_row *row)
+{
+	for (int i = 0; i < row->n; i++) {
+		const struct csv_cell *c = &row->cell[i];
+		const char *text = c->type == CSV_STRING   ? c->str
+				   : c->type == CSV_NUMBER ? c->num
+							   : "";
+		if ((i && fputc(',', f) == EOF) || csv_write_field(f, text) < 0)
+			return -1;
+	}
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+int csv_write_json(FILE *f, const struct csv_row *row)
+{
+	fputc('{', f);
+	for (int i = 0; i < row->n; i++) {
+		const struct csv_cell *c = &row->cell[i];
+		if (i)
+			fputc(',', f);
+		json_string(f, c->name);
+		fputc(':', f);
+		if (c->type == CSV_STRING)
+			json_string(f, c->str);
+		else if (c->type == CSV_NUMBER)
+			fputs(c->num, f);
+		else
+			fputs("null", f);
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* Compare the first line of f with the header this version writes. */
+static int header_matches(FILE *f)
+{
+	char *want = NULL, *have = NULL;
+	size_t wlen = 0, hcap = 0;
+	FILE *mem = open_memstream(&want, &wlen);
+	int ok = 0;
+
+	if (mem == NULL)
+		return 0;
+	csv_write_header(mem);
+	fclose(mem);
+	rewind(f);
+	ssize_t got = getline(&have, &hcap, f);
+	ok = got >= 0 && (size_t)got == wlen && memcmp(have, want, wlen) == 0;
+	free(want);
+	free(have);
+	return ok;
+}
+
+FILE *csv_open_append(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "a+");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) == 0) {
+		if (csv_write_header(f) < 0 || fflush(f) != 0) {
+			snprintf(err, errlen, "cannot write %s: %s", path,
+				 strerror(errno));
+			fclose(f);
+			return NULL;
+		}
+		return f;
+	}
+	if (!header_matches(f)) {
+		snprintf(err, errlen,
+			 "%s has another header (another version or another "
+			 "tool); use a new file", path);
+		fclose(f);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	return f;
+}

@@ -1,0 +1,162 @@
+#include "spec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+
+static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
+static const char *const kind_names[TUB_KIND_COUNT] = {
+	"stream", "rr", "connect", "fill", "keepalive", "linger"};
+static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
+
+static const char *name_of(const char *const *names, int count, int v)
+{
+	return v >= 0 && v < count ? names[v] : "?";
+}
+
+static int parse_name(const char *const *names, int count, const char *s,
+		      int *out)
+{
+	for (int i = 0; i < count; i++) {
+		if (strcmp(names[i], s) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *spec_proto_name(int proto)
+{
+	return name_of(proto_names, TUB_PROTO_COUNT, proto);
+}
+
+const char *spec_kind_name(int kind)
+{
+	return name_of(kind_names, TUB_KIND_COUNT, kind);
+}
+
+const char *spec_dir_name(int dir)
+{
+	return name_of(dir_names, TUB_DIR_COUNT, dir);
+}
+
+int spec_proto_parse(const char *s, int *proto)
+{
+	return parse_name(proto_names, TUB_PROTO_COUNT, s, proto);
+}
+
+int spec_kind_parse(const char *s, int *kind)
+{
+	return parse_name(kind_names, TUB_KIND_COUNT, s, kind);
+}
+
+void spec_default_limits(struct tub_limits *lim)
+{
+	lim->max_duration_ns = 300 * TUB_NSEC_PER_SEC;
+	lim->max_count = 100000000;
+	lim->max_rate_bps = 100000000000ull; /* 100 Gbit/s */
+	lim->max_msg_size = 1024 * 1024;
+	lim->min_interval_ns = 10 * TUB_NSEC_PER_MSEC;
+}
+
+int spec_supported(int proto, int kind, int dir)
+{
+	if (dir != TUB_DIR_FORWARD)
+		return 0;
+	if (proto != TUB_PROTO_TCP && proto != TUB_PROTO_UDP)
+		return 0;
+	return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR;
+}
+
+int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
+	       char *reason, size_t len)
+{
+	if (s->session == 0) {
+		snprintf(reason, len, "session id 0 is reserved");
+		return -1;
+	}
+	if (s->proto >= TUB_PROTO_COUNT || s->kind >= TUB_KIND_COUNT ||
+	    s->dir >= TUB_DIR_COUNT) {
+		snprintf(reason, len, "unknown transport, kind or direction");
+		return -1;
+	}
+	if (!spec_supported(s->proto, s->kind, s->dir)) {
+		snprintf(reason, len, "%s %s %s is not implemented yet",
+			 spec_proto_name(s->proto), spec_kind_name(s->kind),
+			 spec_dir_name(s->dir));
+		return -1;
+	}
+	if (s->msg_size == 0 || s->msg_size > lim->max_msg_size) {
+		snprintf(reason, len, "message size %u outside 1..%u bytes",
+			 s->msg_size, lim->max_msg_size);
+		return -1;
+	}
+	if (s->proto == TUB_PROTO_UDP &&
+	    (s->msg_size < TUB_UDP_MSG_MIN || s->msg_size > TUB_UDP_MSG_MAX)) {
+		snprintf(reason, len,
+			 "UDP message size %u outside %u..%u bytes (the data "
+			 "header takes %u)",
+			 s->msg_size, TUB_UDP_MSG_MIN, TUB_UDP_MSG_MAX,
+			 TUB_UDP_MSG_MIN);
+		return -1;
+	}
+	if (s->duration_ns == 0 && s->count == 0) {
+		snprintf(reason, len, "neither a duration nor a count given");
+		return -1;
+	}
+	if (s->duration_ns > lim->max_duration_ns) {
+		snprintf(reason, len, "duration %.3f s over the receiver's limit "
+			 "of %.3f s", s->duration_ns / 1e9,
+			 lim->max_duration_ns / 1e9);
+		return -1;
+	}
+	if (s->count > lim->max_count) {
+		snprintf(reason, len, "count %llu over the receiver's limit of %llu",
+			 (unsigned long long)s->count,
+			 (unsigned long long)lim->max_count);
+		return -1;
+	}
+	if (s->rate_bps > lim->max_rate_bps) {
+		snprintf(reason, len, "rate %llu bit/s over the receiver's limit "
+			 "of %llu bit/s", (unsigned long long)s->rate_bps,
+			 (unsigned long long)lim->max_rate_bps);
+		return -1;
+	}
+	if (s->interval_ns != 0) {
+		if (s->interval_ns < lim->min_interval_ns) {
+			snprintf(reason, len, "interval under the minimum of "
+				 "%.3f s", lim->min_interval_ns / 1e9);
+			return -1;
+		}
+		if (s->duration_ns / s->interval_ns > TUB_INTERVALS_MAX) {
+			snprintf(reason, len, "more than %u intervals in the "
+				 "duration", TUB_INTERVALS_MAX);
+			return -1;
+		}
+	}
+	if (s->kind == TUB_KIND_RR && s->proto == TUB_PROTO_UDP &&
+	    (s->timeout_ns == 0 || s->timeout_ns > 60 * TUB_NSEC_PER_SEC)) {
+		snprintf(reason, len, "rr reply timeout outside (0, 60] s");
+		return -1;
+	}
+	if (memchr(s->remote_opts, '\0', sizeof s->remote_opts) == NULL) {
+		snprintf(reason, len, "remote options not terminated");
+		return -1;
+	}
+	return 0;
+}
+
+void spec_interval_push(struct tub_intervals *iv, uint64_t end_ns,
+			uint64_t bytes, uint64_t msgs)
+{
+	if (iv->n >= TUB_INTERVALS_MAX) {
+		iv->truncated++;
+		return;
+	}
+	iv->s[iv->n].end_ns = end_ns;
+	iv->s[iv->n].bytes = bytes;
+	iv->s[iv->n].msgs = msgs;
+	iv->n++;
+}

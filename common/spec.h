@@ -1,0 +1,137 @@
+/* What a test is (the TEST spec), the receiver's limits on it, and what each
+ * end of the data path counts (the reports that DONE and RESULT carry). */
+#ifndef TUB_SPEC_H
+#define TUB_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tub_proto { TUB_PROTO_TCP, TUB_PROTO_UDP, TUB_PROTO_RUDP, TUB_PROTO_COUNT };
+enum tub_kind {
+	TUB_KIND_STREAM,
+	TUB_KIND_RR,
+	TUB_KIND_CONNECT,
+	TUB_KIND_FILL,
+	TUB_KIND_KEEPALIVE,
+	TUB_KIND_LINGER,
+	TUB_KIND_COUNT
+};
+enum tub_dir { TUB_DIR_FORWARD, TUB_DIR_REVERSE, TUB_DIR_COUNT };
+
+#define TUB_DEFAULT_PORT 5799
+#define TUB_OPTSTR_MAX 512     /* option spec text, NUL included */
+#define TUB_TEXT_MAX 256       /* error reasons, notes */
+#define TUB_HOST_MAX 64        /* host names */
+#define TUB_VERSION_MAX 32     /* tool version text */
+#define TUB_INTERVALS_MAX 1024 /* per-interval samples in one report */
+#define TUB_UDP_MSG_MIN 24     /* the data header */
+#define TUB_UDP_MSG_MAX 65507  /* IPv4 UDP payload limit */
+
+struct tub_spec {
+	uint32_t session;     /* random, nonzero; in every data header */
+	uint8_t proto;        /* enum tub_proto */
+	uint8_t kind;         /* enum tub_kind */
+	uint8_t dir;          /* enum tub_dir */
+	uint32_t msg_size;    /* bytes per message (request and reply in rr) */
+	uint64_t duration_ns; /* 0: run until count */
+	uint64_t count;       /* messages (stream) or round trips (rr); 0: until
+				 duration. One of the two is nonzero. */
+	uint64_t rate_bps;    /* target payload rate; 0: as fast as possible */
+	uint64_t interval_ns; /* per-interval sample period; 0: none */
+	uint64_t timeout_ns;  /* rr: reply timeout of one probe */
+	char remote_opts[TUB_OPTSTR_MAX]; /* options for the receiver's socket */
+};
+
+struct tub_limits {
+	uint64_t max_duration_ns;
+	uint64_t max_count;
+	uint64_t max_rate_bps;
+	uint32_t max_msg_size;
+	uint64_t min_interval_ns;
+};
+
+struct tub_interval {
+	uint64_t end_ns; /* end of the interval, from the end's first event */
+	uint64_t bytes;
+	uint64_t msgs;
+};
+
+struct tub_intervals {
+	uint32_t n;
+	uint32_t truncated; /* samples that did not fit */
+	struct tub_interval s[TUB_INTERVALS_MAX];
+};
+
+struct tub_tcpinfo {
+	uint8_t valid;
+	uint32_t total_retrans; /* segments retransmitted */
+	uint32_t rtt_us;        /* smoothed RTT */
+	uint32_t rttvar_us;
+	uint32_t snd_cwnd;      /* segments */
+	uint32_t snd_mss;       /* bytes */
+};
+
+/* What the end that sends the data counted. */
+struct tub_tx {
+	uint64_t bytes;      /* payload bytes accepted by send calls */
+	uint64_t msgs;       /* messages (UDP: datagrams, end markers excluded) */
+	uint64_t calls;      /* send calls that accepted data */
+	uint64_t elapsed_ns; /* first send to last send */
+	uint64_t blocked;    /* sends that would block or timed out (retried) */
+	uint64_t enobufs;    /* sends refused with ENOBUFS (counted, retried) */
+	struct tub_tcpinfo tcpi; /* TCP_INFO at the end (TCP only) */
+	struct tub_intervals iv;
+};
+
+/* What the end that receives the data counted. */
+struct tub_rx {
+	uint64_t bytes;         /* payload bytes (UDP: good session, dups too) */
+	uint64_t msgs;          /* datagrams with our session (UDP), messages
+				   echoed (rr), bytes / msg_size (TCP stream) */
+	uint64_t calls;         /* receive calls that returned data */
+	uint64_t elapsed_ns;    /* first arrival to last arrival */
+	uint64_t received;      /* UDP: distinct sequence numbers */
+	uint64_t duplicates;
+	uint64_t reordered;
+	uint64_t reorder_max;
+	uint64_t too_old;
+	uint64_t wrong_session; /* datagrams dropped for a foreign session/peer */
+	uint64_t rcvbuf_drops;  /* SO_RXQ_OVFL, latest value seen */
+	uint64_t end_markers;   /* end markers seen */
+	double jitter_ns;       /* RFC 3550 interarrival jitter */
+	struct tub_intervals iv;
+};
+
+/* One end's report: DONE carries the sender's, RESULT the receiver's. Each
+ * end fills the half matching what it did (tx, rx, or both for rr). */
+struct tub_side {
+	struct tub_tx tx;
+	struct tub_rx rx;
+};
+
+/* Names of the enums ("tcp", "stream", "forward"); "?" if out of range. */
+const char *spec_proto_name(int proto);
+const char *spec_kind_name(int kind);
+const char *spec_dir_name(int dir);
+
+/* Parse a name into the enum; 0, or -1 if unknown. */
+int spec_proto_parse(const char *s, int *proto);
+int spec_kind_parse(const char *s, int *kind);
+
+/* The receiver's default limits. */
+void spec_default_limits(struct tub_limits *lim);
+
+/* Check a spec for sense and against limits; writes a one-line reason and
+ * returns -1 if refused. Also refuses kinds and transports not implemented
+ * yet (see spec_supported). */
+int spec_check(const struct tub_spec *spec, const struct tub_limits *lim,
+	       char *reason, size_t len);
+
+/* 1 if this build implements proto x kind x dir. */
+int spec_supported(int proto, int kind, int dir);
+
+/* Add one sample to an interval series; counts it as truncated when full. */
+void spec_interval_push(struct tub_intervals *iv, uint64_t end_ns,
+			uint64_t bytes, uint64_t msgs);
+
+#endif

@@ -1,0 +1,94 @@
+/* Spec checks against limits, enum names, interval series. */
+#include "spec.h"
+
+#include <string.h>
+
+#include "check.h"
+#include "clock.h"
+
+static struct tub_spec good(void)
+{
+	struct tub_spec s;
+
+	memset(&s, 0, sizeof s);
+	s.session = 7;
+	s.proto = TUB_PROTO_UDP;
+	s.kind = TUB_KIND_STREAM;
+	s.msg_size = 1400;
+	s.duration_ns = 10 * TUB_NSEC_PER_SEC;
+	s.timeout_ns = TUB_NSEC_PER_SEC;
+	return s;
+}
+
+int main(void)
+{
+	struct tub_limits lim;
+	char why[256];
+	int v;
+
+	spec_default_limits(&lim);
+	struct tub_spec s = good();
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+
+	s = good();
+	s.session = 0;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.msg_size = 23; /* below the data header */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "UDP message size") != NULL);
+	s = good();
+	s.msg_size = 65508;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.proto = TUB_PROTO_TCP;
+	s.msg_size = lim.max_msg_size + 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.duration_ns = lim.max_duration_ns + 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "duration") != NULL);
+	s = good();
+	s.duration_ns = 0;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.count = lim.max_count + 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.count = 10;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s = good();
+	s.rate_bps = lim.max_rate_bps + 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.interval_ns = lim.min_interval_ns - 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.interval_ns = s.duration_ns / (TUB_INTERVALS_MAX + 1);
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.kind = TUB_KIND_RR;
+	s.timeout_ns = 0;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.kind = TUB_KIND_FILL; /* not in this build yet */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "not implemented") != NULL);
+	s = good();
+	s.proto = TUB_PROTO_COUNT;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	memset(s.remote_opts, 'x', sizeof s.remote_opts);
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+
+	CHECK(spec_proto_parse("udp", &v) == 0 && v == TUB_PROTO_UDP);
+	CHECK(spec_proto_parse("UDP", &v) < 0);
+	CHECK(spec_kind_parse("rr", &v) == 0 && v == TUB_KIND_RR);
+	CHECK(spec_kind_parse("", &v) < 0);
+	CHECK_STR(spec_kind_name(99), "?");
+	CHECK_STR(spec_dir_name(TUB_DIR_REVERSE), "reverse");
+
+	static struct tub_intervals iv;
+	for (int i = 0; i < TUB_INTERVALS_MAX + 5; i++)
+		spec_interval_push(&iv, (uint64_t)i, 1, 1);
+	CHECK_EQ_U64(iv.n, TUB_INTERVALS_MAX);
+	CHECK_EQ_U64(iv.truncated, 5);
+	return check_done("test_spec");
+}
