@@ -247,7 +247,8 @@ static uint8_t get_bool(struct rbuf *r, const char *name)
 	uint8_t v = get_u8(r, name);
 
 	if (v > 1)
-		rd_fail(r, "%s%s is %u, not 0 or 1", r->part, name, (unsigned)v);
+		rd_fail(r, "%s%s is %u, not 0 or 1", r->part, name,
+			(unsigned)v);
 	return v;
 }
 
@@ -285,7 +286,7 @@ static void get_str(struct rbuf *r, char *dst, size_t size, const char *name)
 
 		if (c < 0x20 || c > 0x7e) {
 			dst[0] = '\0';
-			rd_fail(r, "%s%s byte %zu is 0x%02x, not printable ASCII",
+			rd_fail(r, "%s%s byte %zu is 0x%02x, not printable",
 				r->part, name, i, (unsigned)c);
 			return;
 		}

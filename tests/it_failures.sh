@@ -1,0 +1,66 @@
+# A receiver killed mid-test, garbage on the control port, a silent client,
+# a refused spec: the sender gets a failure row and exit 1 within its
+# timeout; the receiver survives what it can and serves the next test.
+. "$(dirname "$0")/lib.sh"
+start_recv
+CSV=$WORK/r.csv
+
+# Garbage first: the receiver must answer (or drop) it and go on.
+head -c 300 /dev/urandom > "$WORK/junk"
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$PORT" "$WORK/junk" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(open(sys.argv[2], "rb").read())
+s.settimeout(8)
+try:
+    s.recv(1000)
+except Exception:
+    pass
+s.close()
+# a valid header announcing a body larger than the maximum
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(bytes([0x54, 0x42, 1, 1, 0x7f, 0xff, 0xff, 0xff]))
+s.settimeout(8)
+try:
+    s.recv(1000)
+except Exception:
+    pass
+s.close()
+PY
+fi
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 0.3
+check "test after garbage works" "$(col "$CSV" status)" = ok
+
+# A spec over the receiver's limits is refused with its reason.
+kill "$RECV_PID"; wait "$RECV_PID" 2>/dev/null
+start_recv --max-duration 1s
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 5
+check "refused exit 1" $? -eq 1
+check "refused status" "$(col "$CSV" status)" = refused
+check "refused reason" -n "$(col "$CSV" error | grep duration)"
+
+# Kill the receiver in the middle of a TCP stream, then of a UDP stream.
+for p in tcp udp; do
+	start=$(date +%s)
+	timeout 30 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q \
+		--proto $p -t 1 -b 100M &
+	SEND=$!
+	sleep 0.4
+	kill -9 "$RECV_PID"; wait "$RECV_PID" 2>/dev/null
+	wait "$SEND"; rc=$?
+	took=$(( $(date +%s) - start ))
+	check "$p: sender exit 1 after receiver death" "$rc" -eq 1
+	status=$(col "$CSV" status)
+	check "$p: failure status ($status)" "$status" != ok
+	check "$p: a row even so" -n "$(col "$CSV" tx_bytes)"
+	check "$p: within the timeout ($took s)" "$took" -le 12
+	start_recv --max-duration 1s
+done
+
+# Nobody listening: connect_failed, exit 1.
+kill "$RECV_PID"; wait "$RECV_PID" 2>/dev/null; RECV_PID=""
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 1
+check "no receiver exit 1" $? -eq 1
+check "no receiver status" "$(col "$CSV" status)" = connect_failed
+finish

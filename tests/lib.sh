@@ -1,0 +1,55 @@
+# Shared by the integration tests: start a receiver on an ephemeral port,
+# read CSV columns, check, clean up. Sourced with BIN set to the build dir.
+set -u
+BIN=${1:?usage: $0 BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d /tmp/tub-it.XXXXXX)
+RECV_PID=""
+FAILS=0
+CHECKS=0
+
+cleanup() {
+	[ -n "$RECV_PID" ] && kill "$RECV_PID" 2>/dev/null
+	[ -n "$RECV_PID" ] && wait "$RECV_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+# start_recv [tub-recv options]: starts one, sets RECV_PID and PORT.
+start_recv() {
+	"$BIN/tub-recv" -p 0 "$@" >"$WORK/recv.out" 2>"$WORK/recv.err" &
+	RECV_PID=$!
+	PORT=""
+	for _ in $(seq 1 50); do
+		PORT=$(sed -n 's/^tub-recv: listening on port \([0-9]*\)$/\1/p' \
+			"$WORK/recv.out")
+		[ -n "$PORT" ] && return 0
+		sleep 0.1
+	done
+	echo "FAIL: tub-recv did not start"; cat "$WORK/recv.err"; exit 1
+}
+
+# col FILE NAME: the column NAME of the last row of FILE.
+col() {
+	awk -v col="$2" -f "$HERE/csvget.awk" "$1"
+}
+
+ok() { CHECKS=$((CHECKS + 1)); }
+bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+
+# check DESCRIPTION TEST-EXPRESSION...: like test(1), counted.
+check() {
+	desc=$1; shift
+	if [ "$@" ]; then ok; else bad "$desc ($*)"; fi
+}
+
+# check_awk DESCRIPTION AWK-CONDITION: for float comparisons.
+check_awk() {
+	if awk "BEGIN { exit !($2) }"; then ok; else bad "$1 ($2)"; fi
+}
+
+finish() {
+	echo "$(basename "$0" .sh): $((CHECKS - FAILS)) passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+	exit $?
+}
