@@ -86,6 +86,7 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 
 	c->port = TUB_DEFAULT_PORT;
 	spec_default_limits(&c->lim);
+	opterr = 0; /* one line of our own instead */
 	while ((ch = getopt_long(argc, argv, "p:B:1qVh", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': {
@@ -136,7 +137,8 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 			usage();
 			exit(0);
 		default:
-			usage_error("unknown option");
+			usage_error("unknown option or missing value: %s",
+				    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -177,6 +177,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	c->port = TUB_DEFAULT_PORT;
 	c->connect_timeout_ns = 5 * TUB_NSEC_PER_SEC;
 	s->timeout_ns = 200 * TUB_NSEC_PER_MSEC;
+	opterr = 0; /* one line of our own instead */
 	while ((ch = getopt_long(argc, argv, "c:p:l:t:n:b:i:JqRP:Vh", opts,
 				 NULL)) != -1) {
 		switch (ch) {
@@ -275,7 +276,8 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			usage();
 			exit(0);
 		default:
-			usage_error("unknown option");
+			usage_error("unknown option or missing value: %s",
+				    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

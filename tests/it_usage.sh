@@ -1,0 +1,44 @@
+# Bad command lines: one line on stderr, exit status 2, no test run.
+. "$(dirname "$0")/lib.sh"
+
+usage_case() {
+	desc=$1; shift
+	timeout 10 "$@" >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	check "$desc: exit 2" "$rc" -eq 2
+	check "$desc: one line" "$(wc -l < "$WORK/err")" -eq 1
+}
+
+S=$BIN/tub-send
+usage_case "no host" "$S"
+usage_case "unknown proto" "$S" -c 127.0.0.1 --proto sctp
+usage_case "unknown kind" "$S" -c 127.0.0.1 --kind bulk
+usage_case "bad length" "$S" -c 127.0.0.1 -l 12Q
+usage_case "zero length" "$S" -c 127.0.0.1 -l 0
+usage_case "udp below header" "$S" -c 127.0.0.1 --proto udp -l 10
+usage_case "udp above 64K" "$S" -c 127.0.0.1 --proto udp -l 65508
+usage_case "bad time" "$S" -c 127.0.0.1 -t 10parsecs
+usage_case "negative time" "$S" -c 127.0.0.1 -t -1
+usage_case "bad rate" "$S" -c 127.0.0.1 -b fast
+usage_case "bad count" "$S" -c 127.0.0.1 -n 1.5
+usage_case "bad option" "$S" -c 127.0.0.1 --local-opt sndbuf=lots
+usage_case "unknown sockopt" "$S" -c 127.0.0.1 --remote-opt nagle
+usage_case "bad port" "$S" -c 127.0.0.1 -p 70000
+usage_case "reverse" "$S" -c 127.0.0.1 -R
+usage_case "parallel" "$S" -c 127.0.0.1 -P 4
+usage_case "stray arg" "$S" -c 127.0.0.1 extra
+usage_case "unknown flag" "$S" -c 127.0.0.1 --frobnicate
+usage_case "interval too short" "$S" -c 127.0.0.1 -i 1ms
+usage_case "not yet a kind" "$S" -c 127.0.0.1 --kind fill
+printf 'a,b\n1,2\n' > "$WORK/other.csv"
+usage_case "csv of another schema" "$S" -c 127.0.0.1 --csv "$WORK/other.csv"
+R=$BIN/tub-recv
+usage_case "recv bad port" "$R" -p x
+usage_case "recv bad limit" "$R" --max-duration soon
+usage_case "recv stray arg" "$R" extra
+
+"$S" --help >/dev/null; check "help exit 0" $? -eq 0
+"$S" --list-options > "$WORK/opts"; check "list-options exit 0" $? -eq 0
+check "list-options has sndbuf" -n "$(grep '^sndbuf ' "$WORK/opts")"
+check "list-options has 19 options" "$(wc -l < "$WORK/opts")" -eq 19
+finish
