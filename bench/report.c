@@ -75,6 +75,30 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 	}
 }
 
+/* Per-interval rates, from the receiver where it reported, else ours. */
+static void summary_intervals(FILE *f, const struct tub_result *r)
+{
+	const struct tub_intervals *iv = r->have_rx && r->rx.iv.n ? &r->rx.iv
+								   : &r->tx.iv;
+	const char *who = iv == &r->rx.iv ? "receiver" : "sender";
+	uint64_t prev = 0;
+	char a[32];
+
+	if (r->spec.interval_ns == 0 || iv->n == 0)
+		return;
+	fprintf(f, "  intervals (%s):\n", who);
+	for (uint32_t i = 0; i < iv->n; i++) {
+		const struct tub_interval *s = &iv->s[i];
+		double secs = (s->end_ns - prev) / 1e9;
+		fprintf(f, "    %7.2f-%7.2f s  %12s  %10" PRIu64 " msgs\n",
+			prev / 1e9, s->end_ns / 1e9,
+			units_fmt_rate(secs > 0 ? s->bytes * 8 / secs : 0, a,
+				       sizeof a),
+			s->msgs);
+		prev = s->end_ns;
+	}
+}
+
 static void summary_rr(FILE *f, const struct tub_result *r)
 {
 	const struct hist *h = r->rtt;
@@ -107,6 +131,7 @@ void report_summary(FILE *f, const struct tub_result *r)
 		summary_stream(f, r);
 	else
 		summary_rr(f, r);
+	summary_intervals(f, r);
 	line_buffers(f, "local", &r->local_req, &r->local_granted,
 		     r->local_clamped, r->local_notes);
 	if (r->remote_granted.mask || r->remote_notes[0])

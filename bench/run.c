@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "sockopt.h"
@@ -73,9 +75,32 @@ int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
 	return type;
 }
 
+/* A second sender while a test runs: tell it so and close. */
+static void refuse_busy(int listen_fd)
+{
+	struct wire_error e = {.reason = "receiver busy with another test; "
+					 "try again later"};
+	uint8_t frame[WIRE_HDR_LEN + sizeof e.reason + 2], sink[512];
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	int n = wire_encode_error(frame, sizeof frame, &e);
+	if (n > 0)
+		send(fd, frame, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(fd, SHUT_WR);
+	while (recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0)
+		; /* unread input would turn the close into a reset */
+	close(fd);
+}
+
 int run_check_ctl(struct run_ctx *ctx)
 {
 	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
+	struct pollfd l = {.fd = ctx->listen_fd, .events = POLLIN};
+
+	if (ctx->listen_fd >= 0 && poll(&l, 1, 0) > 0)
+		refuse_busy(ctx->listen_fd);
 
 	if (ctx->peer_done || poll(&p, 1, 0) <= 0)
 		return 0;

@@ -23,6 +23,8 @@ struct run_ctx {
 	const struct tub_spec *spec;
 	int ctl;                    /* control connection */
 	int data;                   /* data socket: connected TCP, or UDP */
+	int listen_fd;              /* receiver: control listener, to turn
+				       away other senders while busy; -1 */
 	struct sock_addr ctl_peer;  /* the only host data may go to */
 	uint64_t deadline_ns;       /* the data phase cannot pass this */
 	volatile sig_atomic_t *stop;

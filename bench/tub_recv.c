@@ -251,7 +251,8 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 	return run_send_frame(ctx, body, n);
 }
 
-static int serve_one(int ctl, const struct recv_conf *c, unsigned test_no)
+static int serve_one(int ctl, int lfd, const struct recv_conf *c,
+		     unsigned test_no)
 {
 	struct run_ctx *ctx = calloc(1, sizeof *ctx);
 	struct tub_spec *spec = calloc(1, sizeof *spec);
@@ -263,6 +264,7 @@ static int serve_one(int ctl, const struct recv_conf *c, unsigned test_no)
 		goto out;
 	ctx->ctl = ctl;
 	ctx->data = -1;
+	ctx->listen_fd = lfd;
 	ctx->stop = &stop_flag;
 	ctx->spec = spec;
 	sock_peer(ctl, &ctx->ctl_peer);
@@ -321,7 +323,7 @@ int main(int argc, char **argv)
 				     NULL);
 		if (fd < 0)
 			continue;
-		rc = serve_one(fd, &conf, ++test_no);
+		rc = serve_one(fd, lfd, &conf, ++test_no);
 		close(fd);
 		if (conf.once)
 			break;

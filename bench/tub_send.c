@@ -435,6 +435,7 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	ctx->spec = &r->spec;
 	ctx->stop = &stop_flag;
 	ctx->data = -1;
+	ctx->listen_fd = -1;
 	ctx->rtt = rtt;
 	ctx->opts_req = c->local;
 	ctx->ctl = sock_dial_tcp(c->host, c->port,

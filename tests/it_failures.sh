@@ -32,6 +32,17 @@ fi
 timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 0.3
 check "test after garbage works" "$(col "$CSV" status)" = ok
 
+# A second sender while a test runs is told at once that the receiver is busy.
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" -q -t 1.5 --csv "$WORK/first.csv" &
+FIRST=$!
+sleep 0.4
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 1
+check "busy: exit 1" $? -eq 1
+check "busy: refused" "$(col "$CSV" status)" = refused
+check "busy: reason" -n "$(col "$CSV" error | grep busy)"
+wait "$FIRST"
+check "busy: the first test unharmed" "$(col "$WORK/first.csv" status)" = ok
+
 # A spec over the receiver's limits is refused with its reason.
 kill "$RECV_PID"; wait "$RECV_PID" 2>/dev/null
 start_recv --max-duration 1s
