@@ -321,11 +321,14 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 
 	gmtime_r(&now, &tm);
 	strftime(r->timestamp, sizeof r->timestamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (c->run_id)
+	if (c->run_id) {
 		snprintf(r->run_id, sizeof r->run_id, "%s", c->run_id);
-	else
-		snprintf(r->run_id, sizeof r->run_id, "%.15s-%d",
-			 r->timestamp, (int)getpid());
+	} else {
+		char stamp[20];
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(r->run_id, sizeof r->run_id, "%s-%d", stamp,
+			 (int)getpid());
+	}
 	if (gethostname(r->sender_host, sizeof r->sender_host) < 0)
 		snprintf(r->sender_host, sizeof r->sender_host, "unknown");
 	r->sender_host[sizeof r->sender_host - 1] = '\0';
