@@ -147,8 +147,9 @@ static int write_series(FILE *f, const struct tub_result *r, const char *end,
 	for (uint32_t i = 0; i < iv->n; i++) {
 		const struct tub_interval *s = &iv->s[i];
 		double secs = (s->end_ns - prev) / 1e9;
-		fprintf(f, "%s,%s,%s,%s,%u,%.6f,%.6f,%" PRIu64 ",%" PRIu64
-			",%.0f\n", r->run_id, spec_proto_name(r->spec.proto),
+		csv_write_field(f, r->run_id);
+		fprintf(f, ",%s,%s,%s,%u,%.6f,%.6f,%" PRIu64 ",%" PRIu64
+			",%.0f\n", spec_proto_name(r->spec.proto),
 			spec_kind_name(r->spec.kind), end, i, prev / 1e9,
 			s->end_ns / 1e9, s->bytes, s->msgs,
 			secs > 0 ? s->bytes * 8 / secs : 0.0);

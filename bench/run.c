@@ -80,7 +80,7 @@ static void refuse_busy(int listen_fd)
 {
 	struct wire_error e = {.reason = "receiver busy with another test; "
 					 "try again later"};
-	uint8_t frame[WIRE_HDR_LEN + sizeof e.reason + 2], sink[512];
+	uint8_t frame[WIRE_HDR_LEN + sizeof e.reason + 2], sink[4096];
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
@@ -89,8 +89,9 @@ static void refuse_busy(int listen_fd)
 	if (n > 0)
 		send(fd, frame, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	shutdown(fd, SHUT_WR);
-	while (recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0)
-		; /* unread input would turn the close into a reset */
+	/* Unread input would turn the close into a reset that may beat the
+	 * ERROR; read what is there once, but never let a stranger hold us. */
+	recv(fd, sink, sizeof sink, MSG_DONTWAIT);
 	close(fd);
 }
 
@@ -112,7 +113,7 @@ int run_check_ctl(struct run_ctx *ctx)
 				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
-	if (type != WIRE_DONE && type != WIRE_RESULT)
+	if (type != WIRE_DONE)
 		return run_fail(ctx, "protocol_error",
 				"unexpected control message %d during the test",
 				type);
@@ -129,6 +130,11 @@ int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
 	if (now >= ctx->deadline_ns)
 		return run_fail(ctx, "timeout", "the test ran past its "
 				"deadline");
+	if (ctx->stall_ns && now > ctx->progress_ns &&
+	    now - ctx->progress_ns > ctx->stall_ns)
+		return run_fail(ctx, "timeout", "no data moved for %.1f s: "
+				"the peer stalled or the path is cut",
+				ctx->stall_ns / 1e9);
 	if (now >= *next_ctl) {
 		*next_ctl = now + RUN_CTL_CHECK_NS;
 		return run_check_ctl(ctx);
@@ -176,7 +182,7 @@ void ticker_start(struct ticker *t, uint64_t now, uint64_t period_ns)
 {
 	t->start = now;
 	t->period = period_ns;
-	t->next = now + period_ns;
+	t->next = period_ns > UINT64_MAX - now ? UINT64_MAX : now + period_ns;
 	t->bytes = 0;
 	t->msgs = 0;
 }
@@ -184,13 +190,19 @@ void ticker_start(struct ticker *t, uint64_t now, uint64_t period_ns)
 void ticker_tick(struct ticker *t, uint64_t now, uint64_t bytes,
 		 uint64_t msgs, struct tub_intervals *iv)
 {
-	while (t->period && now >= t->next) {
-		spec_interval_push(iv, t->next - t->start, bytes - t->bytes,
-				   msgs - t->msgs);
-		t->bytes = bytes;
-		t->msgs = msgs;
-		t->next += t->period;
-	}
+	if (t->period == 0 || now < t->next)
+		return;
+	spec_interval_push(iv, t->next - t->start, bytes - t->bytes,
+			   msgs - t->msgs);
+	t->bytes = bytes;
+	t->msgs = msgs;
+	/* Boundaries passed while nothing was counted give empty samples,
+	 * as many as fit; then the clock jumps ahead in one step. */
+	uint64_t missed = (now - t->next) / t->period;
+	for (uint64_t i = 0; i < missed && iv->n < TUB_INTERVALS_MAX; i++)
+		spec_interval_push(iv, t->next + (i + 1) * t->period - t->start,
+				   0, 0);
+	t->next += (missed + 1) * t->period;
 }
 
 void ticker_finish(struct ticker *t, uint64_t now, uint64_t bytes,
@@ -205,6 +217,11 @@ void ticker_finish(struct ticker *t, uint64_t now, uint64_t bytes,
 
 int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns)
 {
+	/* A zero timeval means "never": round anything below 1 us up. */
+	if (rcv_ns && rcv_ns < 1000)
+		rcv_ns = 1000;
+	if (snd_ns && snd_ns < 1000)
+		snd_ns = 1000;
 	struct timeval r = {.tv_sec = (time_t)(rcv_ns / TUB_NSEC_PER_SEC),
 			    .tv_usec = (suseconds_t)(rcv_ns % TUB_NSEC_PER_SEC /
 						     1000)};
@@ -221,6 +238,25 @@ void run_fill_pattern(uint8_t *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (uint8_t)('a' + i % 26);
+}
+
+uint64_t run_stall_limit(const struct tub_spec *spec)
+{
+	if (spec->rate_bps) {
+		double gap = spec->msg_size * 8.0 * 1e9 / (double)spec->rate_bps;
+		if (3 * gap > RUN_STALL_NS)
+			return (uint64_t)(3 * gap);
+	}
+	return RUN_STALL_NS;
+}
+
+void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns)
+{
+	uint64_t now = clock_now_ns();
+
+	ctx->deadline_ns = run_deadline(ctx->spec, now, max_duration_ns);
+	ctx->progress_ns = now;
+	ctx->stall_ns = run_stall_limit(ctx->spec);
 }
 
 uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,

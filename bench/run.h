@@ -16,6 +16,7 @@
 #define RUN_UDP_GRACE_NS (1 * TUB_NSEC_PER_SEC)    /* late datagrams */
 #define RUN_UDP_SETTLE_NS (20 * TUB_NSEC_PER_MSEC) /* after the end marker */
 #define RUN_CTL_CHECK_NS (10 * TUB_NSEC_PER_MSEC)  /* control look period */
+#define RUN_STALL_NS (10 * TUB_NSEC_PER_SEC)     /* no progress: peer gone */
 #define RUN_END_MARKERS 3
 
 /* One test as one end runs it. */
@@ -27,6 +28,9 @@ struct run_ctx {
 				       away other senders while busy; -1 */
 	struct sock_addr ctl_peer;  /* the only host data may go to */
 	uint64_t deadline_ns;       /* the data phase cannot pass this */
+	uint64_t progress_ns;       /* last time data moved */
+	uint64_t stall_ns;          /* fail when nothing moved for this long */
+	int connect_timeout_ms;     /* sender: data connection */
 	volatile sig_atomic_t *stop;
 
 	struct tub_side mine;       /* what this end counted */
@@ -140,6 +144,13 @@ int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns);
 
 /* Fill a message buffer with a recognisable pattern. */
 void run_fill_pattern(uint8_t *buf, size_t len);
+
+/* Start the data phase clock: deadline, progress, stall limit. */
+void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns);
+
+/* How long a test may go without moving data before the peer counts as
+ * gone: RUN_STALL_NS, or three message gaps at a slow target rate. */
+uint64_t run_stall_limit(const struct tub_spec *spec);
 
 /* The end of the data phase for a spec that started at now: the duration,
  * or for a count-only test the receiver's duration limit, plus slack. */

@@ -6,8 +6,12 @@
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
 #include "clock.h"
 #include "sockopt.h"
@@ -89,7 +93,7 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 				strerror(errno));
 	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
 		       ctx->opts_notes, sizeof ctx->opts_notes);
-	if (sock_connect(fd, server, 5000) < 0) {
+	if (sock_connect(fd, server, ctx->connect_timeout_ms) < 0) {
 		close(fd);
 		return run_fail(ctx, "connect_failed", "data connection: %s",
 				strerror(errno));
@@ -105,6 +109,30 @@ static int data_error(struct run_ctx *ctx, const char *what)
 		return run_fail(ctx, "peer_closed", "%s: connection reset by "
 				"the peer", what);
 	return run_fail(ctx, "data_error", "%s: %s", what, strerror(errno));
+}
+
+/* After the last send: wait until the kernel has delivered everything we
+ * handed it (SIOCOUTQ: bytes not yet acknowledged), so that DONE is not
+ * followed by a long wait on a slow link. Stalls still fail in time. */
+static int drain(struct run_ctx *ctx)
+{
+#ifdef SIOCOUTQ
+	int left = 0, before = -1;
+	uint64_t next_ctl = 0;
+
+	while (ioctl(ctx->data, SIOCOUTQ, &left) == 0 && left > 0) {
+		uint64_t now = clock_now_ns();
+		if (left != before)
+			ctx->progress_ns = now;
+		before = left;
+		if (run_keep_going(ctx, now, &next_ctl) < 0)
+			return -1;
+		clock_sleep_until(now + TUB_NSEC_PER_MSEC);
+	}
+#else
+	(void)ctx;
+#endif
+	return 0;
 }
 
 static int tcp_stream_send(struct run_ctx *ctx)
@@ -156,6 +184,7 @@ static int tcp_stream_send(struct run_ctx *ctx)
 			break;
 		}
 		last = clock_now_ns();
+		ctx->progress_ns = last;
 		tx->calls++;
 		tx->bytes += (uint64_t)n;
 		off += (size_t)n;
@@ -167,6 +196,8 @@ static int tcp_stream_send(struct run_ctx *ctx)
 	tx->elapsed_ns = last - first;
 	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
 	shutdown(ctx->data, SHUT_WR);
+	if (rc == 0)
+		rc = drain(ctx);
 	free(buf);
 	return rc;
 }
@@ -198,6 +229,7 @@ static int tcp_stream_recv(struct run_ctx *ctx)
 			break;
 		}
 		last = clock_now_ns();
+		ctx->progress_ns = last;
 		if (rx->calls++ == 0) {
 			first = last;
 			ticker_start(&tick, first, s->interval_ns);
@@ -228,6 +260,7 @@ static int move_full(struct run_ctx *ctx, uint8_t *buf, size_t n, int out,
 				: recv(ctx->data, buf + done, n - done, 0);
 		if (r > 0) {
 			done += (size_t)r;
+			ctx->progress_ns = clock_now_ns();
 			continue;
 		}
 		if (r == 0) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -148,6 +149,48 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 	c->host[sizeof c->host - 1] = '\0';
 }
 
+#define RECV_MAX_LINGER_S 5     /* close() may block this long at most */
+#define RECV_MAX_BUSY_POLL_US 1000
+
+/* Whether a congestion control is already loaded (listed as available);
+ * a root receiver would otherwise load any module a client names. */
+static int cc_available(const char *name)
+{
+	char line[512];
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control",
+			"r");
+	int found = 0;
+
+	if (f == NULL)
+		return 1; /* not Linux: the kernel has the last word */
+	if (fgets(line, sizeof line, f))
+		for (char *t = strtok(line, " \n"); t; t = strtok(NULL, " \n"))
+			found |= strcmp(t, name) == 0;
+	fclose(f);
+	return found;
+}
+
+/* What a client may set on the receiver's socket: the receiver runs as
+ * whoever started it, often root, so some options are capped. */
+static int check_remote_opts(struct run_ctx *ctx, const struct sockopt_set *o)
+{
+	if (sockopt_has(o, SOCKOPT_LINGER) &&
+	    o->value[SOCKOPT_LINGER] > RECV_MAX_LINGER_S)
+		return run_fail(ctx, "refused", "remote linger above the "
+				"receiver's cap of %d s", RECV_MAX_LINGER_S);
+	if (sockopt_has(o, SOCKOPT_BUSY_POLL) &&
+	    o->value[SOCKOPT_BUSY_POLL] > RECV_MAX_BUSY_POLL_US)
+		return run_fail(ctx, "refused", "remote busy_poll above the "
+				"receiver's cap of %d us", RECV_MAX_BUSY_POLL_US);
+	if (sockopt_has(o, SOCKOPT_PRIORITY) && o->value[SOCKOPT_PRIORITY] > 6)
+		return run_fail(ctx, "refused", "remote priority above 6 "
+				"(needs CAP_NET_ADMIN; refused to clients)");
+	if (sockopt_has(o, SOCKOPT_CONGESTION) && !cc_available(o->congestion))
+		return run_fail(ctx, "refused", "congestion control '%s' is "
+				"not available on the receiver", o->congestion);
+	return 0;
+}
+
 /* Tell the sender why, best effort; the connection closes after it. */
 static void send_error(struct run_ctx *ctx)
 {
@@ -200,6 +243,8 @@ static int setup(struct run_ctx *ctx, const struct recv_conf *c,
 	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
 			  sizeof why) < 0)
 		return run_fail(ctx, "refused", "remote options: %s", why);
+	if (check_remote_opts(ctx, &ctx->opts_req) < 0)
+		return -1;
 
 	const struct transport *t = run_transport(spec->proto);
 	if (sock_local(ctx->ctl, &local) < 0)
@@ -274,8 +319,7 @@ static int serve_one(int ctl, int lfd, const struct recv_conf *c,
 
 	rc = setup(ctx, c, spec, body);
 	if (rc == 0) {
-		ctx->deadline_ns = run_deadline(spec, clock_now_ns(),
-						c->lim.max_duration_ns);
+		run_begin_data(ctx, c->lim.max_duration_ns);
 		rc = serve(ctx, spec, body);
 	}
 	if (rc < 0 && strcmp(ctx->status, "peer_closed") != 0)
@@ -286,8 +330,15 @@ static int serve_one(int ctl, int lfd, const struct recv_conf *c,
 			spec_kind_name(spec->kind), spec->msg_size,
 			rc == 0 ? "ok" : ctx->status, rc == 0 ? "" : ": ",
 			rc == 0 ? "" : ctx->err);
-	if (ctx->data >= 0)
+	if (ctx->data >= 0) {
+		if (rc < 0) {
+			/* A failed test: reset, never wait in close(). */
+			struct linger now = {.l_onoff = 1, .l_linger = 0};
+			setsockopt(ctx->data, SOL_SOCKET, SO_LINGER, &now,
+				   sizeof now);
+		}
 		close(ctx->data);
+	}
 out:
 	free(body);
 	free(spec);
@@ -321,8 +372,16 @@ int main(int argc, char **argv)
 	while (!stop_flag) {
 		int fd = sock_accept(lfd, clock_now_ns() + TUB_NSEC_PER_SEC,
 				     NULL);
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno != ETIMEDOUT && errno != EINTR) {
+				/* EMFILE and friends: do not spin */
+				fprintf(stderr, "tub-recv: accept: %s\n",
+					strerror(errno));
+				clock_sleep_until(clock_now_ns() +
+						  100 * TUB_NSEC_PER_MSEC);
+			}
 			continue;
+		}
 		rc = serve_one(fd, lfd, &conf, ++test_no);
 		close(fd);
 		if (conf.once)

@@ -256,6 +256,10 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			break;
 		case O_CTO:
 			c->connect_timeout_ns = arg_duration("timeout", optarg);
+			if (c->connect_timeout_ns < TUB_NSEC_PER_MSEC ||
+			    c->connect_timeout_ns > 600 * TUB_NSEC_PER_SEC)
+				usage_error("connect timeout outside 1 ms .. "
+					    "600 s");
 			break;
 		case 'q':
 			c->quiet = 1;
@@ -394,8 +398,7 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	char why[TUB_TEXT_MAX];
 	uint32_t len;
 
-	ctx->deadline_ns = run_deadline(&r->spec, clock_now_ns(),
-					24 * 3600 * TUB_NSEC_PER_SEC);
+	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
 	int rc = r->spec.kind == TUB_KIND_STREAM ? t->stream_send(ctx)
 						 : t->rr_client(ctx);
 	r->have_tx = 1;
@@ -406,9 +409,11 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	if (run_send_frame(ctx, buf, wire_encode_done(buf, WIRE_MAX_FRAME,
 						      &ctx->mine)) < 0)
 		return -1;
+	/* The receiver answers within its grace period, or fails on its own
+	 * stall limit while data still drains. */
 	int type = run_read_frame(ctx, buf, &len,
-				  clock_now_ns() + RUN_UDP_GRACE_NS +
-					  RUN_CTL_TIMEOUT_NS);
+				  clock_now_ns() + ctx->stall_ns +
+					  RUN_UDP_GRACE_NS + RUN_CTL_TIMEOUT_NS);
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_RESULT)
@@ -441,9 +446,9 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	ctx->listen_fd = -1;
 	ctx->rtt = rtt;
 	ctx->opts_req = c->local;
-	ctx->ctl = sock_dial_tcp(c->host, c->port,
-				 (int)(c->connect_timeout_ns /
-				       TUB_NSEC_PER_MSEC),
+	ctx->connect_timeout_ms = (int)(c->connect_timeout_ns /
+					TUB_NSEC_PER_MSEC);
+	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
 				 ctx->err, sizeof ctx->err);
 	if (ctx->ctl < 0) {
 		snprintf(ctx->status, sizeof ctx->status, "connect_failed");

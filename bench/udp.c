@@ -169,10 +169,16 @@ static int udp_stream_send(struct run_ctx *ctx)
 			clock_sleep_until(when < end ? when : end);
 			continue;
 		}
+		/* Paced, a datagram's timestamp is its place in the schedule
+		 * (as RTP stamps the sampling instant), so jitter shows the
+		 * path and our pacing error, not how a batch drains. */
 		for (uint64_t i = 0; i < n; i++) {
-			struct wire_data d = {.session = s->session,
-					      .seq = tx->msgs + i,
-					      .send_ns = now};
+			uint64_t seq = tx->msgs + i;
+			struct wire_data d = {
+				.session = s->session,
+				.seq = seq,
+				.send_ns = s->rate_bps ? pacer_when(&pace, seq)
+						       : now};
 			wire_data_encode(hdr[i], &d);
 		}
 		int r = sendmmsg(ctx->data, mm, (unsigned)n, 0);
@@ -182,6 +188,7 @@ static int udp_stream_send(struct run_ctx *ctx)
 			continue;
 		}
 		last = clock_now_ns();
+		ctx->progress_ns = last;
 		tx->calls++;
 		tx->msgs += (uint64_t)r;
 		tx->bytes += (uint64_t)r * s->msg_size;
@@ -368,6 +375,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 				continue;
 			}
 			seqtrack_push(&st, d.seq, d.send_ns, when);
+			ctx->progress_ns = now;
 			if (rx->msgs++ == 0) {
 				first = now;
 				ticker_start(&tick, now, s->interval_ns);
@@ -389,6 +397,52 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	rx->jitter_ns = st.jitter_ns;
 	seqtrack_free(&st);
 	rx_batch_free(b);
+	return rc;
+}
+
+/* Wait for the reply to probe seq sent at t0: a round trip, or a lost probe
+ * once the timeout passes. Replies to earlier probes are late, counted and
+ * dropped; after one, the wait goes on for the time that is left. Every
+ * probe ends as exactly one of rr_done or rr_lost. */
+static int await_reply(struct run_ctx *ctx, uint8_t *rep, uint64_t seq,
+		       uint64_t t0, uint64_t *refused)
+{
+	const struct tub_spec *s = ctx->spec;
+	int rc = 0, shortened = 0;
+
+	for (;;) {
+		ssize_t n = recv(ctx->data, rep, s->msg_size + 1, 0);
+		uint64_t now = clock_now_ns();
+		if (n < 0 && errno == EINTR && !*ctx->stop)
+			continue;
+		if (n < 0) {
+			if (errno == ECONNREFUSED)
+				rc = send_error(ctx, refused);
+			ctx->rr_lost++; /* no reply in time: lost */
+			break;
+		}
+		struct wire_data r;
+		if ((size_t)n == s->msg_size &&
+		    wire_data_decode(rep, (size_t)n, &r) == 0 &&
+		    r.session == s->session) {
+			if (r.seq == seq) {
+				hist_record(ctx->rtt, now - t0);
+				ctx->rr_done++;
+				ctx->progress_ns = now;
+				break;
+			}
+			ctx->rr_late++; /* a reply to an earlier probe */
+		}
+		if (now - t0 >= s->timeout_ns) {
+			ctx->rr_lost++;
+			break;
+		}
+		run_set_timeouts(ctx->data, s->timeout_ns - (now - t0),
+				 UDP_POLL_NS);
+		shortened = 1;
+	}
+	if (shortened)
+		run_set_timeouts(ctx->data, s->timeout_ns, UDP_POLL_NS);
 	return rc;
 }
 
@@ -431,35 +485,8 @@ static int udp_rr_client(struct run_ctx *ctx)
 		tx->msgs++;
 		tx->calls++;
 		tx->bytes += s->msg_size;
-		for (;;) {
-			ssize_t n = recv(ctx->data, rep, s->msg_size + 1, 0);
-			now = clock_now_ns();
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				if (errno == ECONNREFUSED &&
-				    (rc = send_error(ctx, &refused)) < 0)
-					break;
-				ctx->rr_lost++; /* timed out: lost */
-				break;
-			}
-			struct wire_data r;
-			if ((size_t)n != s->msg_size ||
-			    wire_data_decode(rep, (size_t)n, &r) < 0 ||
-			    r.session != s->session)
-				continue; /* not ours */
-			if (r.seq != seq) {
-				ctx->rr_late++; /* reply to a lost probe */
-			} else {
-				hist_record(ctx->rtt, now - t0);
-				ctx->rr_done++;
-				break;
-			}
-			if (now - t0 >= s->timeout_ns) {
-				ctx->rr_lost++;
-				break;
-			}
-		}
+		rc = await_reply(ctx, rep, seq, t0, &refused);
+		now = clock_now_ns();
 		if (rc < 0)
 			break;
 		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
@@ -503,6 +530,7 @@ static int udp_rr_server(struct run_ctx *ctx)
 			continue;
 		}
 		last = clock_now_ns();
+		ctx->progress_ns = last;
 		if (rx->msgs++ == 0)
 			first = last;
 		rx->calls++;

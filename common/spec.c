@@ -124,7 +124,21 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			 (unsigned long long)lim->max_rate_bps);
 		return -1;
 	}
+	if (s->rate_bps != 0 && s->count != 0 &&
+	    (double)s->count * s->msg_size * 8 / (double)s->rate_bps * 1e9 >
+		    (double)lim->max_duration_ns) {
+		snprintf(reason, len, "%llu messages at that rate take longer "
+			 "than the receiver's limit of %.3f s",
+			 (unsigned long long)s->count,
+			 lim->max_duration_ns / 1e9);
+		return -1;
+	}
 	if (s->interval_ns != 0) {
+		if (s->interval_ns > lim->max_duration_ns ||
+		    (s->duration_ns && s->interval_ns > s->duration_ns)) {
+			snprintf(reason, len, "interval longer than the test");
+			return -1;
+		}
 		if (s->interval_ns < lim->min_interval_ns) {
 			snprintf(reason, len, "interval under the minimum of "
 				 "%.3f s", lim->min_interval_ns / 1e9);
@@ -137,8 +151,9 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		}
 	}
 	if (s->kind == TUB_KIND_RR && s->proto == TUB_PROTO_UDP &&
-	    (s->timeout_ns == 0 || s->timeout_ns > 60 * TUB_NSEC_PER_SEC)) {
-		snprintf(reason, len, "rr reply timeout outside (0, 60] s");
+	    (s->timeout_ns < TUB_NSEC_PER_MSEC ||
+	     s->timeout_ns > 60 * TUB_NSEC_PER_SEC)) {
+		snprintf(reason, len, "rr reply timeout outside 1 ms .. 60 s");
 		return -1;
 	}
 	if (memchr(s->remote_opts, '\0', sizeof s->remote_opts) == NULL) {

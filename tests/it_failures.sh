@@ -51,6 +51,37 @@ check "refused exit 1" $? -eq 1
 check "refused status" "$(col "$CSV" status)" = refused
 check "refused reason" -n "$(col "$CSV" error | grep duration)"
 
+# What a client may not ask of the receiver: refused, and it serves on.
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -n 100 -i 1000s
+check "huge interval refused" "$(col "$CSV" status)" = refused
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 0.2 \
+	--proto tcp --kind rr --remote-opt linger=3600
+check "long remote linger refused" "$(col "$CSV" status)" = refused
+check "linger reason" -n "$(col "$CSV" error | grep linger)"
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 0.2 \
+	--remote-opt congestion=nosuchcc
+check "unknown congestion refused" "$(col "$CSV" status)" = refused
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q \
+	--proto udp -n 1000 -b 1k
+check "count too long at that rate refused" "$(col "$CSV" status)" = refused
+timeout 20 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q -t 0.2
+check "still serving after refusals" "$(col "$CSV" status)" = ok
+
+# A receiver that stops (SIGSTOP) under a count-only TCP test: no deadline
+# from a duration, so the stall limit (10 s without progress) must end it.
+start=$(date +%s)
+timeout 60 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q \
+	-n 100000000 -l 64K &
+SEND=$!
+sleep 0.5
+kill -STOP "$RECV_PID"
+wait "$SEND"; rc=$?
+took=$(( $(date +%s) - start ))
+kill -CONT "$RECV_PID"
+check "stalled receiver: exit 1" "$rc" -eq 1
+check "stalled receiver: timeout" "$(col "$CSV" status)" = timeout
+check "stalled receiver: within 20 s ($took)" "$took" -le 20
+
 # Kill the receiver in the middle of a TCP stream, then of a UDP stream.
 for p in tcp udp; do
 	start=$(date +%s)

@@ -24,10 +24,16 @@ check "by name status" "$(col "$CSV" status)" = ok
 if command -v python3 >/dev/null 2>&1; then
 	python3 -c "
 import socket, time
-s = socket.create_connection(('127.0.0.1', $PORT)); time.sleep(9); s.close()
+s = socket.create_connection(('127.0.0.1', $PORT))
+open('$WORK/silent.up', 'w').close()
+time.sleep(9); s.close()
 " &
 	SILENT=$!
-	sleep 0.2
+	for _ in $(seq 1 100); do
+		[ -e "$WORK/silent.up" ] && break
+		sleep 0.05
+	done
+	sleep 0.1 # let the receiver take it before the next sender
 	start=$(date +%s)
 	timeout 30 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q \
 		-t 0.3 --connect-timeout 10

@@ -29,6 +29,8 @@ usage_case "parallel" "$S" -c 127.0.0.1 -P 4
 usage_case "stray arg" "$S" -c 127.0.0.1 extra
 usage_case "unknown flag" "$S" -c 127.0.0.1 --frobnicate
 usage_case "interval too short" "$S" -c 127.0.0.1 -i 1ms
+usage_case "rr timeout under 1 ms" "$S" -c 127.0.0.1 --proto udp --kind rr --rr-timeout 500ns
+usage_case "interval longer than test" "$S" -c 127.0.0.1 -t 1 -i 2s
 usage_case "not yet a kind" "$S" -c 127.0.0.1 --kind fill
 printf 'a,b\n1,2\n' > "$WORK/other.csv"
 usage_case "csv of another schema" "$S" -c 127.0.0.1 --csv "$WORK/other.csv"

@@ -67,6 +67,25 @@ int main(void)
 	s.kind = TUB_KIND_RR;
 	s.timeout_ns = 0;
 	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.timeout_ns = 500; /* under 1 ms: a timeval of 0 would mean never */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.timeout_ns = TUB_NSEC_PER_MSEC;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s = good();
+	s.interval_ns = UINT64_MAX; /* would wrap the sampling clock */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.interval_ns = s.duration_ns + 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.interval_ns = s.duration_ns;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s = good();
+	s.duration_ns = 0;
+	s.count = 1000;
+	s.rate_bps = 1000; /* 1000 x 1400 B at 1 kbit/s: over 3 hours */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "longer than") != NULL);
+	s.rate_bps = 1000000000;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
 	s = good();
 	s.kind = TUB_KIND_FILL; /* not in this build yet */
 	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
