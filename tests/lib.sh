@@ -49,6 +49,10 @@ check_awk() {
 }
 
 finish() {
+	if [ "$FAILS" -gt 0 ] && [ -s "$WORK/recv.err" ]; then
+		echo "--- receiver's stderr:"
+		tail -n 40 "$WORK/recv.err"
+	fi
 	echo "$(basename "$0" .sh): $((CHECKS - FAILS)) passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 	exit $?
