@@ -120,6 +120,54 @@ static void summary_rr(FILE *f, const struct tub_result *r)
 			hist_mean(h) / 1e3);
 }
 
+static void summary_probe(FILE *f, const struct tub_result *r)
+{
+	const struct tub_probe *p = &r->probe;
+	char a[32], b[32];
+
+	switch (r->spec.kind) {
+	case TUB_KIND_FILL:
+		if (r->spec.proto == TUB_PROTO_TCP)
+			fprintf(f, "  send() took %s in %.1f ms before it "
+				"would block (peer not reading); writable "
+				"%.1f us after the peer began to read\n",
+				units_fmt_size(p->fill_bytes, a, sizeof a),
+				p->fill_ns / 1e6, p->fill_writable_ns / 1e3);
+		else if (r->have_rx)
+			fprintf(f, "  %" PRIu64 " datagrams sent to a socket "
+				"nobody read: %" PRIu64 " held, %" PRIu64
+				" dropped (buffer full)\n", r->tx.msgs,
+				r->rx.msgs, r->rx.rcvbuf_drops);
+		break;
+	case TUB_KIND_LINGER:
+		fprintf(f, "  close() blocked %.3f ms with %s written; the "
+			"peer saw %s after %s\n", p->close_ns / 1e6,
+			units_fmt_size(p->linger_bytes, a, sizeof a),
+			r->have_rx ? spec_end_name(r->rx.end_how) : "?",
+			units_fmt_size(r->rx.bytes, b, sizeof b));
+		break;
+	case TUB_KIND_KEEPALIVE:
+		if (p->ka_detected)
+			fprintf(f, "  dead peer noticed after %.3f s (%s); "
+				"expected %.3f s\n", p->ka_ns / 1e9,
+				p->ka_error, p->ka_expected_ns / 1e9);
+		else
+			fprintf(f, "  no error within the test's %.1f s: a "
+				"dead peer would go unnoticed (expected "
+				"detection: %s)\n", r->spec.duration_ns / 1e9,
+				p->ka_expected_ns ? "later" : "never, "
+				"keepalive is off");
+		break;
+	case TUB_KIND_CONNECT:
+		if (p->timewait >= 0)
+			fprintf(f, "  %" PRId64 " sockets left in TIME_WAIT\n",
+				p->timewait);
+		break;
+	default:
+		break;
+	}
+}
+
 void report_summary(FILE *f, const struct tub_result *r)
 {
 	fprintf(f, "tub-send: %s %s to %s (%s), %u-byte messages: %s%s%s\n",
@@ -129,8 +177,10 @@ void report_summary(FILE *f, const struct tub_result *r)
 		r->error);
 	if (r->spec.kind == TUB_KIND_STREAM)
 		summary_stream(f, r);
-	else
+	else if (r->spec.kind == TUB_KIND_RR ||
+		 r->spec.kind == TUB_KIND_CONNECT)
 		summary_rr(f, r);
+	summary_probe(f, r);
 	summary_intervals(f, r);
 	line_buffers(f, "local", &r->local_req, &r->local_granted,
 		     r->local_clamped, r->local_notes);

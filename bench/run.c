@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -138,6 +139,37 @@ int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
 	if (now >= *next_ctl) {
 		*next_ctl = now + RUN_CTL_CHECK_NS;
 		return run_check_ctl(ctx);
+	}
+	return 0;
+}
+
+int run_send_done(struct run_ctx *ctx)
+{
+	uint8_t *frame = malloc(WIRE_MAX_FRAME);
+	int rc;
+
+	if (frame == NULL)
+		return run_fail(ctx, "no_memory", "control frame");
+	rc = run_send_frame(ctx, frame, wire_encode_done(frame, WIRE_MAX_FRAME,
+							 &ctx->mine));
+	free(frame);
+	if (rc == 0)
+		ctx->done_sent = 1;
+	return rc;
+}
+
+int run_wait_done(struct run_ctx *ctx)
+{
+	uint64_t next_ctl = 0;
+
+	while (!ctx->peer_done) {
+		uint64_t now = clock_now_ns();
+		ctx->progress_ns = now; /* waiting is the point here */
+		if (run_keep_going(ctx, now, &next_ctl) < 0)
+			return -1;
+		if (!ctx->peer_done)
+			sock_wait_readable(ctx->ctl, now + RUN_CTL_CHECK_NS);
+		next_ctl = 0;
 	}
 	return 0;
 }

@@ -33,6 +33,12 @@ struct run_ctx {
 	int connect_timeout_ms;     /* sender: data connection */
 	volatile sig_atomic_t *stop;
 
+	struct sock_addr server;    /* sender: the receiver's data address */
+	struct tub_probe probe;     /* sender: the socket-behaviour kinds */
+	uint64_t peer_rcvbuf;       /* sender: receiver's granted SO_RCVBUF */
+	const char *on_idle;        /* sender, keepalive: command to run */
+	int done_sent;              /* sender: the kind sent DONE itself */
+	int no_result;              /* sender: no DONE/RESULT (path is cut) */
 	struct tub_side mine;       /* what this end counted */
 	struct tub_side peer;       /* the peer's report, once it came */
 	int peer_done;              /* DONE (or RESULT) received */
@@ -52,18 +58,18 @@ struct run_ctx {
 
 /* A transport: how its data socket is made and how each kind runs on it.
  * Every function returns 0, or -1 with ctx->status and ctx->err set. */
+typedef int run_fn(struct run_ctx *ctx);
 struct transport {
 	int proto;
 	/* Receiving end: make the data socket on local (port 0), apply opts. */
 	int (*server_open)(struct run_ctx *ctx, const struct sock_addr *local);
-	/* Receiving end: wait for the sender on the data socket (TCP accept). */
+	/* Receiving end: wait for the sender on the data socket (TCP accept;
+	 * kinds that open a connection per operation keep the listener). */
 	int (*server_accept)(struct run_ctx *ctx, int listen_fd);
 	/* Sending end: make the data socket and reach the receiver. */
 	int (*client_open)(struct run_ctx *ctx, const struct sock_addr *server);
-	int (*stream_send)(struct run_ctx *ctx);
-	int (*stream_recv)(struct run_ctx *ctx);
-	int (*rr_client)(struct run_ctx *ctx);
-	int (*rr_server)(struct run_ctx *ctx);
+	run_fn *client[TUB_KIND_COUNT]; /* the sending end of each kind */
+	run_fn *server[TUB_KIND_COUNT]; /* the receiving end; NULL: none */
 };
 
 extern const struct transport tcp_transport;
@@ -90,6 +96,14 @@ int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
  * returned; EOF, ERROR or anything else is a failure (-1, ctx set). Returns 0
  * when nothing is there. Costs one poll() with zero timeout. */
 int run_check_ctl(struct run_ctx *ctx);
+
+/* Send DONE with this end's counters now (kinds that need the receiver to
+ * act before the data phase ends). 0 or -1. */
+int run_send_done(struct run_ctx *ctx);
+
+/* Wait until the peer's DONE arrived (ctx->peer_done), looking at the clock
+ * and the stop flag; the data socket is left alone. 0 or -1. */
+int run_wait_done(struct run_ctx *ctx);
 
 /* Between data calls: the stop flag, the deadline, and (every
  * RUN_CTL_CHECK_NS, or at once when *next_ctl is 0) the control connection.

@@ -14,9 +14,9 @@
 #endif
 
 #include "clock.h"
+#include "kinds.h"
 #include "sockopt.h"
 
-#define TCP_POLL_NS (100 * TUB_NSEC_PER_MSEC) /* blocking call timeout */
 
 void run_tcp_info(int fd, struct tub_tcpinfo *ti)
 {
@@ -65,6 +65,9 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 {
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 
+	if (ctx->spec->kind == TUB_KIND_CONNECT)
+		return 0; /* one connection per operation: keep listening */
+
 	for (;;) {
 		struct sock_addr peer;
 		int fd = sock_accept(lfd, deadline, &peer);
@@ -86,6 +89,21 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 {
 	int fam = sock_family(server);
+
+	ctx->server = *server;
+	if (ctx->spec->kind == TUB_KIND_CONNECT) {
+		/* one connection per operation; report the options as they
+		 * are granted on such a socket */
+		int probe = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (probe < 0)
+			return run_fail(ctx, "socket_error", "socket: %s",
+					strerror(errno));
+		run_apply_opts(probe, fam, 1, &ctx->opts_req,
+			       &ctx->opts_granted, ctx->opts_notes,
+			       sizeof ctx->opts_notes);
+		close(probe);
+		return 0;
+	}
 	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -102,8 +120,7 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 	return 0;
 }
 
-/* Error word for a failed send or recv on the data connection. */
-static int data_error(struct run_ctx *ctx, const char *what)
+int tcp_data_error(struct run_ctx *ctx, const char *what)
 {
 	if (errno == EPIPE || errno == ECONNRESET)
 		return run_fail(ctx, "peer_closed", "%s: connection reset by "
@@ -180,7 +197,7 @@ static int tcp_stream_send(struct run_ctx *ctx)
 			}
 			if (errno == EINTR)
 				continue;
-			rc = data_error(ctx, "send");
+			rc = tcp_data_error(ctx, "send");
 			break;
 		}
 		last = clock_now_ns();
@@ -202,7 +219,7 @@ static int tcp_stream_send(struct run_ctx *ctx)
 	return rc;
 }
 
-static int tcp_stream_recv(struct run_ctx *ctx)
+int tcp_stream_recv(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_rx *rx = &ctx->mine.rx;
@@ -225,7 +242,7 @@ static int tcp_stream_recv(struct run_ctx *ctx)
 			if (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR)
 				continue;
-			rc = data_error(ctx, "recv");
+			rc = tcp_data_error(ctx, "recv");
 			break;
 		}
 		last = clock_now_ns();
@@ -246,12 +263,10 @@ static int tcp_stream_recv(struct run_ctx *ctx)
 	return rc;
 }
 
-/* Move exactly n bytes through the blocking data socket, looking at the
- * clock and the control connection between timed-out calls. Returns 0,
- * 1 on EOF before any byte (reading), or -1. */
-static int move_full(struct run_ctx *ctx, uint8_t *buf, size_t n, int out,
-		     uint64_t *next_ctl)
+int tcp_move_full(struct run_ctx *ctx, void *mem, size_t n, int out,
+		  uint64_t *next_ctl)
 {
+	uint8_t *buf = mem;
 	size_t done = 0;
 
 	while (done < n) {
@@ -270,7 +285,7 @@ static int move_full(struct run_ctx *ctx, uint8_t *buf, size_t n, int out,
 					"in the middle of a message");
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-			return data_error(ctx, out ? "send" : "recv");
+			return tcp_data_error(ctx, out ? "send" : "recv");
 		if (run_keep_going(ctx, clock_now_ns(), next_ctl) < 0)
 			return -1;
 	}
@@ -298,12 +313,12 @@ static int tcp_rr_client(struct run_ctx *ctx)
 		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
 			break;
 		uint64_t t0 = clock_now_ns();
-		if ((rc = move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
+		if ((rc = tcp_move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
 			break;
 		tx->calls++;
 		tx->msgs++;
 		tx->bytes += s->msg_size;
-		rc = move_full(ctx, buf, s->msg_size, 0, &next_ctl);
+		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);
 		if (rc != 0) {
 			if (rc > 0)
 				rc = run_fail(ctx, "peer_closed", "receiver "
@@ -336,7 +351,7 @@ static int tcp_rr_server(struct run_ctx *ctx)
 		return run_fail(ctx, "no_memory", "message buffer");
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	for (;;) {
-		rc = move_full(ctx, buf, s->msg_size, 0, &next_ctl);
+		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);
 		if (rc != 0) {
 			rc = rc > 0 ? 0 : -1; /* EOF between requests: done */
 			break;
@@ -347,7 +362,7 @@ static int tcp_rr_server(struct run_ctx *ctx)
 		rx->msgs++;
 		rx->calls++;
 		rx->bytes += s->msg_size;
-		if ((rc = move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
+		if ((rc = tcp_move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
 			break;
 		tx->msgs++;
 		tx->calls++;
@@ -364,8 +379,20 @@ const struct transport tcp_transport = {
 	.server_open = tcp_server_open,
 	.server_accept = tcp_server_accept,
 	.client_open = tcp_client_open,
-	.stream_send = tcp_stream_send,
-	.stream_recv = tcp_stream_recv,
-	.rr_client = tcp_rr_client,
-	.rr_server = tcp_rr_server,
+	.client = {
+		[TUB_KIND_STREAM] = tcp_stream_send,
+		[TUB_KIND_RR] = tcp_rr_client,
+		[TUB_KIND_CONNECT] = tcp_connect_client,
+		[TUB_KIND_FILL] = tcp_fill_client,
+		[TUB_KIND_LINGER] = tcp_linger_client,
+		[TUB_KIND_KEEPALIVE] = tcp_keepalive_client,
+	},
+	.server = {
+		[TUB_KIND_STREAM] = tcp_stream_recv,
+		[TUB_KIND_RR] = tcp_rr_server,
+		[TUB_KIND_CONNECT] = tcp_connect_server,
+		[TUB_KIND_FILL] = tcp_fill_server,
+		[TUB_KIND_LINGER] = tcp_linger_server,
+		[TUB_KIND_KEEPALIVE] = tcp_keepalive_server,
+	},
 };

@@ -247,6 +247,8 @@ static int setup(struct run_ctx *ctx, const struct recv_conf *c,
 		return -1;
 
 	const struct transport *t = run_transport(spec->proto);
+	if (t == NULL || t->server[spec->kind] == NULL)
+		return run_fail(ctx, "refused", "not implemented here");
 	if (sock_local(ctx->ctl, &local) < 0)
 		return run_fail(ctx, "socket_error", "getsockname: %s",
 				strerror(errno));
@@ -278,10 +280,9 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 		 uint8_t *body)
 {
 	const struct transport *t = run_transport(spec->proto);
-	int rc = spec->kind == TUB_KIND_STREAM ? t->stream_recv(ctx)
-					       : t->rr_server(ctx);
-	if (rc < 0)
-		return -1;
+	int rc = t->server[spec->kind](ctx);
+	if (rc < 0 || spec->kind == TUB_KIND_KEEPALIVE)
+		return rc; /* keepalive: the path was cut, nothing follows */
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 	while (!ctx->peer_done) {
 		if (clock_now_ns() >= deadline)

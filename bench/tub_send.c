@@ -34,6 +34,7 @@ struct send_conf {
 	const char *csv_path;
 	const char *interval_path;
 	const char *run_id;
+	const char *on_idle;
 	int json;
 	int quiet;
 	int have_len;
@@ -64,12 +65,17 @@ static void usage(void)
 	     "address)\n"
 	     "  -p, --port N           its control port (default 5799)\n"
 	     "      --proto P          tcp | udp (default tcp)\n"
-	     "      --kind K           stream | rr (default stream)\n"
+	     "      --kind K           stream | rr | connect | fill | linger | "
+	     "keepalive\n"
+	     "                         (default stream; see README)\n"
 	     "  -l, --length SIZE      message size: 128K tcp stream, 1400 "
-	     "udp stream, 64 rr\n"
+	     "udp, 64 rr/connect,\n"
+	     "                         16K tcp fill (per send), 64K linger\n"
 	     "  -t, --time DUR         duration: 10, 10s, 500ms (default 10s)\n"
-	     "  -n, --count N          messages (stream) or round trips (rr) "
-	     "instead of a time\n"
+	     "  -n, --count N          messages (stream, linger: default 32), "
+	     "round trips (rr,\n"
+	     "                         connect), datagrams (udp fill) instead "
+	     "of a time\n"
 	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
 	     "(default: unlimited)\n"
 	     "  -i, --interval DUR     per-interval samples every DUR\n"
@@ -79,6 +85,10 @@ static void usage(void)
 	     "      --list-options     the option vocabulary\n"
 	     "      --rr-timeout DUR   UDP rr: a reply later than this is a "
 	     "lost probe (200ms)\n"
+	     "      --on-idle CMD      keepalive: run CMD (e.g. one that cuts "
+	     "the path) once\n"
+	     "                         the connection is up, then time the "
+	     "detection\n"
 	     "      --csv FILE         append the row to FILE (header once)\n"
 	     "      --interval-csv F   append per-interval rows to F\n"
 	     "  -J, --json             write the row as JSON on stdout\n"
@@ -139,10 +149,26 @@ static uint64_t arg_rate(const char *what, const char *arg)
 	return v;
 }
 
+static uint32_t default_length(int proto, int kind)
+{
+	switch (kind) {
+	case TUB_KIND_RR:
+	case TUB_KIND_CONNECT:
+	case TUB_KIND_KEEPALIVE:
+		return 64;
+	case TUB_KIND_FILL:
+		return proto == TUB_PROTO_UDP ? 1400 : 16 * 1024;
+	case TUB_KIND_LINGER:
+		return 64 * 1024;
+	default:
+		return proto == TUB_PROTO_UDP ? 1400 : 128 * 1024;
+	}
+}
+
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
-	       O_RUNID, O_RRTO, O_CTO, O_LIST };
+	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -157,6 +183,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"remote-opt", required_argument, NULL, O_REMOTE},
 		{"list-options", no_argument, NULL, O_LIST},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
+		{"on-idle", required_argument, NULL, O_IDLE},
 		{"csv", required_argument, NULL, O_CSV},
 		{"interval-csv", required_argument, NULL, O_ICSV},
 		{"json", no_argument, NULL, 'J'},
@@ -242,6 +269,9 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		case O_RRTO:
 			s->timeout_ns = arg_duration("timeout", optarg);
 			break;
+		case O_IDLE:
+			c->on_idle = optarg;
+			break;
 		case O_CSV:
 			c->csv_path = optarg;
 			break;
@@ -289,11 +319,13 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	if (c->host == NULL)
 		usage_error("no receiver given (-c HOST)");
 	if (!c->have_len)
-		s->msg_size = s->kind == TUB_KIND_RR     ? 64
-			      : s->proto == TUB_PROTO_UDP ? 1400
-							  : 128 * 1024;
+		s->msg_size = default_length(s->proto, s->kind);
+	if (s->kind == TUB_KIND_LINGER && s->count == 0)
+		s->count = 32;
 	if (s->duration_ns == 0 && s->count == 0)
 		s->duration_ns = 10 * TUB_NSEC_PER_SEC;
+	if (c->on_idle && s->kind != TUB_KIND_KEEPALIVE)
+		usage_error("--on-idle belongs to --kind keepalive");
 
 	/* The same checks the receiver makes, with limits of our own. */
 	struct tub_limits lim = {
@@ -381,6 +413,8 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	r->remote_granted = ready.granted;
 	r->remote_clamped[0] = ready.sndbuf_clamped;
 	r->remote_clamped[1] = ready.rcvbuf_clamped;
+	if (sockopt_has(&ready.granted, SOCKOPT_RCVBUF))
+		ctx->peer_rcvbuf = (uint64_t)ready.granted.value[SOCKOPT_RCVBUF];
 	snprintf(r->remote_notes, sizeof r->remote_notes, "%s", ready.notes);
 
 	sock_set_port(server, ready.data_port);
@@ -399,15 +433,16 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	uint32_t len;
 
 	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
-	int rc = r->spec.kind == TUB_KIND_STREAM ? t->stream_send(ctx)
-						 : t->rr_client(ctx);
+	int rc = t->client[r->spec.kind](ctx);
 	r->have_tx = 1;
 	r->tx = ctx->mine.tx;
+	r->probe = ctx->probe;
 	if (rc < 0 && strcmp(ctx->status, "interrupted") != 0)
 		return -1;
+	if (ctx->no_result)
+		return rc;
 	int irc = rc;
-	if (run_send_frame(ctx, buf, wire_encode_done(buf, WIRE_MAX_FRAME,
-						      &ctx->mine)) < 0)
+	if (!ctx->done_sent && run_send_done(ctx) < 0)
 		return -1;
 	/* The receiver answers within its grace period, or fails on its own
 	 * stall limit while data still drains. */
@@ -448,6 +483,8 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	ctx->opts_req = c->local;
 	ctx->connect_timeout_ms = (int)(c->connect_timeout_ns /
 					TUB_NSEC_PER_MSEC);
+	ctx->on_idle = c->on_idle;
+	ctx->probe.timewait = -1;
 	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
 				 ctx->err, sizeof ctx->err);
 	if (ctx->ctl < 0) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "kinds.h"
 #include "seqtrack.h"
 #include "sockopt.h"
 
@@ -68,6 +69,7 @@ static int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 {
 	int fd = udp_socket(ctx, sock_family(server));
 
+	ctx->server = *server;
 	if (fd < 0)
 		return -1;
 	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) < 0) {
@@ -277,27 +279,27 @@ static void read_cmsgs(struct msghdr *h, struct tub_rx *rx, uint64_t *when)
 	}
 }
 
-/* Check a datagram: our session, the expected size, from the control
- * peer's host. The first good one connects the socket to its sender, so
- * the kernel filters the rest. Returns 0 to count it, -1 to drop it. */
-static int accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,
-			   int flags, const struct sockaddr_storage *from,
-			   socklen_t fromlen, int *connected,
-			   struct wire_data *d)
+/* The first good datagram connects the socket to its sender, so the kernel
+ * filters the rest. */
+int udp_accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,
+			int flags, const struct sockaddr_storage *from,
+			socklen_t fromlen, int *connected,
+			struct wire_data *d)
 {
 	if ((flags & MSG_TRUNC) || wire_data_decode(p, len, d) < 0 ||
 	    d->session != ctx->spec->session)
 		return -1;
 	if (!(d->flags & WIRE_DATA_END) && len != ctx->spec->msg_size)
 		return -1;
-	if (!*connected) {
+	if (connected == NULL || !*connected) {
 		struct sock_addr src = {.len = fromlen};
 		memcpy(&src.ss, from, fromlen);
 		sock_unmap(&src);
 		if (!sock_same_host(&src, &ctx->ctl_peer))
 			return -1;
-		if (connect(ctx->data, (const struct sockaddr *)from, fromlen) ==
-		    0)
+		if (connected &&
+		    connect(ctx->data, (const struct sockaddr *)from,
+			    fromlen) == 0)
 			*connected = 1;
 	}
 	return 0;
@@ -361,7 +363,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 			struct wire_data d;
 			uint64_t when = clock_wall_ns();
 			size_t len = b->mm[i].msg_len;
-			if (accept_datagram(ctx, b->iov[i].iov_base, len,
+			if (udp_accept_datagram(ctx, b->iov[i].iov_base, len,
 					    h->msg_flags, &b->from[i],
 					    h->msg_namelen, &connected,
 					    &d) < 0) {
@@ -523,7 +525,7 @@ static int udp_rr_server(struct run_ctx *ctx)
 			next_ctl = 0;
 			continue;
 		}
-		if (accept_datagram(ctx, buf, (size_t)n, 0, &from, fromlen,
+		if (udp_accept_datagram(ctx, buf, (size_t)n, 0, &from, fromlen,
 				    &connected, &d) < 0 ||
 		    (d.flags & WIRE_DATA_END)) {
 			rx->wrong_session++;
@@ -552,8 +554,16 @@ const struct transport udp_transport = {
 	.server_open = udp_server_open,
 	.server_accept = udp_server_accept,
 	.client_open = udp_client_open,
-	.stream_send = udp_stream_send,
-	.stream_recv = udp_stream_recv,
-	.rr_client = udp_rr_client,
-	.rr_server = udp_rr_server,
+	.client = {
+		[TUB_KIND_STREAM] = udp_stream_send,
+		[TUB_KIND_RR] = udp_rr_client,
+		[TUB_KIND_CONNECT] = udp_connect_client,
+		[TUB_KIND_FILL] = udp_fill_client,
+	},
+	.server = {
+		[TUB_KIND_STREAM] = udp_stream_recv,
+		[TUB_KIND_RR] = udp_rr_server,
+		[TUB_KIND_CONNECT] = udp_connect_server,
+		[TUB_KIND_FILL] = udp_fill_server,
+	},
 };

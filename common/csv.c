@@ -209,7 +209,8 @@ static void put_udp(struct csv_row *row, const struct tub_result *r)
 
 static void put_rr(struct csv_row *row, const struct tub_result *r)
 {
-	int rr = r->spec.kind == TUB_KIND_RR && r->rtt != NULL;
+	int rr = (r->spec.kind == TUB_KIND_RR ||
+		  r->spec.kind == TUB_KIND_CONNECT) && r->rtt != NULL;
 	int any = rr && r->rtt->count > 0;
 	const struct hist *h = r->rtt;
 	static const struct {
@@ -233,6 +234,42 @@ static void put_rr(struct csv_row *row, const struct tub_result *r)
 	put_f(row, "rtt_max_us", any, any ? h->max / 1e3 : 0, 3);
 }
 
+/* The socket-behaviour kinds: fill, linger, keepalive, connect. */
+static void put_probe(struct csv_row *row, const struct tub_result *r)
+{
+	const struct tub_probe *p = &r->probe;
+	int k = r->spec.kind, tcp = r->spec.proto == TUB_PROTO_TCP;
+	int fill = k == TUB_KIND_FILL && r->have_tx;
+	int linger = k == TUB_KIND_LINGER && r->have_tx;
+	int ka = k == TUB_KIND_KEEPALIVE && r->have_tx;
+
+	put_u64(row, "fill_bytes", fill && tcp, p->fill_bytes);
+	put_f(row, "fill_time_us", fill && tcp, p->fill_ns / 1e3, 1);
+	put_i64(row, "fill_sndbuf_end_bytes", fill && tcp &&
+		p->fill_sndbuf_end >= 0, p->fill_sndbuf_end);
+	put_f(row, "fill_writable_after_read_us", fill && tcp && r->have_rx,
+	      p->fill_writable_ns / 1e3, 1);
+	put_u64(row, "fill_sent_msgs", fill && !tcp, r->tx.msgs);
+	put_u64(row, "fill_held_msgs", fill && !tcp && r->have_rx,
+		r->rx.msgs);
+	put_u64(row, "fill_dropped_msgs", fill && !tcp && r->have_rx,
+		r->rx.rcvbuf_drops);
+	put_u64(row, "linger_bytes", linger, p->linger_bytes);
+	put_f(row, "linger_close_us", linger, p->close_ns / 1e3, 1);
+	put_u64(row, "linger_delivered_bytes", linger && r->have_rx,
+		r->rx.bytes);
+	put_str(row, "linger_peer_saw",
+		linger && r->have_rx ? spec_end_name(r->rx.end_how) : NULL);
+	put_u64(row, "ka_detected", ka, p->ka_detected);
+	put_f(row, "ka_detect_s", ka && p->ka_detected, p->ka_ns / 1e9, 3);
+	put_f(row, "ka_expected_s", ka && p->ka_expected_ns,
+	      p->ka_expected_ns / 1e9, 3);
+	put_str(row, "ka_error", ka && p->ka_detected ? p->ka_error : NULL);
+	put_i64(row, "connect_timewait",
+		k == TUB_KIND_CONNECT && tcp && r->have_tx && p->timewait >= 0,
+		p->timewait);
+}
+
 void csv_fill(const struct tub_result *r, struct csv_row *row)
 {
 	row->n = 0;
@@ -242,6 +279,7 @@ void csv_fill(const struct tub_result *r, struct csv_row *row)
 	put_tcp(row, r);
 	put_udp(row, r);
 	put_rr(row, r);
+	put_probe(row, r);
 }
 
 static int empty_row(struct csv_row *row)

@@ -42,6 +42,8 @@ struct tub_result {
 	uint64_t rr_late;                 /* replies that came after their
 					     timeout (dropped) */
 	uint64_t rr_elapsed_ns;
+
+	struct tub_probe probe;           /* fill, linger, keepalive, connect */
 };
 
 #define CSV_MAX_COLUMNS 256

@@ -345,3 +345,37 @@ int sock_write_full(int fd, const void *buf, size_t n, uint64_t deadline_ns)
 {
 	return io_full(fd, (void *)buf, n, deadline_ns, 1);
 }
+
+/* Count lines of a /proc/net/tcp* table in state 06 (TIME_WAIT) whose
+ * remote address ends in :port (hex). */
+static int count_tw_in(const char *path, uint16_t port)
+{
+	char line[512], want[8];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	snprintf(want, sizeof want, ":%04X", port);
+	while (fgets(line, sizeof line, f)) {
+		char local[64], remote[64], st[8];
+		if (sscanf(line, " %*[^:]: %63s %63s %7s", local, remote, st) != 3)
+			continue;
+		size_t rl = strlen(remote);
+		if (strcmp(st, "06") == 0 && rl > 5 &&
+		    strcmp(remote + rl - 5, want) == 0)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+int sock_count_timewait(uint16_t port)
+{
+	int v4 = count_tw_in("/proc/net/tcp", port);
+	int v6 = count_tw_in("/proc/net/tcp6", port);
+
+	if (v4 < 0 && v6 < 0)
+		return -1;
+	return (v4 > 0 ? v4 : 0) + (v6 > 0 ? v6 : 0);
+}

@@ -55,6 +55,10 @@ int sock_family(const struct sock_addr *a);
 /* Turn an IPv4-mapped IPv6 address into the plain IPv4 one (in place). */
 void sock_unmap(struct sock_addr *a);
 
+/* TCP sockets of this host in TIME_WAIT whose remote port is port
+ * (/proc/net/tcp and tcp6); -1 where that cannot be read. */
+int sock_count_timewait(uint16_t port);
+
 /* O_NONBLOCK on or off; 0 or -1. */
 int sock_set_nonblock(int fd, int on);
 

@@ -9,6 +9,7 @@ static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
 static const char *const kind_names[TUB_KIND_COUNT] = {
 	"stream", "rr", "connect", "fill", "keepalive", "linger"};
 static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
+static const char *const end_names[TUB_END_COUNT] = {"none", "fin", "rst"};
 
 static const char *name_of(const char *const *names, int count, int v)
 {
@@ -25,6 +26,11 @@ static int parse_name(const char *const *names, int count, const char *s,
 		}
 	}
 	return -1;
+}
+
+const char *spec_end_name(int end)
+{
+	return name_of(end_names, TUB_END_COUNT, end);
 }
 
 const char *spec_proto_name(int proto)
@@ -65,9 +71,15 @@ int spec_supported(int proto, int kind, int dir)
 {
 	if (dir != TUB_DIR_FORWARD)
 		return 0;
-	if (proto != TUB_PROTO_TCP && proto != TUB_PROTO_UDP)
+	switch (proto) {
+	case TUB_PROTO_TCP:
+		return 1; /* every kind */
+	case TUB_PROTO_UDP:
+		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
+		       kind == TUB_KIND_CONNECT || kind == TUB_KIND_FILL;
+	default:
 		return 0;
-	return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR;
+	}
 }
 
 int spec_check(const struct tub_spec *s, const struct tub_limits *lim,

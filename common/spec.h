@@ -99,7 +99,28 @@ struct tub_rx {
 	uint64_t rcvbuf_drops;  /* SO_RXQ_OVFL, latest value seen */
 	uint64_t end_markers;   /* end markers seen */
 	double jitter_ns;       /* RFC 3550 interarrival jitter */
+	uint8_t end_how;        /* TCP: how the data connection ended */
 	struct tub_intervals iv;
+};
+
+enum tub_end { TUB_END_NONE, TUB_END_FIN, TUB_END_RST, TUB_END_COUNT };
+
+/* What the sending end measures itself in the socket-behaviour kinds (never
+ * on the wire). */
+struct tub_probe {
+	uint64_t fill_bytes;       /* fill: bytes send() took before blocking */
+	uint64_t fill_ns;          /* fill: first send to the last accepted */
+	uint64_t fill_writable_ns; /* fill, TCP: peer starts reading -> writable */
+	int64_t fill_sndbuf_end;   /* fill, TCP: SO_SNDBUF when full (autotuning
+				      grows it when it was not set); -1 */
+	uint64_t linger_bytes;     /* linger: bytes written before close() */
+	uint64_t close_ns;         /* linger: time close() blocked */
+	int64_t timewait;          /* connect, TCP: TIME_WAIT sockets left; -1 */
+	uint8_t ka_detected;       /* keepalive: the socket reported an error */
+	uint64_t ka_ns;            /* keepalive: idle start -> error */
+	uint64_t ka_expected_ns;   /* keepalive: idle + intvl x cnt (or idle +
+				      user_timeout), from the socket's values */
+	char ka_error[32];         /* keepalive: the error, e.g. "ETIMEDOUT" */
 };
 
 /* One end's report: DONE carries the sender's, RESULT the receiver's. Each
@@ -109,7 +130,9 @@ struct tub_side {
 	struct tub_rx rx;
 };
 
-/* Names of the enums ("tcp", "stream", "forward"); "?" if out of range. */
+/* Names of the enums ("tcp", "stream", "forward", "fin"); "?" if out of
+ * range. */
+const char *spec_end_name(int end);
 const char *spec_proto_name(int proto);
 const char *spec_kind_name(int kind);
 const char *spec_dir_name(int dir);

@@ -382,6 +382,7 @@ static void put_rx(struct wbuf *w, const struct tub_rx *rx)
 	put_u64(w, rx->rcvbuf_drops);
 	put_u64(w, rx->end_markers);
 	put_double(w, rx->jitter_ns);
+	put_u8(w, rx->end_how);
 	put_intervals(w, &rx->iv);
 }
 
@@ -404,6 +405,10 @@ static void get_rx(struct rbuf *r, struct tub_rx *rx)
 	if (!r->failed && !(isfinite(rx->jitter_ns) && rx->jitter_ns >= 0))
 		rd_fail(r, "rx.jitter_ns is %g, must be finite and >= 0",
 			rx->jitter_ns);
+	rx->end_how = get_u8(r, "end_how");
+	if (!r->failed && rx->end_how >= TUB_END_COUNT)
+		rd_fail(r, "rx.end_how is %u, at most %u", rx->end_how,
+			TUB_END_COUNT - 1);
 	get_intervals(r, &rx->iv);
 	r->part = "";
 }

@@ -13,6 +13,7 @@ S=$BIN/tub-send
 usage_case "no host" "$S"
 usage_case "unknown proto" "$S" -c 127.0.0.1 --proto sctp
 usage_case "unknown kind" "$S" -c 127.0.0.1 --kind bulk
+usage_case "on-idle without keepalive" "$S" -c 127.0.0.1 --on-idle true
 usage_case "bad length" "$S" -c 127.0.0.1 -l 12Q
 usage_case "zero length" "$S" -c 127.0.0.1 -l 0
 usage_case "udp below header" "$S" -c 127.0.0.1 --proto udp -l 10
@@ -31,7 +32,8 @@ usage_case "unknown flag" "$S" -c 127.0.0.1 --frobnicate
 usage_case "interval too short" "$S" -c 127.0.0.1 -i 1ms
 usage_case "rr timeout under 1 ms" "$S" -c 127.0.0.1 --proto udp --kind rr --rr-timeout 500ns
 usage_case "interval longer than test" "$S" -c 127.0.0.1 -t 1 -i 2s
-usage_case "not yet a kind" "$S" -c 127.0.0.1 --kind fill
+usage_case "not a udp kind" "$S" -c 127.0.0.1 --proto udp --kind linger
+usage_case "not yet a transport" "$S" -c 127.0.0.1 --proto rudp
 printf 'a,b\n1,2\n' > "$WORK/other.csv"
 usage_case "csv of another schema" "$S" -c 127.0.0.1 --csv "$WORK/other.csv"
 R=$BIN/tub-recv

@@ -14,14 +14,15 @@
 #define FUZZ_MAX_LEN 700
 
 /* Wire layout of a side (DONE/RESULT) body: tx has six u64, tcpi (u8 + five
- * u32), then its intervals; rx has twelve u64 and the jitter double, then
- * its intervals. The tests patch fields at these offsets. */
+ * u32), then its intervals; rx has twelve u64, the jitter double and the
+ * end_how u8, then its intervals. The tests patch fields at these offsets. */
 #define SIDE_TCPI_VALID 48
 #define SIDE_TX_IV 69
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define RX_JITTER 96
-#define RX_IV 104
+#define RX_END_HOW 104
+#define RX_IV 105
 
 /* ---- message kinds as a table, so generic checks cover all six ------- */
 
@@ -360,6 +361,7 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	rx->rcvbuf_drops = 31;
 	rx->end_markers = 32;
 	rx->jitter_ns = 12345.678;
+	rx->end_how = TUB_END_RST;
 	make_intervals(&rx->iv, n_iv, 2);
 }
 
@@ -444,6 +446,7 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->rx.wrong_session, b->rx.wrong_session);
 	CHECK_EQ_U64(a->rx.rcvbuf_drops, b->rx.rcvbuf_drops);
 	CHECK_EQ_U64(a->rx.end_markers, b->rx.end_markers);
+	CHECK_EQ_U64(a->rx.end_how, b->rx.end_how);
 	CHECK(memcmp(&a->rx.jitter_ns, &b->rx.jitter_ns, sizeof(double)) == 0);
 	cmp_intervals(&a->rx.iv, &b->rx.iv);
 }
@@ -987,6 +990,11 @@ static void test_side_rejects(void)
 			      "jitter_ns");
 		patch_u64(b + SIDE_TX_IV + IV_HDR + RX_JITTER,
 			  0x8000000000000000ull);
+		EXPECT_ACCEPT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY);
+		patch_u8(b + SIDE_TX_IV + IV_HDR + RX_END_HOW, TUB_END_COUNT);
+		EXPECT_REJECT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY,
+			      "end_how");
+		patch_u8(b + SIDE_TX_IV + IV_HDR + RX_END_HOW, TUB_END_FIN);
 		EXPECT_ACCEPT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY);
 		patch_u8(b + SIDE_TCPI_VALID, 0xff);
 		EXPECT_REJECT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY,

@@ -1,0 +1,48 @@
+/* The socket-behaviour kinds (connect, fill, linger, keepalive) of each
+ * transport, and what tcp.c shares with them. */
+#ifndef TUB_KINDS_H
+#define TUB_KINDS_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+
+#include "run.h"
+
+/* Move exactly n bytes through ctx->data (blocking, with timeouts set),
+ * looking at the clock and the control connection between timed-out calls.
+ * 0, 1 on EOF before any byte (reading), or -1. */
+int tcp_move_full(struct run_ctx *ctx, void *buf, size_t n, int out,
+		  uint64_t *next_ctl);
+
+#define TCP_POLL_NS (100 * TUB_NSEC_PER_MSEC) /* blocking call timeout */
+
+/* Status and reason for a failed send or recv on the data connection. */
+int tcp_data_error(struct run_ctx *ctx, const char *what);
+
+/* Read the data connection to its end, counting (the stream receiver). */
+int tcp_stream_recv(struct run_ctx *ctx);
+
+/* Check a datagram (session, size, sender's host). With connected
+ * non-NULL the socket is connected to the first good sender. 0 or -1. */
+int udp_accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,
+			int flags, const struct sockaddr_storage *from,
+			socklen_t fromlen, int *connected,
+			struct wire_data *d);
+
+int tcp_connect_client(struct run_ctx *ctx);
+int tcp_connect_server(struct run_ctx *ctx);
+int tcp_fill_client(struct run_ctx *ctx);
+int tcp_fill_server(struct run_ctx *ctx);
+int tcp_linger_client(struct run_ctx *ctx);
+int tcp_linger_server(struct run_ctx *ctx);
+int tcp_keepalive_client(struct run_ctx *ctx);
+int tcp_keepalive_server(struct run_ctx *ctx);
+
+int udp_connect_client(struct run_ctx *ctx);
+int udp_connect_server(struct run_ctx *ctx);
+int udp_fill_client(struct run_ctx *ctx);
+int udp_fill_server(struct run_ctx *ctx);
+
+#endif
