@@ -1,0 +1,255 @@
+/* tub-link: a link emulator between two TUN devices. Creates dev-a and
+ * dev-b, forwards IP packets between them with one thread per direction
+ * (link_fwd.c) through the impairments of common/linkem.c, and writes what
+ * it did to the stats file on SIGUSR1 and on exit (SIGTERM, SIGINT).
+ * Exit status: 0 ok, 1 a failure at run time, 2 bad usage. */
+#include "link.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "units.h"
+
+#define SNAP_WAIT_NS (500 * TUB_NSEC_PER_MSEC)
+
+static const char *const dir_names[LINK_DIRS] = {"a2b", "b2a"};
+
+/* "delay 10.0 ms, loss 10000 ppm, rate 50.0 Mbit/s" or "no impairment". */
+static void describe(const struct linkem_conf *e, char *buf, size_t len)
+{
+	char a[32], b[32];
+	size_t n = 0;
+
+#define ADD(...)                                                              \
+	do {                                                                  \
+		if (n < len)                                                  \
+			n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__);  \
+	} while (0)
+	buf[0] = '\0';
+	if (e->delay_ns)
+		ADD(" delay %s",
+		    units_fmt_duration((double)e->delay_ns, a, sizeof a));
+	if (e->jitter_ns)
+		ADD(" jitter +-%s%s",
+		    units_fmt_duration((double)e->jitter_ns, b, sizeof b),
+		    e->jitter_reorder ? " (may reorder)" : "");
+	if (e->loss_ppm)
+		ADD(" loss %u ppm", e->loss_ppm);
+	if (e->ge_p_gb_ppm)
+		ADD(" burst-loss %u,%u,%u ppm", e->ge_p_gb_ppm, e->ge_p_bg_ppm,
+		    e->ge_loss_ppm);
+	if (e->reorder_ppm)
+		ADD(" reorder %u ppm gap %u", e->reorder_ppm, e->reorder_gap);
+	if (e->dup_ppm)
+		ADD(" dup %u ppm", e->dup_ppm);
+	if (e->rate_bps)
+		ADD(" rate %s", units_fmt_rate((double)e->rate_bps, a, sizeof a));
+	if (e->queue_pkts)
+		ADD(" queue %u pkts", e->queue_pkts);
+	if (e->queue_ns)
+		ADD(" queue %s",
+		    units_fmt_duration((double)e->queue_ns, a, sizeof a));
+	if (n == 0)
+		ADD(" no impairment");
+#undef ADD
+}
+
+static int write_ready(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >=
+	    (int)sizeof tmp)
+		return -1;
+	f = fopen(tmp, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask both threads for their numbers and wait (briefly) for them. */
+static void request_snaps(struct link_dir dir[LINK_DIRS],
+			  struct link_snap snap[LINK_DIRS])
+{
+	unsigned want[LINK_DIRS];
+	uint64_t deadline = clock_now_ns() + SNAP_WAIT_NS;
+
+	for (int d = 0; d < LINK_DIRS; d++)
+		want[d] = atomic_fetch_add(&dir[d].snap_req, 1) + 1;
+	for (int d = 0; d < LINK_DIRS; d++) {
+		while (atomic_load(&dir[d].snap_done) != want[d] &&
+		       clock_now_ns() < deadline)
+			clock_sleep_until(clock_now_ns() + TUB_NSEC_PER_MSEC);
+		pthread_mutex_lock(&dir[d].mu);
+		snap[d] = dir[d].snap;
+		pthread_mutex_unlock(&dir[d].mu);
+	}
+}
+
+static void save_stats(const struct link_conf *c,
+		       const struct link_snap snap[LINK_DIRS])
+{
+	if (link_stats_write(c, c->stats_path, snap) < 0)
+		fprintf(stderr, "tub-link: writing stats to %s: %s\n",
+			c->stats_path ? c->stats_path : "stdout",
+			strerror(errno));
+}
+
+/* Serve signals until told to stop: SIGUSR1 writes the stats. */
+static void signal_loop(const struct link_conf *c, const sigset_t *set,
+			struct link_dir dir[LINK_DIRS])
+{
+	struct link_snap snap[LINK_DIRS];
+
+	for (;;) {
+		int sig = sigwaitinfo(set, NULL);
+
+		if (sig < 0)
+			continue; /* EINTR */
+		if (sig != SIGUSR1)
+			return;
+		request_snaps(dir, snap);
+		save_stats(c, snap);
+	}
+}
+
+static int start(const struct link_conf *c, struct link_dir dir[LINK_DIRS],
+		 int fd[LINK_DIRS], atomic_int *stop)
+{
+	char err[256];
+
+	for (int d = 0; d < LINK_DIRS; d++) {
+		fd[d] = link_tun_open(c->dev[d], c->mtu, err, sizeof err);
+		if (fd[d] < 0) {
+			fprintf(stderr, "tub-link: %s\n", err);
+			return -1;
+		}
+	}
+	for (int d = 0; d < LINK_DIRS; d++) {
+		/* Distinct, reproducible streams per direction. */
+		uint64_t seed = c->seed + (uint64_t)d * UINT64_C(0x632be59bd9b4e019);
+
+		if (link_dir_init(&dir[d], dir_names[d], c, &c->em[d], seed,
+				  fd[d], fd[!d], stop) < 0) {
+			fprintf(stderr, "tub-link: %s: %s\n", dir_names[d],
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A forwarding thread, real-time if asked: 0 or an error number. */
+static int start_thread(const struct link_conf *c, pthread_t *th,
+			struct link_dir *d)
+{
+	struct sched_param sp = {.sched_priority = c->rt_prio};
+	pthread_attr_t attr;
+	int e;
+
+	if (c->rt_prio == 0)
+		return pthread_create(th, NULL, link_dir_run, d);
+	pthread_attr_init(&attr);
+	e = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	if (!e)
+		e = pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+	if (!e)
+		e = pthread_attr_setschedparam(&attr, &sp);
+	if (!e)
+		e = pthread_create(th, &attr, link_dir_run, d);
+	pthread_attr_destroy(&attr);
+	return e;
+}
+
+int main(int argc, char **argv)
+{
+	static struct link_conf conf;
+	static struct link_dir dir[LINK_DIRS];
+	struct link_snap snap[LINK_DIRS];
+	int fd[LINK_DIRS] = {-1, -1};
+	pthread_t th[LINK_DIRS];
+	atomic_int stop;
+	sigset_t set;
+	int rc = 0, started = 0;
+
+	link_parse_args(argc, argv, &conf);
+	atomic_init(&stop, 0);
+	/* Every thread blocks these; main takes them with sigwaitinfo. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (start(&conf, dir, fd, &stop) < 0) {
+		rc = 1;
+		goto out;
+	}
+	if (conf.ready_path && write_ready(conf.ready_path) < 0) {
+		fprintf(stderr, "tub-link: ready file %s: %s\n",
+			conf.ready_path, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (!conf.quiet) {
+		for (int d = 0; d < LINK_DIRS; d++) {
+			char desc[512];
+
+			describe(&conf.em[d], desc, sizeof desc);
+			fprintf(stderr, "tub-link: %s %s -> %s:%s\n", dir_names[d],
+				conf.dev[d], conf.dev[!d], desc);
+		}
+	}
+	for (; started < LINK_DIRS; started++) {
+		int e = start_thread(&conf, &th[started], &dir[started]);
+
+		if (e != 0) {
+			fprintf(stderr, "tub-link: thread%s: %s\n",
+				conf.rt_prio ? " (SCHED_FIFO)" : "",
+				strerror(e));
+			rc = 1;
+			break;
+		}
+	}
+	if (rc == 0)
+		signal_loop(&conf, &set, dir);
+	atomic_store(&stop, 1);
+	for (int d = 0; d < started; d++)
+		pthread_join(th[d], NULL);
+	for (int d = 0; d < LINK_DIRS; d++) {
+		if (dir[d].fatal_errno) {
+			fprintf(stderr, "tub-link: %s: reading %s: %s\n",
+				dir_names[d], conf.dev[d],
+				strerror(dir[d].fatal_errno));
+			rc = 1;
+		}
+	}
+	if (started == LINK_DIRS) {
+		for (int d = 0; d < LINK_DIRS; d++)
+			link_dir_snap(&dir[d], &snap[d]);
+		save_stats(&conf, snap);
+	}
+out:
+	if (conf.ready_path)
+		unlink(conf.ready_path); /* the devices are going */
+	for (int d = 0; d < LINK_DIRS; d++) {
+		if (dir[d].err_hist)
+			link_dir_free(&dir[d]);
+		if (fd[d] >= 0)
+			close(fd[d]);
+	}
+	return rc;
+}
