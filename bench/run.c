@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include <endian.h>
 #include "sockopt.h"
 
 const struct transport *run_transport(int proto)
@@ -297,4 +298,93 @@ uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,
 	uint64_t d = spec->duration_ns ? spec->duration_ns : max_duration_ns;
 
 	return now + d + RUN_SLACK_NS;
+}
+
+void run_msg_stamp(uint8_t *msg, uint64_t seq, uint64_t send_ns)
+{
+	uint64_t be[2] = {htobe64(seq), htobe64(send_ns)};
+
+	memcpy(msg, be, sizeof be);
+}
+
+int msg_track_init(struct msg_track *t, const uint8_t *pattern)
+{
+	memset(t, 0, sizeof *t);
+	t->pattern = pattern;
+	t->delay = malloc(sizeof *t->delay);
+	if (t->delay == NULL)
+		return -1;
+	hist_init(t->delay);
+	return 0;
+}
+
+void msg_track_free(struct msg_track *t)
+{
+	free(t->delay);
+	t->delay = NULL;
+}
+
+/* One message is complete: its header is in t->hdr. */
+static void complete(struct msg_track *t, uint64_t now)
+{
+	uint64_t be[2];
+
+	memcpy(be, t->hdr, sizeof be);
+	uint64_t seq = be64toh(be[0]), sent = be64toh(be[1]);
+	if (now >= sent)
+		hist_record(t->delay, now - sent);
+	else
+		t->negative = 1;
+	if (seq < t->next_seq)
+		t->out_of_order++;
+	else
+		t->next_seq = seq + 1;
+}
+
+void msg_track_message(struct msg_track *t, const uint8_t *m, size_t len,
+		       uint64_t now)
+{
+	if (len < TUB_MSG_HDR) {
+		t->corrupt++;
+		return;
+	}
+	memcpy(t->hdr, m, TUB_MSG_HDR);
+	if (t->pattern &&
+	    memcmp(m + TUB_MSG_HDR, t->pattern + TUB_MSG_HDR,
+		   len - TUB_MSG_HDR) != 0)
+		t->corrupt++;
+	complete(t, now);
+}
+
+void msg_track_bytes(struct msg_track *t, const uint8_t *p, size_t n,
+		     uint32_t msg_size, uint64_t now)
+{
+	while (n > 0) {
+		uint64_t take = msg_size - t->have;
+		if (take > n)
+			take = n;
+		if (t->have < TUB_MSG_HDR) {
+			uint64_t h = TUB_MSG_HDR - t->have;
+			memcpy(t->hdr + t->have, p, h < take ? h : take);
+		}
+		t->have += take;
+		p += take;
+		n -= take;
+		if (t->have == msg_size) {
+			complete(t, now);
+			t->have = 0;
+		}
+	}
+}
+
+void msg_track_report(const struct msg_track *t, struct tub_rx *rx)
+{
+	rx->out_of_order = t->out_of_order;
+	rx->corrupt = t->corrupt;
+	if (t->negative || t->delay->count == 0)
+		return; /* unmeasurable: leave the delay figures at 0 */
+	rx->delay_min_ns = t->delay->min;
+	rx->delay_p50_ns = hist_percentile(t->delay, 50);
+	rx->delay_p99_ns = hist_percentile(t->delay, 99);
+	rx->delay_max_ns = t->delay->max;
 }

@@ -166,6 +166,38 @@ void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns);
  * gone: RUN_STALL_NS, or three message gaps at a slow target rate. */
 uint64_t run_stall_limit(const struct tub_spec *spec);
 
+/* Message timestamps: every stream message starts with TUB_MSG_HDR bytes
+ * (sequence u64, send time u64); the rest is run_fill_pattern's pattern. */
+void run_msg_stamp(uint8_t *msg, uint64_t seq, uint64_t send_ns);
+
+/* The receiving end's view of those messages: delivery delay, order,
+ * integrity. */
+struct msg_track {
+	struct hist *delay;     /* ns, arrival - send time */
+	int negative;           /* a delay below 0: clocks not comparable */
+	uint64_t next_seq;      /* the next sequence number in order */
+	uint64_t out_of_order, corrupt;
+	uint8_t hdr[TUB_MSG_HDR];
+	uint64_t have;          /* bytes of the current message so far */
+	const uint8_t *pattern; /* the expected payload (NULL: not checked) */
+};
+
+/* Start; pattern is a run_fill_pattern buffer of msg_size bytes or NULL.
+ * 0, or -1 without memory. */
+int msg_track_init(struct msg_track *t, const uint8_t *pattern);
+void msg_track_free(struct msg_track *t);
+
+/* A whole message of len bytes, delivered at now. */
+void msg_track_message(struct msg_track *t, const uint8_t *m, size_t len,
+		       uint64_t now);
+
+/* n bytes of a byte stream of msg_size-byte messages, arrived at now. */
+void msg_track_bytes(struct msg_track *t, const uint8_t *p, size_t n,
+		     uint32_t msg_size, uint64_t now);
+
+/* Put the delay figures and counters into rx. */
+void msg_track_report(const struct msg_track *t, struct tub_rx *rx);
+
 /* The end of the data phase for a spec that started at now: the duration,
  * or for a count-only test the receiver's duration limit, plus slack. */
 uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,

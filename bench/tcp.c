@@ -188,6 +188,8 @@ static int tcp_stream_send(struct run_ctx *ctx)
 			clock_sleep_until(when < end ? when : end);
 			continue;
 		}
+		if (off == 0 && s->msg_size >= TUB_MSG_HDR)
+			run_msg_stamp(buf, tx->msgs, clock_now_ns());
 		ssize_t n = send(ctx->data, buf + off, s->msg_size - off,
 				 MSG_NOSIGNAL);
 		if (n < 0) {
@@ -228,8 +230,13 @@ int tcp_stream_recv(struct run_ctx *ctx)
 	uint64_t first = 0, last = 0, next_ctl = 0;
 	int rc = 0;
 
-	if (buf == NULL)
+	struct msg_track mt;
+	int stamped = s->kind == TUB_KIND_STREAM && s->msg_size >= TUB_MSG_HDR;
+
+	if (buf == NULL || msg_track_init(&mt, NULL) < 0) {
+		free(buf);
 		return run_fail(ctx, "no_memory", "message buffer");
+	}
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	for (;;) {
 		uint64_t now = clock_now_ns();
@@ -252,9 +259,14 @@ int tcp_stream_recv(struct run_ctx *ctx)
 			ticker_start(&tick, first, s->interval_ns);
 		}
 		rx->bytes += (uint64_t)n;
+		if (stamped)
+			msg_track_bytes(&mt, buf, (size_t)n, s->msg_size, last);
 		ticker_tick(&tick, last, rx->bytes, rx->bytes / s->msg_size,
 			    &rx->iv);
 	}
+	if (stamped)
+		msg_track_report(&mt, rx);
+	msg_track_free(&mt);
 	rx->msgs = rx->bytes / s->msg_size;
 	rx->elapsed_ns = last - first;
 	if (rx->calls)

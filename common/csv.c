@@ -157,6 +157,17 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 	      rate_bps(tx->bytes, tx->elapsed_ns), 0);
 	put_u64(row, "tx_blocked", r->have_tx, tx->blocked);
 	put_u64(row, "tx_enobufs", r->have_tx, tx->enobufs);
+	int delay = r->have_rx && rx->delay_max_ns != 0;
+	put_f(row, "msg_delay_min_us", delay, rx->delay_min_ns / 1e3, 3);
+	put_f(row, "msg_delay_p50_over_min_us", delay,
+	      (rx->delay_p50_ns - rx->delay_min_ns) / 1e3, 3);
+	put_f(row, "msg_delay_p99_over_min_us", delay,
+	      (rx->delay_p99_ns - rx->delay_min_ns) / 1e3, 3);
+	put_f(row, "msg_delay_max_over_min_us", delay,
+	      (rx->delay_max_ns - rx->delay_min_ns) / 1e3, 3);
+	put_u64(row, "rx_out_of_order", r->have_rx && stream,
+		rx->out_of_order);
+	put_u64(row, "rx_corrupt", r->have_rx && stream, rx->corrupt);
 	put_u64(row, "rx_bytes", r->have_rx, rx->bytes);
 	put_u64(row, "rx_msgs", r->have_rx, rx->msgs);
 	put_u64(row, "rx_calls", r->have_rx, rx->calls);

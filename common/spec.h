@@ -40,7 +40,14 @@ struct tub_spec {
 	uint64_t interval_ns; /* per-interval sample period; 0: none */
 	uint64_t timeout_ns;  /* rr: reply timeout of one probe */
 	char remote_opts[TUB_OPTSTR_MAX]; /* options for the receiver's socket */
+	uint32_t flags;       /* TUB_SPEC_* */
+	uint32_t window;      /* rudp: packets in flight; 0: the default */
 };
+
+#define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
+#define TUB_SPEC_KNOWN_FLAGS TUB_SPEC_UNORDERED
+#define TUB_RUDP_WINDOW_MAX 65535
+#define TUB_MSG_HDR 16 /* rudp and tcp stream: seq u64 + send time u64 */
 
 struct tub_limits {
 	uint64_t max_duration_ns;
@@ -100,6 +107,15 @@ struct tub_rx {
 	uint64_t end_markers;   /* end markers seen */
 	double jitter_ns;       /* RFC 3550 interarrival jitter */
 	uint8_t end_how;        /* TCP: how the data connection ended */
+	/* Message delay (stream kinds with message timestamps): arrival of a
+	 * message's last byte minus its send time, ns, on the two ends'
+	 * clocks; only differences from the minimum mean anything between
+	 * hosts. All 0 when not measured. */
+	uint64_t delay_min_ns, delay_p50_ns, delay_p99_ns, delay_max_ns;
+	uint64_t out_of_order;  /* messages delivered after a later one */
+	uint64_t corrupt;       /* messages whose payload was not as sent */
+	uint64_t dup_dropped;   /* rudp: duplicate packets suppressed */
+	uint64_t foreign;       /* rudp: malformed, stale or foreign packets */
 	struct tub_intervals iv;
 };
 

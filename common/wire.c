@@ -383,6 +383,14 @@ static void put_rx(struct wbuf *w, const struct tub_rx *rx)
 	put_u64(w, rx->end_markers);
 	put_double(w, rx->jitter_ns);
 	put_u8(w, rx->end_how);
+	put_u64(w, rx->delay_min_ns);
+	put_u64(w, rx->delay_p50_ns);
+	put_u64(w, rx->delay_p99_ns);
+	put_u64(w, rx->delay_max_ns);
+	put_u64(w, rx->out_of_order);
+	put_u64(w, rx->corrupt);
+	put_u64(w, rx->dup_dropped);
+	put_u64(w, rx->foreign);
 	put_intervals(w, &rx->iv);
 }
 
@@ -409,6 +417,14 @@ static void get_rx(struct rbuf *r, struct tub_rx *rx)
 	if (!r->failed && rx->end_how >= TUB_END_COUNT)
 		rd_fail(r, "rx.end_how is %u, at most %u", rx->end_how,
 			TUB_END_COUNT - 1);
+	rx->delay_min_ns = get_u64(r, "delay_min_ns");
+	rx->delay_p50_ns = get_u64(r, "delay_p50_ns");
+	rx->delay_p99_ns = get_u64(r, "delay_p99_ns");
+	rx->delay_max_ns = get_u64(r, "delay_max_ns");
+	rx->out_of_order = get_u64(r, "out_of_order");
+	rx->corrupt = get_u64(r, "corrupt");
+	rx->dup_dropped = get_u64(r, "dup_dropped");
+	rx->foreign = get_u64(r, "foreign");
 	get_intervals(r, &rx->iv);
 	r->part = "";
 }
@@ -532,6 +548,8 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 	put_u64(&w, m->interval_ns);
 	put_u64(&w, m->timeout_ns);
 	put_str(&w, m->remote_opts, sizeof m->remote_opts);
+	put_u32(&w, m->flags);
+	put_u32(&w, m->window);
 	return frame_end(&w);
 }
 
@@ -639,6 +657,13 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 	m->interval_ns = get_u64(&r, "interval_ns");
 	m->timeout_ns = get_u64(&r, "timeout_ns");
 	get_str(&r, m->remote_opts, sizeof m->remote_opts, "remote_opts");
+	m->flags = get_u32(&r, "flags");
+	if (!r.failed && (m->flags & ~TUB_SPEC_KNOWN_FLAGS))
+		rd_fail(&r, "flags 0x%x has unknown bits", m->flags);
+	m->window = get_u32(&r, "window");
+	if (!r.failed && m->window > TUB_RUDP_WINDOW_MAX)
+		rd_fail(&r, "window %u over %u", m->window,
+			TUB_RUDP_WINDOW_MAX);
 	return rd_finish(&r);
 }
 

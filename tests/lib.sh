@@ -17,6 +17,9 @@ trap cleanup EXIT INT TERM
 
 # start_recv [tub-recv options]: starts one, sets RECV_PID and PORT.
 start_recv() {
+	# A fresh file: the background job truncates its own only when it
+	# runs, and the old one still names the previous receiver's port.
+	rm -f "$WORK/recv.out"
 	"$BIN/tub-recv" -p 0 "$@" >"$WORK/recv.out" 2>"$WORK/recv.err" &
 	RECV_PID=$!
 	PORT=""

@@ -14,15 +14,16 @@
 #define FUZZ_MAX_LEN 700
 
 /* Wire layout of a side (DONE/RESULT) body: tx has six u64, tcpi (u8 + five
- * u32), then its intervals; rx has twelve u64, the jitter double and the
- * end_how u8, then its intervals. The tests patch fields at these offsets. */
+ * u32), then its intervals; rx has twelve u64, the jitter double, the
+ * end_how u8 and eight more u64, then its intervals. The tests patch fields
+ * at these offsets. */
 #define SIDE_TCPI_VALID 48
 #define SIDE_TX_IV 69
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define RX_JITTER 96
 #define RX_END_HOW 104
-#define RX_IV 105
+#define RX_IV 169
 
 /* ---- message kinds as a table, so generic checks cover all six ------- */
 
@@ -290,6 +291,8 @@ static void make_spec(struct tub_spec *m)
 	m->interval_ns = 0x8000000000000000ull;
 	m->timeout_ns = U64_ONES - 1;
 	fill_text(m->remote_opts, sizeof m->remote_opts - 1, 3);
+	m->flags = TUB_SPEC_UNORDERED;
+	m->window = TUB_RUDP_WINDOW_MAX;
 }
 
 static void make_ready(struct wire_ready *m)
@@ -362,6 +365,14 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	rx->end_markers = 32;
 	rx->jitter_ns = 12345.678;
 	rx->end_how = TUB_END_RST;
+	rx->delay_min_ns = 33;
+	rx->delay_p50_ns = 34;
+	rx->delay_p99_ns = 35;
+	rx->delay_max_ns = U64_ONES;
+	rx->out_of_order = 37;
+	rx->corrupt = 38;
+	rx->dup_dropped = 39;
+	rx->foreign = 40;
 	make_intervals(&rx->iv, n_iv, 2);
 }
 
@@ -447,6 +458,14 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->rx.rcvbuf_drops, b->rx.rcvbuf_drops);
 	CHECK_EQ_U64(a->rx.end_markers, b->rx.end_markers);
 	CHECK_EQ_U64(a->rx.end_how, b->rx.end_how);
+	CHECK_EQ_U64(a->rx.delay_min_ns, b->rx.delay_min_ns);
+	CHECK_EQ_U64(a->rx.delay_p50_ns, b->rx.delay_p50_ns);
+	CHECK_EQ_U64(a->rx.delay_p99_ns, b->rx.delay_p99_ns);
+	CHECK_EQ_U64(a->rx.delay_max_ns, b->rx.delay_max_ns);
+	CHECK_EQ_U64(a->rx.out_of_order, b->rx.out_of_order);
+	CHECK_EQ_U64(a->rx.corrupt, b->rx.corrupt);
+	CHECK_EQ_U64(a->rx.dup_dropped, b->rx.dup_dropped);
+	CHECK_EQ_U64(a->rx.foreign, b->rx.foreign);
 	CHECK(memcmp(&a->rx.jitter_ns, &b->rx.jitter_ns, sizeof(double)) == 0);
 	cmp_intervals(&a->rx.iv, &b->rx.iv);
 }
@@ -514,6 +533,8 @@ static void test_test_roundtrip(void)
 	CHECK_EQ_U64(out.rate_bps, in.rate_bps);
 	CHECK_EQ_U64(out.interval_ns, in.interval_ns);
 	CHECK_EQ_U64(out.timeout_ns, in.timeout_ns);
+	CHECK_EQ_U64(out.flags, in.flags);
+	CHECK_EQ_U64(out.window, in.window);
 	CHECK_STR(out.remote_opts, in.remote_opts);
 	CHECK_EQ_U64(strlen(out.remote_opts), TUB_OPTSTR_MAX - 1);
 }
@@ -752,6 +773,13 @@ static void test_spec_rejects(void)
 	EXPECT_ENC_REJECT(o, &m, "dir 2");
 	m.dir = 0xff;
 	EXPECT_ENC_REJECT(o, &m, "dir");
+
+	make_spec(&m);
+	m.flags = 0x2;
+	EXPECT_ENC_REJECT(o, &m, "flags 0x2");
+	make_spec(&m);
+	m.window = TUB_RUDP_WINDOW_MAX + 1;
+	EXPECT_ENC_REJECT(o, &m, "window");
 }
 
 /* String content: control characters, DEL, high bytes; and lengths equal
@@ -833,21 +861,26 @@ static void test_string_rejects(void)
 	EXPECT_ACCEPT(&ops[5], t.b, t.n);
 
 	/* TEST with remote_opts of TUB_OPTSTR_MAX bytes: the fixed part of a
-	 * valid encoding, then a hand-made string. */
+	 * valid encoding, a hand-made string, then the flags and window (two
+	 * u32) that follow it. */
 	make_spec(&sp);
 	sp.remote_opts[0] = '\0';
 	f = encode_frame(&ops[1], &sp, &body, &len);
 	{
+		const size_t tail = 8, head = len - tail - 2;
 		uint8_t *b = xcalloc(len + TUB_OPTSTR_MAX);
 		uint16_t n = htobe16(TUB_OPTSTR_MAX);
 
-		memcpy(b, body, len - 2);
-		memcpy(b + len - 2, &n, 2);
-		memset(b + len, 'o', TUB_OPTSTR_MAX);
+		memcpy(b, body, head);
+		memcpy(b + head, &n, 2);
+		memset(b + head + 2, 'o', TUB_OPTSTR_MAX);
+		memcpy(b + head + 2 + TUB_OPTSTR_MAX, body + len - tail, tail);
 		EXPECT_REJECT(&ops[1], b, len + TUB_OPTSTR_MAX,
 			      "remote_opts is 512 bytes long");
 		n = htobe16(TUB_OPTSTR_MAX - 1);
-		memcpy(b + len - 2, &n, 2);
+		memcpy(b + head, &n, 2);
+		memcpy(b + head + 2 + TUB_OPTSTR_MAX - 1, body + len - tail,
+		       tail);
 		EXPECT_ACCEPT(&ops[1], b, len + TUB_OPTSTR_MAX - 1);
 		free(b);
 	}
