@@ -55,6 +55,23 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 		fprintf(f, "  recv() calls per %u-byte message: %.2f\n",
 			r->spec.msg_size, rx->calls / msgs);
 	}
+	if (r->have_rx && rx->delay_max_ns)
+		fprintf(f, "  message delay: min %.1f us, p50 +%.1f, p99 +%.1f, "
+			"max +%.1f us above it; %" PRIu64 " out of order, %"
+			PRIu64 " corrupt\n", rx->delay_min_ns / 1e3,
+			(rx->delay_p50_ns - rx->delay_min_ns) / 1e3,
+			(rx->delay_p99_ns - rx->delay_min_ns) / 1e3,
+			(rx->delay_max_ns - rx->delay_min_ns) / 1e3,
+			rx->out_of_order, rx->corrupt);
+	if (r->probe.rudp_valid)
+		fprintf(f, "  rudp (%s): %" PRIu64 " packets sent, %" PRIu64
+			" retransmitted on timeout, %" PRIu64 " fast, %" PRIu64
+			" spurious; srtt %.1f us, cwnd %u\n",
+			r->spec.flags & TUB_SPEC_UNORDERED ? "unordered"
+							   : "ordered",
+			r->probe.rudp_pkts_sent, r->probe.rudp_retrans_timeout,
+			r->probe.rudp_retrans_fast, r->probe.rudp_spurious,
+			r->probe.rudp_srtt_ns / 1e3, r->probe.rudp_cwnd);
 	if (r->spec.proto == TUB_PROTO_TCP && tx->tcpi.valid)
 		fprintf(f, "  TCP_INFO: %u retransmitted segments, rtt %u us "
 			"(var %u), cwnd %u x %u B\n", tx->tcpi.total_retrans,

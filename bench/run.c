@@ -21,6 +21,8 @@ const struct transport *run_transport(int proto)
 		return &tcp_transport;
 	case TUB_PROTO_UDP:
 		return &udp_transport;
+	case TUB_PROTO_RUDP:
+		return &rudp_transport;
 	default:
 		return NULL;
 	}

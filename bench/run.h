@@ -74,6 +74,7 @@ struct transport {
 
 extern const struct transport tcp_transport;
 extern const struct transport udp_transport;
+extern const struct transport rudp_transport;
 
 /* The transport for proto, or NULL. */
 const struct transport *run_transport(int proto);

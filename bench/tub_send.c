@@ -64,7 +64,11 @@ static void usage(void)
 	     "  -c, --client HOST      the receiver (name, IPv4 or IPv6 "
 	     "address)\n"
 	     "  -p, --port N           its control port (default 5799)\n"
-	     "      --proto P          tcp | udp (default tcp)\n"
+	     "      --proto P          tcp | udp | rudp (reliable UDP; "
+	     "default tcp)\n"
+	     "      --unordered        rudp: deliver each message when whole "
+	     "(default: in order)\n"
+	     "      --window N         rudp: packets in flight (default 256)\n"
 	     "      --kind K           stream | rr | connect | fill | linger | "
 	     "keepalive\n"
 	     "                         (default stream; see README)\n"
@@ -161,14 +165,14 @@ static uint32_t default_length(int proto, int kind)
 	case TUB_KIND_LINGER:
 		return 64 * 1024;
 	default:
-		return proto == TUB_PROTO_UDP ? 1400 : 128 * 1024;
+		return proto == TUB_PROTO_TCP ? 128 * 1024 : 1400;
 	}
 }
 
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
-	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE };
+	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -184,6 +188,8 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"list-options", no_argument, NULL, O_LIST},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
 		{"on-idle", required_argument, NULL, O_IDLE},
+		{"unordered", no_argument, NULL, O_UNORD},
+		{"window", required_argument, NULL, O_WIN},
 		{"csv", required_argument, NULL, O_CSV},
 		{"interval-csv", required_argument, NULL, O_ICSV},
 		{"json", no_argument, NULL, 'J'},
@@ -269,6 +275,16 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		case O_RRTO:
 			s->timeout_ns = arg_duration("timeout", optarg);
 			break;
+		case O_UNORD:
+			s->flags |= TUB_SPEC_UNORDERED;
+			break;
+		case O_WIN:
+			v = parse_count(optarg);
+			if (v > TUB_RUDP_WINDOW_MAX)
+				usage_error("window above %u packets",
+					    TUB_RUDP_WINDOW_MAX);
+			s->window = (uint32_t)v;
+			break;
 		case O_IDLE:
 			c->on_idle = optarg;
 			break;
@@ -326,6 +342,8 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		s->duration_ns = 10 * TUB_NSEC_PER_SEC;
 	if (c->on_idle && s->kind != TUB_KIND_KEEPALIVE)
 		usage_error("--on-idle belongs to --kind keepalive");
+	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
+		usage_error("--unordered and --window belong to --proto rudp");
 
 	/* The same checks the receiver makes, with limits of our own. */
 	struct tub_limits lim = {

@@ -125,6 +125,10 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "rate_req_bps", s->rate_bps != 0, s->rate_bps);
 	put_f(row, "interval_req_s", s->interval_ns != 0,
 	      secs(s->interval_ns), 3);
+	put_str(row, "delivery", s->proto != TUB_PROTO_RUDP ? NULL
+				 : s->flags & TUB_SPEC_UNORDERED ? "unordered"
+								 : "ordered");
+	put_u64(row, "window_req_pkts", s->window != 0, s->window);
 	put_str(row, "status", r->status);
 	put_str(row, "error", r->error);
 }
@@ -276,6 +280,19 @@ static void put_probe(struct csv_row *row, const struct tub_result *r)
 	put_f(row, "ka_expected_s", ka && p->ka_expected_ns,
 	      p->ka_expected_ns / 1e9, 3);
 	put_str(row, "ka_error", ka && p->ka_detected ? p->ka_error : NULL);
+	int rudp = r->spec.proto == TUB_PROTO_RUDP;
+	put_u64(row, "rudp_retrans_timeout", rudp && p->rudp_valid,
+		p->rudp_retrans_timeout);
+	put_u64(row, "rudp_retrans_fast", rudp && p->rudp_valid,
+		p->rudp_retrans_fast);
+	put_u64(row, "rudp_spurious_retrans", rudp && p->rudp_valid,
+		p->rudp_spurious);
+	put_u64(row, "rudp_pkts_sent", rudp && p->rudp_valid, p->rudp_pkts_sent);
+	put_f(row, "rudp_srtt_us", rudp && p->rudp_valid, p->rudp_srtt_ns / 1e3,
+	      1);
+	put_u64(row, "rudp_cwnd_pkts", rudp && p->rudp_valid, p->rudp_cwnd);
+	put_u64(row, "rudp_dup_dropped", rudp && r->have_rx, r->rx.dup_dropped);
+	put_u64(row, "rudp_foreign", rudp && r->have_rx, r->rx.foreign);
 	put_i64(row, "connect_timewait",
 		k == TUB_KIND_CONNECT && tcp && r->have_tx && p->timewait >= 0,
 		p->timewait);

@@ -77,6 +77,8 @@ int spec_supported(int proto, int kind, int dir)
 	case TUB_PROTO_UDP:
 		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
 		       kind == TUB_KIND_CONNECT || kind == TUB_KIND_FILL;
+	case TUB_PROTO_RUDP:
+		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR;
 	default:
 		return 0;
 	}
@@ -112,6 +114,17 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			 "header takes %u)",
 			 s->msg_size, TUB_UDP_MSG_MIN, TUB_UDP_MSG_MAX,
 			 TUB_UDP_MSG_MIN);
+		return -1;
+	}
+	if (s->proto == TUB_PROTO_RUDP &&
+	    (s->msg_size < TUB_MSG_HDR || s->msg_size > (1u << 20))) {
+		snprintf(reason, len, "rudp message size %u outside %u..%u "
+			 "bytes", s->msg_size, TUB_MSG_HDR, 1u << 20);
+		return -1;
+	}
+	if (s->window > TUB_RUDP_WINDOW_MAX ||
+	    (s->flags & ~TUB_SPEC_KNOWN_FLAGS)) {
+		snprintf(reason, len, "bad window or flags");
 		return -1;
 	}
 	if (s->duration_ns == 0 && s->count == 0) {

@@ -136,6 +136,10 @@ struct tub_probe {
 	uint64_t ka_ns;            /* keepalive: idle start -> error */
 	uint64_t ka_expected_ns;   /* keepalive: idle + intvl x cnt (or idle +
 				      user_timeout), from the socket's values */
+	uint8_t rudp_valid;        /* rudp: the sender's protocol counters */
+	uint64_t rudp_retrans_timeout, rudp_retrans_fast, rudp_spurious;
+	uint64_t rudp_pkts_sent, rudp_srtt_ns;
+	uint32_t rudp_cwnd;
 	char ka_error[32];         /* keepalive: the error, e.g. "ETIMEDOUT" */
 };
 

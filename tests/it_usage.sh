@@ -33,7 +33,8 @@ usage_case "interval too short" "$S" -c 127.0.0.1 -i 1ms
 usage_case "rr timeout under 1 ms" "$S" -c 127.0.0.1 --proto udp --kind rr --rr-timeout 500ns
 usage_case "interval longer than test" "$S" -c 127.0.0.1 -t 1 -i 2s
 usage_case "not a udp kind" "$S" -c 127.0.0.1 --proto udp --kind linger
-usage_case "not yet a transport" "$S" -c 127.0.0.1 --proto rudp
+usage_case "rudp fill not a kind" "$S" -c 127.0.0.1 --proto rudp --kind fill
+usage_case "window without rudp" "$S" -c 127.0.0.1 --window 64
 printf 'a,b\n1,2\n' > "$WORK/other.csv"
 usage_case "csv of another schema" "$S" -c 127.0.0.1 --csv "$WORK/other.csv"
 R=$BIN/tub-recv

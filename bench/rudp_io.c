@@ -1,0 +1,475 @@
+/* The reliable-UDP transport: common/rudp.c's state machine driven over a
+ * UDP socket. One pump (send what is due, hand in what arrived, sleep until
+ * the next timer) serves stream and rr at both ends. */
+#include "run.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "rudp.h"
+#include "sockopt.h"
+
+#define RIO_WINDOW 256                          /* packets, by default */
+#define RIO_WAIT_MAX_NS (10 * TUB_NSEC_PER_MSEC) /* look at ctl this often */
+#define RIO_BURST 64                            /* datagrams per recv pass */
+
+struct rio {
+	struct run_ctx *ctx;
+	struct rudp *r;
+	uint8_t pkt[RUDP_MAX_MTU];
+	int connected;     /* server: socket connected to the sender */
+	uint64_t refused;  /* ICMP port unreachable on send */
+};
+
+static int rio_open(struct rio *io, struct run_ctx *ctx, int initiator)
+{
+	const struct tub_spec *s = ctx->spec;
+	int v6 = sock_family(&ctx->ctl_peer) == AF_INET6;
+	struct rudp_conf c = {
+		.mtu_payload = v6 ? 1452 : 1472, /* one datagram in 1500 B */
+		.window = s->window ? s->window : RIO_WINDOW,
+		.ordered = !(s->flags & TUB_SPEC_UNORDERED),
+		.rto_init_ns = 200 * TUB_NSEC_PER_MSEC,
+		.rto_min_ns = 5 * TUB_NSEC_PER_MSEC,
+		.rto_max_ns = 2 * TUB_NSEC_PER_SEC,
+		.dead_ns = 30 * TUB_NSEC_PER_SEC,
+		.pacing_bps = s->rate_bps,
+		.max_msg = s->msg_size > 1472 ? s->msg_size : 1472,
+		.ack_delay_ns = s->kind == TUB_KIND_RR ? 0 : TUB_NSEC_PER_MSEC,
+	};
+
+	memset(io, 0, sizeof *io);
+	io->ctx = ctx;
+	io->connected = initiator; /* the sender's socket is connected */
+	io->r = rudp_new(&c, s->session, initiator, clock_now_ns());
+	if (io->r == NULL)
+		return run_fail(ctx, "no_memory", "rudp endpoint: %s",
+				strerror(errno));
+	return 0;
+}
+
+/* Send every datagram that is due. A datagram the kernel refuses is lost
+ * like one on the path: the protocol sends it again. */
+static void rio_flush(struct rio *io, uint64_t now)
+{
+	ssize_t n;
+
+	while ((n = rudp_output(io->r, io->pkt, sizeof io->pkt, now)) > 0) {
+		if (send(io->ctx->data, io->pkt, (size_t)n, 0) < 0 &&
+		    errno == ECONNREFUSED)
+			io->refused++;
+	}
+}
+
+/* Hand in what arrived. The receiver takes datagrams only from the control
+ * peer's host and connects to the first sender that speaks. */
+static void rio_input(struct rio *io, uint64_t now)
+{
+	for (int i = 0; i < RIO_BURST; i++) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from;
+		ssize_t n = recvfrom(io->ctx->data, io->pkt, sizeof io->pkt,
+				     MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &fromlen);
+		if (n < 0)
+			return;
+		if (!io->connected) {
+			struct sock_addr src = {.len = fromlen};
+			memcpy(&src.ss, &from, fromlen);
+			sock_unmap(&src);
+			if (!sock_same_host(&src, &io->ctx->ctl_peer)) {
+				io->ctx->mine.rx.wrong_session++;
+				continue;
+			}
+			if (connect(io->ctx->data, (struct sockaddr *)&from,
+				    fromlen) == 0)
+				io->connected = 1;
+		}
+		rudp_input(io->r, io->pkt, (size_t)n, now);
+	}
+}
+
+/* Sleep until a datagram comes, the protocol's next timer, or at most
+ * RIO_WAIT_MAX_NS (the caller looks at its clock and control then). */
+static void rio_wait(struct rio *io, uint64_t now)
+{
+	uint64_t t = rudp_next_timer(io->r), until = now + RIO_WAIT_MAX_NS;
+
+	if (t <= now)
+		return;
+	if (t < until)
+		until = t;
+	struct pollfd p = {.fd = io->ctx->data, .events = POLLIN};
+	struct timespec ts = {.tv_sec = (time_t)((until - now) / TUB_NSEC_PER_SEC),
+			      .tv_nsec = (long)((until - now) % TUB_NSEC_PER_SEC)};
+	ppoll(&p, 1, &ts, NULL);
+}
+
+/* One turn: clock, stop flag, control, output, input. */
+static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
+{
+	*now = clock_now_ns();
+	if (run_keep_going(io->ctx, *now, next_ctl) < 0)
+		return -1;
+	rio_flush(io, *now);
+	rio_input(io, *now);
+	rio_flush(io, *now);
+	if (rudp_state(io->r) == RUDP_DEAD)
+		return run_fail(io->ctx, io->refused ? "peer_closed" : "timeout",
+				"reliable-UDP peer dead (no answer for 30 s%s)",
+				io->refused ? ", port unreachable" : "");
+	return 0;
+}
+
+/* The sender's counters into the row. */
+static void rio_report(struct rio *io)
+{
+	struct rudp_stats st;
+	struct tub_probe *p = &io->ctx->probe;
+
+	rudp_get_stats(io->r, &st);
+	p->rudp_valid = 1;
+	p->rudp_retrans_timeout = st.retrans_timeout;
+	p->rudp_retrans_fast = st.retrans_fast;
+	p->rudp_spurious = st.spurious_retrans;
+	p->rudp_pkts_sent = st.pkts_sent;
+	p->rudp_srtt_ns = st.srtt_ns;
+	p->rudp_cwnd = st.cwnd;
+}
+
+/* The receiver's counters into its report. */
+static void rio_report_rx(struct rio *io)
+{
+	struct rudp_stats st;
+	struct tub_rx *rx = &io->ctx->mine.rx;
+
+	rudp_get_stats(io->r, &st);
+	rx->dup_dropped = st.dup_pkts_dropped;
+	rx->foreign = st.malformed + st.foreign + st.stale;
+}
+
+static void rio_close(struct rio *io)
+{
+	rudp_free(io->r);
+	io->r = NULL;
+}
+
+/* Initiator: until the handshake is done. */
+static int rio_await_open(struct rio *io, uint64_t *next_ctl)
+{
+	uint64_t now;
+
+	while (rudp_state(io->r) != RUDP_OPEN) {
+		if (rio_turn(io, next_ctl, &now) < 0)
+			return -1;
+		if (rudp_state(io->r) != RUDP_OPEN)
+			rio_wait(io, now);
+	}
+	return 0;
+}
+
+/* Initiator: graceful close, until the peer has acknowledged it all. */
+static int rio_finish(struct rio *io, uint64_t *next_ctl)
+{
+	uint64_t now = clock_now_ns();
+
+	rudp_close(io->r, now);
+	while (rudp_state(io->r) != RUDP_CLOSED) {
+		if (rio_turn(io, next_ctl, &now) < 0)
+			return -1;
+		if (rudp_state(io->r) != RUDP_CLOSED)
+			rio_wait(io, now);
+	}
+	return 0;
+}
+
+static int rudp_stream_send(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	struct rio *io = malloc(sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	struct ticker tick;
+	uint64_t next_ctl = 0, now, first = 0, last = 0;
+	int rc = -1;
+
+	if (io == NULL || msg == NULL || rio_open(io, ctx, 1) < 0) {
+		free(msg);
+		free(io);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	run_fill_pattern(msg, s->msg_size);
+	if (rio_await_open(io, &next_ctl) < 0)
+		goto out;
+	first = last = clock_now_ns();
+	uint64_t end = s->duration_ns ? first + s->duration_ns : UINT64_MAX;
+	ticker_start(&tick, first, s->interval_ns);
+	for (;;) {
+		if (rio_turn(io, &next_ctl, &now) < 0)
+			goto out;
+		if (now >= end || (s->count && tx->msgs >= s->count))
+			break;
+		while (tx->msgs < (s->count ? s->count : UINT64_MAX)) {
+			run_msg_stamp(msg, tx->msgs, now);
+			if (rudp_send(io->r, msg, s->msg_size, now) < 0)
+				break;
+			tx->msgs++;
+			tx->calls++;
+			tx->bytes += s->msg_size;
+			last = now;
+			ctx->progress_ns = now;
+		}
+		if (errno != EAGAIN && errno != 0 && tx->msgs < s->count) {
+			run_fail(ctx, "data_error", "rudp_send: %s",
+				 strerror(errno));
+			goto out;
+		}
+		rio_flush(io, now);
+		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
+		rio_wait(io, now);
+	}
+	tx->elapsed_ns = last - first;
+	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
+	rc = rio_finish(io, &next_ctl);
+out:
+	rio_report(io);
+	rio_close(io);
+	free(msg);
+	free(io);
+	return rc;
+}
+
+static int rudp_stream_recv(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct rio *io = malloc(sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	uint8_t *pattern = calloc(1, s->msg_size);
+	struct msg_track mt = {0};
+	struct ticker tick;
+	uint64_t next_ctl = 0, now, first = 0, last = 0;
+	int rc = -1;
+
+	if (io == NULL || msg == NULL || pattern == NULL ||
+	    msg_track_init(&mt, pattern) < 0 || rio_open(io, ctx, 0) < 0) {
+		free(io);
+		free(msg);
+		free(pattern);
+		msg_track_free(&mt);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	run_fill_pattern(pattern, s->msg_size);
+	/* Until the sender's DONE (it sends it once its close is through);
+	 * pumping till then answers a FIN sent again. */
+	while (!ctx->peer_done) {
+		if (rio_turn(io, &next_ctl, &now) < 0)
+			goto out;
+		ssize_t n;
+		while ((n = rudp_recv(io->r, msg, s->msg_size)) >= 0) {
+			if (rx->msgs++ == 0) {
+				first = now;
+				ticker_start(&tick, now, s->interval_ns);
+			}
+			last = now;
+			ctx->progress_ns = now;
+			rx->calls++;
+			rx->bytes += (uint64_t)n;
+			msg_track_message(&mt, msg, (size_t)n, now);
+		}
+		if (rx->msgs)
+			ticker_tick(&tick, now, rx->bytes, rx->msgs, &rx->iv);
+		if (rudp_state(io->r) == RUDP_CLOSED)
+			ctx->progress_ns = now; /* waiting for DONE only */
+		rio_flush(io, now);
+		rio_wait(io, now);
+	}
+	rc = 0;
+out:
+	rx->elapsed_ns = last - first;
+	rx->received = rx->msgs;
+	if (rx->msgs)
+		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);
+	msg_track_report(&mt, rx);
+	rio_report_rx(io);
+	msg_track_free(&mt);
+	rio_close(io);
+	free(msg);
+	free(pattern);
+	free(io);
+	return rc;
+}
+
+static int rudp_rr_client(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	struct rio *io = malloc(sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	struct ticker tick;
+	uint64_t next_ctl = 0, now = 0, start = 0;
+	int rc = -1;
+
+	if (io == NULL || msg == NULL || rio_open(io, ctx, 1) < 0) {
+		free(msg);
+		free(io);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	run_fill_pattern(msg, s->msg_size);
+	if (rio_await_open(io, &next_ctl) < 0)
+		goto out;
+	start = now = clock_now_ns();
+	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
+	ticker_start(&tick, start, s->interval_ns);
+	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
+		uint64_t t0 = clock_now_ns();
+		run_msg_stamp(msg, tx->msgs, t0);
+		if (rudp_send(io->r, msg, s->msg_size, t0) < 0) {
+			run_fail(ctx, "data_error", "rudp_send: %s",
+				 strerror(errno));
+			goto out;
+		}
+		tx->msgs++;
+		tx->calls++;
+		tx->bytes += s->msg_size;
+		for (;;) {
+			if (rio_turn(io, &next_ctl, &now) < 0)
+				goto out;
+			if (rudp_recv(io->r, msg, s->msg_size) >= 0)
+				break;
+			rio_wait(io, now);
+		}
+		now = clock_now_ns();
+		hist_record(ctx->rtt, now - t0);
+		ctx->rr_done++;
+		ctx->progress_ns = now;
+		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	}
+	ctx->rr_elapsed_ns = now - start;
+	tx->elapsed_ns = now - start;
+	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	rc = rio_finish(io, &next_ctl);
+out:
+	rio_report(io);
+	rio_close(io);
+	free(msg);
+	free(io);
+	return rc;
+}
+
+static int rudp_rr_server(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct tub_tx *tx = &ctx->mine.tx;
+	struct rio *io = malloc(sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	uint64_t next_ctl = 0, now, first = 0, last = 0;
+	int rc = -1;
+
+	if (io == NULL || msg == NULL || rio_open(io, ctx, 0) < 0) {
+		free(msg);
+		free(io);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	while (!ctx->peer_done) {
+		if (rio_turn(io, &next_ctl, &now) < 0)
+			goto out;
+		ssize_t n;
+		while ((n = rudp_recv(io->r, msg, s->msg_size)) >= 0) {
+			if (rx->msgs++ == 0)
+				first = now;
+			last = now;
+			ctx->progress_ns = now;
+			rx->calls++;
+			rx->bytes += (uint64_t)n;
+			if (rudp_send(io->r, msg, (size_t)n, now) == 0) {
+				tx->msgs++;
+				tx->calls++;
+				tx->bytes += (uint64_t)n;
+			}
+		}
+		if (rudp_state(io->r) == RUDP_CLOSED)
+			ctx->progress_ns = now;
+		rio_flush(io, now);
+		rio_wait(io, now);
+	}
+	rc = 0;
+out:
+	rx->elapsed_ns = last - first;
+	tx->elapsed_ns = last - first;
+	rio_report_rx(io);
+	rio_close(io);
+	free(msg);
+	free(io);
+	return rc;
+}
+
+static int rudp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+{
+	int fam = sock_family(local);
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sock_addr a = *local;
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
+		       ctx->opts_notes, sizeof ctx->opts_notes);
+	sock_set_port(&a, 0);
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		close(fd);
+		return run_fail(ctx, "socket_error", "data socket: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+static int rudp_server_accept(struct run_ctx *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+	return 0; /* the handshake happens in the data phase */
+}
+
+static int rudp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
+{
+	int fam = sock_family(server);
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
+		       ctx->opts_notes, sizeof ctx->opts_notes);
+	ctx->server = *server;
+	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) < 0) {
+		close(fd);
+		return run_fail(ctx, "connect_failed", "data socket: %s",
+				strerror(errno));
+	}
+	ctx->data = fd;
+	return 0;
+}
+
+const struct transport rudp_transport = {
+	.proto = TUB_PROTO_RUDP,
+	.server_open = rudp_server_open,
+	.server_accept = rudp_server_accept,
+	.client_open = rudp_client_open,
+	.client = {
+		[TUB_KIND_STREAM] = rudp_stream_send,
+		[TUB_KIND_RR] = rudp_rr_client,
+	},
+	.server = {
+		[TUB_KIND_STREAM] = rudp_stream_recv,
+		[TUB_KIND_RR] = rudp_rr_server,
+	},
+};
