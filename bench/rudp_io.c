@@ -39,7 +39,10 @@ static int rio_open(struct rio *io, struct run_ctx *ctx, int initiator)
 		.rto_min_ns = 5 * TUB_NSEC_PER_MSEC,
 		.rto_max_ns = 2 * TUB_NSEC_PER_SEC,
 		.dead_ns = 30 * TUB_NSEC_PER_SEC,
-		.pacing_bps = s->rate_bps,
+		/* -b paces the application, as for TCP and UDP; the
+		 * transport runs AIMD, or with --cc paced sends at twice the
+		 * offered rate with the whole window open. */
+		.pacing_bps = (s->flags & TUB_SPEC_PACED) ? 2 * s->rate_bps : 0,
 		.max_msg = s->msg_size > 1472 ? s->msg_size : 1472,
 		.ack_delay_ns = s->kind == TUB_KIND_RR ? 0 : TUB_NSEC_PER_MSEC,
 	};
@@ -95,12 +98,15 @@ static void rio_input(struct rio *io, uint64_t now)
 	}
 }
 
-/* Sleep until a datagram comes, the protocol's next timer, or at most
- * RIO_WAIT_MAX_NS (the caller looks at its clock and control then). */
-static void rio_wait(struct rio *io, uint64_t now)
+/* Sleep until a datagram comes, the protocol's next timer, the caller's
+ * own next event (app), or at most RIO_WAIT_MAX_NS (the caller looks at its
+ * clock and control then). */
+static void rio_wait_until(struct rio *io, uint64_t now, uint64_t app)
 {
 	uint64_t t = rudp_next_timer(io->r), until = now + RIO_WAIT_MAX_NS;
 
+	if (app < t)
+		t = app;
 	if (t <= now)
 		return;
 	if (t < until)
@@ -109,6 +115,11 @@ static void rio_wait(struct rio *io, uint64_t now)
 	struct timespec ts = {.tv_sec = (time_t)((until - now) / TUB_NSEC_PER_SEC),
 			      .tv_nsec = (long)((until - now) % TUB_NSEC_PER_SEC)};
 	ppoll(&p, 1, &ts, NULL);
+}
+
+static void rio_wait(struct rio *io, uint64_t now)
+{
+	rio_wait_until(io, now, UINT64_MAX);
 }
 
 /* One turn: clock, stop flag, control, output, input. */
@@ -196,6 +207,7 @@ static int rudp_stream_send(struct run_ctx *ctx)
 	struct rio *io = malloc(sizeof *io);
 	uint8_t *msg = malloc(s->msg_size);
 	struct ticker tick;
+	struct pacer pace;
 	uint64_t next_ctl = 0, now, first = 0, last = 0;
 	int rc = -1;
 
@@ -209,13 +221,16 @@ static int rudp_stream_send(struct run_ctx *ctx)
 		goto out;
 	first = last = clock_now_ns();
 	uint64_t end = s->duration_ns ? first + s->duration_ns : UINT64_MAX;
+	uint64_t cap = s->count ? s->count : UINT64_MAX;
 	ticker_start(&tick, first, s->interval_ns);
+	pacer_start(&pace, first, s->rate_bps, s->msg_size);
 	for (;;) {
 		if (rio_turn(io, &next_ctl, &now) < 0)
 			goto out;
 		if (now >= end || (s->count && tx->msgs >= s->count))
 			break;
-		while (tx->msgs < (s->count ? s->count : UINT64_MAX)) {
+		errno = 0;
+		while (tx->msgs < cap && pacer_due(&pace, now, tx->msgs, 1)) {
 			run_msg_stamp(msg, tx->msgs, now);
 			if (rudp_send(io->r, msg, s->msg_size, now) < 0)
 				break;
@@ -232,7 +247,8 @@ static int rudp_stream_send(struct run_ctx *ctx)
 		}
 		rio_flush(io, now);
 		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
-		rio_wait(io, now);
+		rio_wait_until(io, now, s->rate_bps ? pacer_when(&pace, tx->msgs)
+						     : UINT64_MAX);
 	}
 	tx->elapsed_ns = last - first;
 	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);

@@ -69,6 +69,8 @@ static void usage(void)
 	     "      --unordered        rudp: deliver each message when whole "
 	     "(default: in order)\n"
 	     "      --window N         rudp: packets in flight (default 256)\n"
+	     "      --cc aimd|paced    rudp: AIMD window (default), or fixed "
+	     "pacing at twice -b\n"
 	     "      --kind K           stream | rr | connect | fill | linger | "
 	     "keepalive\n"
 	     "                         (default stream; see README)\n"
@@ -172,7 +174,7 @@ static uint32_t default_length(int proto, int kind)
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
-	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN };
+	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -190,6 +192,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"on-idle", required_argument, NULL, O_IDLE},
 		{"unordered", no_argument, NULL, O_UNORD},
 		{"window", required_argument, NULL, O_WIN},
+		{"cc", required_argument, NULL, O_CC},
 		{"csv", required_argument, NULL, O_CSV},
 		{"interval-csv", required_argument, NULL, O_ICSV},
 		{"json", no_argument, NULL, 'J'},
@@ -278,6 +281,12 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		case O_UNORD:
 			s->flags |= TUB_SPEC_UNORDERED;
 			break;
+		case O_CC:
+			if (strcmp(optarg, "paced") == 0)
+				s->flags |= TUB_SPEC_PACED;
+			else if (strcmp(optarg, "aimd") != 0)
+				usage_error("--cc is aimd or paced");
+			break;
 		case O_WIN:
 			v = parse_count(optarg);
 			if (v > TUB_RUDP_WINDOW_MAX)
@@ -343,7 +352,10 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	if (c->on_idle && s->kind != TUB_KIND_KEEPALIVE)
 		usage_error("--on-idle belongs to --kind keepalive");
 	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
-		usage_error("--unordered and --window belong to --proto rudp");
+		usage_error("--unordered, --window and --cc belong to --proto "
+			    "rudp");
+	if ((s->flags & TUB_SPEC_PACED) && s->rate_bps == 0)
+		usage_error("--cc paced needs a rate (-b)");
 
 	/* The same checks the receiver makes, with limits of our own. */
 	struct tub_limits lim = {

@@ -128,6 +128,9 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	put_str(row, "delivery", s->proto != TUB_PROTO_RUDP ? NULL
 				 : s->flags & TUB_SPEC_UNORDERED ? "unordered"
 								 : "ordered");
+	put_str(row, "rudp_cc", s->proto != TUB_PROTO_RUDP ? NULL
+				: s->flags & TUB_SPEC_PACED ? "paced"
+							    : "aimd");
 	put_u64(row, "window_req_pkts", s->window != 0, s->window);
 	put_str(row, "status", r->status);
 	put_str(row, "error", r->error);

@@ -45,7 +45,9 @@ struct tub_spec {
 };
 
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
-#define TUB_SPEC_KNOWN_FLAGS TUB_SPEC_UNORDERED
+#define TUB_SPEC_PACED 0x2u     /* rudp: fixed pacing at twice the offered
+				   rate instead of AIMD */
+#define TUB_SPEC_KNOWN_FLAGS (TUB_SPEC_UNORDERED | TUB_SPEC_PACED)
 #define TUB_RUDP_WINDOW_MAX 65535
 #define TUB_MSG_HDR 16 /* rudp and tcp stream: seq u64 + send time u64 */
 

@@ -775,8 +775,8 @@ static void test_spec_rejects(void)
 	EXPECT_ENC_REJECT(o, &m, "dir");
 
 	make_spec(&m);
-	m.flags = 0x2;
-	EXPECT_ENC_REJECT(o, &m, "flags 0x2");
+	m.flags = 0x4;
+	EXPECT_ENC_REJECT(o, &m, "flags 0x4");
 	make_spec(&m);
 	m.window = TUB_RUDP_WINDOW_MAX + 1;
 	EXPECT_ENC_REJECT(o, &m, "window");
