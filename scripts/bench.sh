@@ -1,61 +1,79 @@
 #!/bin/sh
-# bench.sh: TCP and UDP side by side, one short sweep. Writes
-# <results>/<YYYY-mm-dd-HHMMSS>-<label>/{results.csv,intervals.csv,meta.txt}
-# and prints a TCP-vs-UDP table. Run with -h for the options.
+# bench.sh: TCP and UDP side by side; a sweep of tests from a suite
+# (scripts/suites/), then summary, tuning advice, charts and a report in
+# <results>/<YYYY-mm-dd-HHMMSS>-<label>/. Run with -h for the options.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LIB=$ROOT/scripts/lib
 PROG=bench.sh
-TOTAL=6                 # tests in run_tests
+. "$LIB/util.sh"
+. "$LIB/target.sh"
+. "$LIB/sweep.sh"
 
-LABEL=loopback
+LABEL=""
+SUITE=""
+SWEEPS=""               # --sweep lines, one per line
+SETS=""                 # --set KEY=LIST ...
 DURATION=""
+REPEAT=""
+QUICK=0
+MODE=local
 PEER=""
 PEER_PORT=""
-QUICK=0
+SSH=""
+SSH_OPTS=""
+LINK=""
 RESULTS=$ROOT/results
 BIN=""
+PLOT=1
+MAXRATE=1
+DRY_RUN=0
 
-RECV_PID=""
-FAILED=0
-NUM=0
-IN_TEST=0
+RUN=""
+WORK=""
+STOP=""
 
 usage() {
   cat <<EOF
 usage: scripts/bench.sh [options]
-Run six tests (TCP stream, UDP stream unlimited and paced at 1G, TCP rr with
-and without nodelay, UDP rr) and print a TCP-vs-UDP table.
-  --label NAME      name of the run, in its directory name (default loopback)
-  --duration DUR    length of each test: 3, 3s, 500ms (default 3s)
-  --quick           1 s per test (unless --duration is given)
-  --peer HOST       use the tub-recv already running on HOST (default: start
-                    one on loopback and stop it at the end)
-  --port N          its control port (default 5799; only with --peer)
-  --results DIR     where run directories go (default results/ in the repo)
-  --bin DIR         use tub-send and tub-recv from DIR; do not build
-  -h, --help        this text
-Builds build/tub-send and build/tub-recv first when they are missing or older
-than the sources. Exit status: 0 all tests ok, 1 a test failed, 2 bad usage.
+Run a suite of TCP and UDP tests against a tub-recv, then write results.csv,
+summary.csv, maxrate.csv, advice.txt, charts and report.md into a run
+directory, and print a table. With no options: suite quick (about a minute)
+on loopback, charts drawn.
+
+Where the receiver is (default: tub-recv started on 127.0.0.1):
+  --peer HOST         a tub-recv already running on HOST
+  --port N            its control port (default 5799; with --peer only)
+  --ssh [USER@]HOST   copy the source to HOST over ssh, build and start
+                      tub-recv there, stop it and remove the copy at the end
+                      (with --peer too: ssh to one name, test to another)
+  --ssh-opts 'OPTS'   more ssh options, e.g. '-p 2222 -i ~/.ssh/lab'
+  --link PROFILE      across an emulated link (scripts/netns.sh, needs root):
+                      lan, wan, lossy, wifi, satellite
+What runs:
+  --suite NAME|FILE   a suite of scripts/suites/ or a file (default quick)
+  --list-suites       the suites and what they are for
+  --sweep 'LINE'      one more sweep line (scripts/suites/README); without
+                      --suite, only the lines given run
+  --set KEY=LIST      replace KEY on every line, e.g. --set size=1400,8K
+  --duration DUR      length of every test: 3, 3s, 500ms
+  --repeat N          runs of every point
+  --quick             1 s per test (same as --duration 1s)
+  --loss-threshold P  loss in percent the max-rate search allows (default 0.1)
+  --no-maxrate        skip the max-rate searches
+  --dry-run           list the points and searches, run nothing
+Output:
+  --label NAME        name of the run, in its directory name
+  --results DIR       where run directories go (default results/ in the repo)
+  --no-plot           no charts (scripts/plot.sh RUN_DIR draws them later)
+  --bin DIR           tub-send and tub-recv from DIR; do not build
+  -h, --help          this text
+Progress goes to stderr; the table and, last, the run directory to stdout.
+Ctrl-C stops after the current test, which still writes its row; what was
+measured is summarized and drawn. Exit status: 0 all tests ok, 1 a test
+failed, 2 bad usage, 130/143 stopped by SIGINT/SIGTERM.
 EOF
-}
-
-usage_error() {
-  echo "$PROG: $* (see $PROG -h)" >&2
-  exit 2
-}
-
-say() {
-  echo "$*" >&2
-}
-
-# shell_quote ARG: ARG as the shell would need it typed.
-shell_quote() {
-  case $1 in
-    '' | *[!A-Za-z0-9_./=:,+@%-]*)
-      printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
-    *) printf '%s' "$1" ;;
-  esac
 }
 
 # ---- options ----
@@ -68,12 +86,25 @@ parse_args() {
   while [ $# -gt 0 ]; do
     case $1 in
       --label) need_value "$1" $#; LABEL=$2; shift ;;
+      --suite) need_value "$1" $#; SUITE=$2; shift ;;
+      --sweep) need_value "$1" $#; SWEEPS="$SWEEPS$2
+"; shift ;;
+      --set) need_value "$1" $#; SETS="$SETS $2"; shift ;;
       --duration) need_value "$1" $#; DURATION=$2; shift ;;
+      --repeat) need_value "$1" $#; REPEAT=$2; shift ;;
+      --loss-threshold) need_value "$1" $#; SETS="$SETS loss=$2"; shift ;;
       --peer) need_value "$1" $#; PEER=$2; shift ;;
       --port) need_value "$1" $#; PEER_PORT=$2; shift ;;
+      --ssh) need_value "$1" $#; SSH=$2; shift ;;
+      --ssh-opts) need_value "$1" $#; SSH_OPTS=$2; shift ;;
+      --link) need_value "$1" $#; LINK=$2; shift ;;
       --results) need_value "$1" $#; RESULTS=$2; shift ;;
       --bin) need_value "$1" $#; BIN=$2; shift ;;
       --quick) QUICK=1 ;;
+      --no-plot) PLOT=0 ;;
+      --no-maxrate) MAXRATE=0 ;;
+      --dry-run) DRY_RUN=1 ;;
+      --list-suites) list_suites; exit 0 ;;
       -h | --help) usage; exit 0 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
@@ -81,34 +112,105 @@ parse_args() {
   done
 }
 
+list_suites() {
+  for f in "$ROOT"/scripts/suites/*; do
+    [ "$(basename "$f")" = README ] && continue
+    sed -n '1s/^# *//p' "$f"
+  done
+}
+
 check_args() {
   case $LABEL in
-    '' | *[!A-Za-z0-9._-]* | .*) usage_error "--label: use letters, digits, '.', '_', '-'" ;;
+    *[!A-Za-z0-9._-]* | .*) usage_error "--label: use letters, digits, '.', '_', '-'" ;;
   esac
-  if [ -z "$DURATION" ]; then
-    DURATION=3s
-    [ "$QUICK" -eq 1 ] && DURATION=1s
+  [ "$QUICK" -eq 1 ] && [ -z "$DURATION" ] && DURATION=1s
+  if [ -n "$DURATION" ]; then
+    echo "$DURATION" | grep -Eq '^[0-9]+(\.[0-9]+)?(ms|s)?$' ||
+      usage_error "--duration: '$DURATION' is not like 3, 3s or 500ms"
+    DURATION=$(echo "$DURATION" | awk '{ v = $0 + 0; if ($0 ~ /ms$/) v /= 1000; print v }')
+    calc_true "$DURATION > 0" || usage_error "--duration: must be more than 0"
   fi
-  echo "$DURATION" | grep -Eq '^[0-9]+(\.[0-9]+)?(ms|s)?$' ||
-    usage_error "--duration: '$DURATION' is not like 3, 3s or 500ms"
-  case $DURATION in *s) ;; *) DURATION=${DURATION}s ;; esac
-  [ "$(duration_limit)" -gt 30 ] || usage_error "--duration: must be more than 0"
+  case $REPEAT in
+    '') ;;
+    *[!0-9]* | 0*) usage_error "--repeat: '$REPEAT' is not a whole number >= 1" ;;
+  esac
+  check_where
+}
+
+check_where() {
   case $PEER in -*) usage_error "--peer: '$PEER' is not a host name" ;; esac
+  case $SSH in -*) usage_error "--ssh: '$SSH' is not a host name" ;; esac
   if [ -n "$PEER_PORT" ]; then
-    [ -n "$PEER" ] || usage_error "--port needs --peer"
-    case $PEER_PORT in '' | *[!0-9]*) usage_error "--port: '$PEER_PORT' is not a number" ;; esac
+    [ -n "$PEER" ] && [ -z "$SSH" ] || usage_error "--port needs --peer (and no --ssh)"
+    case $PEER_PORT in *[!0-9]*) usage_error "--port: '$PEER_PORT' is not a number" ;; esac
     [ "$PEER_PORT" -ge 1 ] && [ "$PEER_PORT" -le 65535 ] ||
       usage_error "--port: $PEER_PORT is out of range"
   fi
+  if [ -n "$LINK" ]; then
+    [ -z "$PEER$SSH" ] || usage_error "--link is one machine; not with --peer or --ssh"
+    case $LINK in
+      lan | wan | lossy | wifi | satellite) ;;
+      *) usage_error "--link: '$LINK' is not lan, wan, lossy, wifi or satellite" ;;
+    esac
+    MODE=link
+  elif [ -n "$SSH" ]; then
+    MODE=ssh
+  elif [ -n "$PEER" ]; then
+    MODE=peer
+  fi
+  if [ -z "$LABEL" ]; then
+    case $MODE in
+      local) LABEL=loopback ;;
+      link) LABEL=link-$LINK ;;
+      ssh) LABEL=$(printf '%s' "${PEER:-${SSH#*@}}" | tr -c 'A-Za-z0-9._-' _) ;;
+      peer) LABEL=$(printf '%s' "$PEER" | tr -c 'A-Za-z0-9._-' _) ;;
+    esac
+    LABEL=$LABEL-$(basename "${SUITE:-quick}")
+  fi
 }
 
-# duration_limit: seconds after which one test counts as hung
-# (its duration, rounded up, plus 30 s for connecting and grace).
-duration_limit() {
-  echo "$DURATION" | awk '{
-    v = $0 + 0; if ($0 ~ /ms$/) v /= 1000
-    if (v <= 0) { print 0; exit }
-    print int(v) + (v > int(v)) + 30 }'
+# ---- the suite ----
+
+# suite_file: the file --suite names (a path, or a name in scripts/suites/).
+suite_file() {
+  if [ -f "$SUITE" ]; then echo "$SUITE"
+  elif [ -f "$ROOT/scripts/suites/$SUITE" ]; then echo "$ROOT/scripts/suites/$SUITE"
+  else usage_error "--suite: no file '$SUITE' and no suite of that name (--list-suites)"
+  fi
+}
+
+# expand_suite: POINTS, the tests to run (lib/suite.awk's lines), from the
+# suite file and the --sweep lines; suite.txt keeps both for the record.
+expand_suite() {
+  POINTS=$WORK/points.tsv
+  set --
+  if [ -n "$SUITE" ] || [ -z "$SWEEPS" ]; then
+    SUITE=${SUITE:-quick}
+    set -- "$(suite_file)"
+  fi
+  if [ -n "$SWEEPS" ]; then
+    printf '%s' "$SWEEPS" >"$WORK/command-line"
+    set -- "$@" "$WORK/command-line"
+  fi
+  cat "$@" >"$WORK/suite.txt"
+  awk -v sets="$SETS" -v duration="$DURATION" -v repeat="$REPEAT" \
+    -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$@" >"$POINTS" ||
+    usage_error "the suite has an error (the line above)"
+  if [ "$MAXRATE" -eq 0 ]; then
+    grep -v '^maxrate	' "$POINTS" >"$POINTS.tmp"
+    mv "$POINTS.tmp" "$POINTS"
+  fi
+}
+
+dry_run() {
+  awk -F '\t' '{
+    if ($1 == "point")
+      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s\n", $15, $12, $11, $8, $9
+    else
+      printf "%-44s search  %ss per trial, loss <= %s%%\n", "maxrate " $15, $11, substr($14, 1, index($14, " ") - 1)
+  }' "$POINTS"
+  plan_sums
+  say "$TOTAL_TESTS tests and $NSEARCH max-rate searches, about $(mmss "$PLAN_COST")"
 }
 
 # ---- build ----
@@ -118,8 +220,14 @@ sources_newer_than() {
     head -n 1
 }
 
+# programs: what this run needs (tub-link too across an emulated link).
+programs() {
+  echo tub-send tub-recv
+  [ "$MODE" = link ] && echo tub-link
+}
+
 needs_build() {
-  for p in tub-send tub-recv; do
+  for p in $(programs); do
     [ -x "$BIN/$p" ] || return 0
     [ -z "$(sources_newer_than "$BIN/$p")" ] || return 0
   done
@@ -139,19 +247,20 @@ check_build_tools() {
 
 build_programs() {
   check_build_tools
-  say "building tub-send and tub-recv in $BIN ..."
+  say "building $(programs | tr '\n' ' ')in $BIN ..."
   jobs=$(nproc 2>/dev/null || echo 2)
-  cmake -S "$ROOT" -B "$BIN" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 &&
-    cmake --build "$BIN" -j "$jobs" --target tub-send >&2 &&
-    cmake --build "$BIN" -j "$jobs" --target tub-recv >&2 ||
-    { echo "$PROG: build failed" >&2; exit 1; }
+  cmake -S "$ROOT" -B "$BIN" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 || die "build failed"
+  for p in $(programs); do
+    cmake --build "$BIN" -j "$jobs" --target "$p" >&2 || die "build failed"
+  done
 }
 
 prepare_programs() {
   if [ -n "$BIN" ]; then
-    for p in tub-send tub-recv; do
+    for p in $(programs); do
       [ -x "$BIN/$p" ] || usage_error "--bin: no $p in $BIN"
     done
+    BIN=$(cd "$BIN" && pwd)
     return 0
   fi
   BIN=$ROOT/build
@@ -172,18 +281,8 @@ make_run_dir() {
   done
   RUN=$RESULTS/$RUN_ID
   mkdir "$RUN" || { echo "$PROG: cannot create $RUN" >&2; exit 1; }
-  CSV=$RUN/results.csv
-}
-
-sysctl_value() {
-  f=/proc/sys/$(echo "$1" | tr . /)
-  if [ -r "$f" ]; then tr '\t' ' ' <"$f"; else echo '?'; fi
-}
-
-cpu_model() {
-  m=$(awk -F': *' '/^(model name|Hardware|cpu model)/ { print $2; exit }' \
-    /proc/cpuinfo 2>/dev/null)
-  echo "${m:-?}"
+  cp "$WORK/suite.txt" "$RUN/suite.txt"
+  cp "$POINTS" "$RUN/points.tsv"
 }
 
 write_meta() {
@@ -191,209 +290,86 @@ write_meta() {
     echo "date: $(date '+%Y-%m-%d %H:%M:%S %z')"
     echo "run_id: $RUN_ID"
     echo "label: $LABEL"
-    echo "target: ${PEER:-loopback (local tub-recv)}${PEER:+ port ${PEER_PORT:-5799}}"
-    echo "duration_per_test: $DURATION"
-    echo "kernel: $(uname -a)"
-    echo "cpu: $(cpu_model)"
-    echo "nproc: $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
-    echo "# sysctls of this (sending) host"
-    for k in net.core.rmem_max net.core.wmem_max net.core.rmem_default \
-      net.core.wmem_default net.ipv4.tcp_rmem net.ipv4.tcp_wmem \
-      net.ipv4.tcp_congestion_control net.core.default_qdisc; do
-      echo "$k: $(sysctl_value "$k")"
-    done
-    echo "lo_mtu: $(cat /sys/class/net/lo/mtu 2>/dev/null || echo '?')"
+    echo "suite: ${SUITE:-(command line)}${SWEEPS:+ + --sweep lines} (suite.txt, points.tsv)"
+    echo "plan: $TOTAL_TESTS tests, $NSEARCH max-rate searches"
+    echo "duration_per_test: ${DURATION:+${DURATION}s (command line)}${DURATION:-as in the suite}"
+    echo "link: $(describe_link)"
+    echo "target: $HOST port $PORT"
+    echo "# this host (the sender)"
+    sh "$LIB/hostinfo.sh" "$HOST"
+    case $MODE in
+      local) echo "# the receiver: this host (loopback)" ;;
+      peer) echo "# the receiver: $PEER (tub-recv started by hand; --ssh collects its facts)" ;;
+      ssh) echo "# the receiver: $SSH (over ssh)" ;;
+      link) echo "# the receiver: namespace b of the emulated link" ;;
+    esac
+    receiver_info >"$WORK/receiver_info"
+    cat "$WORK/receiver_info"
+    if [ "$MODE" = ssh ] || [ "$MODE" = link ] && [ ! -s "$WORK/receiver_info" ]; then
+      echo "# the receiver's facts could not be had: $(head -n 1 "$WORK/receiver_info.err" 2>/dev/null)"
+    fi
     echo "tool_version: $("$BIN/tub-send" --version 2>&1)"
     echo "command: $CMDLINE"
   } >"$RUN/meta.txt"
 }
 
-# ---- the local receiver ----
+# ---- after the tests ----
 
-start_receiver() {
-  "$BIN/tub-recv" -p 0 -B 127.0.0.1 >"$RUN/recv.log" 2>&1 &
-  RECV_PID=$!
-  i=0
-  while [ $i -lt 50 ]; do
-    PORT=$(sed -n 's/^tub-recv: listening on port \([0-9][0-9]*\)$/\1/p' "$RUN/recv.log")
-    [ -n "$PORT" ] && return 0
-    kill -0 "$RECV_PID" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-  done
-  echo "$PROG: tub-recv did not start:" >&2
-  cat "$RUN/recv.log" >&2
-  exit 1
-}
-
-stop_receiver() {
-  [ -n "$RECV_PID" ] || return 0
-  kill "$RECV_PID" 2>/dev/null
-  wait "$RECV_PID" 2>/dev/null
-  RECV_PID=""
-}
-
-on_signal() {
-  stop_receiver
-  [ "$IN_TEST" -eq 1 ] && say " interrupted"
-  say "$PROG: interrupted; partial results in ${RUN:-(none)}"
-  exit "$1"
-}
-
-# ---- the tests ----
-
-csv_rows() {
-  if [ -f "$CSV" ]; then wc -l <"$CSV"; else echo 0; fi
-}
-
-# send ARGS...: one tub-send run with the common options.
-send() {
-  guard=""
-  command -v timeout >/dev/null 2>&1 && guard="timeout --foreground $(duration_limit)"
-  # shellcheck disable=SC2086 # guard is several words on purpose
-  $guard "$BIN/tub-send" -c "$HOST" -p "$PORT" -t "$DURATION" -q \
-    --csv "$CSV" --run-id "$RUN_ID" "$@" 2>>"$RUN/send.log"
-}
-
-# why_failed RC ROWS_BEFORE: one line on why the last test failed.
-why_failed() {
-  if [ "$1" -eq 124 ]; then
-    echo "timed out after $(duration_limit) s"
-  elif [ "$(csv_rows)" -gt "$2" ]; then
-    awk "$CSV_PARSE"'
-      NR == 1 { parse($0, h); next }
-      { last = $0 }
-      END { parse(last, r); for (i in h) v[h[i]] = r[i]
-            print v["status"] (v["error"] != "" ? ": " v["error"] : "") }' "$CSV"
-  else
-    echo "exit $1, no result row (see $RUN/send.log)"
+# summarize: summary.csv from results.csv, advice.txt from both and maxrate.csv.
+summarize() {
+  set -- "$RUN/meta.txt"
+  if [ -s "$RUN/results.csv" ]; then
+    awk -f "$LIB/csv.awk" -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" \
+      >"$RUN/summary.csv"
+    set -- "$@" "$RUN/summary.csv"
   fi
+  [ -s "$RUN/maxrate.csv" ] && set -- "$@" "$RUN/maxrate.csv"
+  [ $# -gt 1 ] || return 0
+  awk -f "$LIB/csv.awk" -f "$ROOT/scripts/advice.awk" "$@" >"$RUN/advice.txt"
 }
 
-# run_test NAME ARGS...: run one test, report progress, note a failure.
-run_test() {
-  name=$1
-  shift
-  NUM=$((NUM + 1))
-  printf '[%d/%d] %s ...' "$NUM" "$TOTAL" "$name" >&2
-  before=$(csv_rows)
-  IN_TEST=1
-  send "$@"
-  rc=$?
-  IN_TEST=0
-  if [ $rc -eq 0 ]; then
-    echo " ok" >&2
-  else
-    FAILED=$((FAILED + 1))
-    echo " FAILED: $(why_failed $rc "$before")" >&2
-  fi
+draw() {
+  [ "$PLOT" -eq 1 ] && { [ -s "$RUN/results.csv" ] || [ -s "$RUN/maxrate.csv" ]; } || return 0
+  say "drawing the charts ..."
+  sh "$ROOT/scripts/plot.sh" "$RUN" >/dev/null ||
+    say "$PROG: charts incomplete (see above); the CSV files are complete"
 }
-
-stream_test() {
-  name=$1
-  shift
-  run_test "$name" --kind stream -i 0.5 --interval-csv "$RUN/intervals.csv" "$@"
-}
-
-rr_test() {
-  name=$1
-  shift
-  run_test "$name" --kind rr -l 64 "$@"
-}
-
-# Names as the table derives them from the rows.
-run_tests() {
-  stream_test "tcp stream 128 KiB" --proto tcp -l 128K
-  stream_test "udp stream 1400 B unlimited" --proto udp -l 1400
-  stream_test "udp stream 1400 B paced 1G" --proto udp -l 1400 -b 1G
-  rr_test "tcp rr 64 B nodelay" --proto tcp --local-opt nodelay --remote-opt nodelay
-  rr_test "tcp rr 64 B no nodelay" --proto tcp
-  rr_test "udp rr 64 B" --proto udp
-}
-
-# ---- the table ----
-
-# RFC 4180 field splitting for one record on one line; mawk-compatible.
-CSV_PARSE='
-function parse(line, out,    n, i, c, f, inq) {
-  n = 0; f = ""; inq = 0
-  for (i = 1; i <= length(line); i++) {
-    c = substr(line, i, 1)
-    if (inq && c == "\"") {
-      if (substr(line, i + 1, 1) == "\"") { f = f c; i++ } else inq = 0
-    } else if (inq) f = f c
-    else if (c == "\"") inq = 1
-    else if (c == ",") { out[++n] = f; f = "" }
-    else f = f c
-  }
-  out[++n] = f
-  return n
-}'
-
-TABLE_AWK='
-function v(name) { return (name in col) ? row[col[name]] : "" }
-function size_txt(b) { return (b >= 1024 && b % 1024 == 0) ? b / 1024 " KiB" : b " B" }
-function rate_txt(r) {
-  if (r >= 1e9) return sprintf("%gG", r / 1e9)
-  if (r >= 1e6) return sprintf("%gM", r / 1e6)
-  return sprintf("%gK", r / 1e3)
-}
-function test_name(   n) {
-  n = v("proto") " " v("kind") " " size_txt(v("msg_size_bytes"))
-  if (v("kind") == "stream" && v("rate_req_bps") != "")
-    n = n " paced " rate_txt(v("rate_req_bps"))
-  else if (v("kind") == "stream" && v("proto") == "udp")
-    n = n " unlimited"
-  if (v("kind") == "rr" && v("proto") == "tcp")
-    n = n (v("local_req_nodelay") == "1" ? " nodelay" : " no nodelay")
-  return n
-}
-function bits_txt(b) {
-  if (b == "") return "-"
-  if (b >= 1e9) return sprintf("%.2f Gbit/s", b / 1e9)
-  if (b >= 1e6) return sprintf("%.1f Mbit/s", b / 1e6)
-  return sprintf("%.1f kbit/s", b / 1e3)
-}
-function loss_txt(   done, lost) {
-  if (v("udp_loss_pct") != "") return sprintf("%.2f%%", v("udp_loss_pct"))
-  done = v("rr_done"); lost = v("rr_lost")
-  if (v("proto") == "udp" && lost != "" && done + lost > 0)
-    return sprintf("%.2f%%", 100 * lost / (done + lost))
-  return "-"
-}
-function rtt_txt() {
-  if (v("rtt_p50_us") == "") return "-"
-  return sprintf("%.1f / %.1f", v("rtt_p50_us"), v("rtt_p99_us"))
-}
-function tps_txt() {
-  return v("rr_rate_tps") == "" ? "-" : sprintf("%.0f", v("rr_rate_tps"))
-}
-function line(a, b, c, d, e, f) {
-  printf "%-28s %-14s %14s %8s %18s %10s\n", a, b, c, d, e, f
-}
-NR == 1 {
-  n = parse($0, head)
-  for (i = 1; i <= n; i++) col[head[i]] = i
-  line("test", "status", "throughput", "loss", "rtt p50/p99 us", "trans/s")
-  next
-}
-{
-  parse($0, row)
-  ok = v("status") == "ok"
-  line(test_name(), v("status"), ok ? bits_txt(v("throughput_bps")) : "-",
-       ok ? loss_txt() : "-", ok ? rtt_txt() : "-", ok ? tps_txt() : "-")
-  if (v("error") != "") print "    error: " v("error")
-}'
 
 print_table() {
-  echo "TCP vs UDP to $HOST, $DURATION per test, run $RUN_ID"
-  if [ -s "$CSV" ]; then
-    awk "$CSV_PARSE$TABLE_AWK" "$CSV"
+  echo "TCP vs UDP to $HOST ($(describe_link)), run $RUN_ID"
+  if [ -s "$RUN/summary.csv" ]; then
+    awk -f "$LIB/csv.awk" -f "$LIB/table.awk" "$RUN/summary.csv"
   else
     echo "(no result rows)"
   fi
+  if [ -s "$RUN/maxrate.csv" ]; then
+    echo
+    awk -F, "$(cat "$LIB/csv.awk")"'
+      NR > 1 { printf "max loss-free UDP rate, %s B, rcvbuf %s: %s\n", $3,
+        ($5 == "" ? "default" : fmt_buf($5)),
+        ($9 == "" ? $18 : sprintf("%s (loss %.3g%%)", fmt_bits($9), $12)) }' \
+      "$RUN/maxrate.csv"
+  fi
   echo
   echo "$RUN"
+}
+
+# ---- signals and cleanup ----
+
+on_signal() {
+  if [ -n "$STOP" ]; then   # a second one: out at once
+    forward_signal
+    exit "$1"
+  fi
+  STOP=$1
+  forward_signal
+  say ""
+  say "$PROG: stopping after this test (Ctrl-C again: at once) ..."
+}
+
+cleanup() {
+  target_stop
+  [ -n "$WORK" ] && rm -rf "$WORK"
 }
 
 # ---- main ----
@@ -403,25 +379,27 @@ for a in "$@"; do CMDLINE="$CMDLINE $(shell_quote "$a")"; done
 
 parse_args "$@"
 check_args
-prepare_programs
-make_run_dir
-write_meta
-
-trap 'stop_receiver' EXIT
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tub-bench.XXXXXX") || die "cannot make a temporary directory"
+trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
+expand_suite
+if [ "$DRY_RUN" -eq 1 ]; then dry_run; exit 0; fi
+prepare_programs
+plan_sums
+make_run_dir
+target_start
+write_meta
 
-if [ -n "$PEER" ]; then
-  HOST=$PEER
-  PORT=${PEER_PORT:-5799}
-else
-  HOST=127.0.0.1
-  start_receiver
-fi
-say "run $RUN_ID: $TOTAL tests of $DURATION against $HOST port $PORT"
-
-run_tests
-stop_receiver
+say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")"
+plan_sums   # the clock starts now
+[ -n "$STOP" ] || run_sweep
+[ -n "$STOP" ] || run_searches
+target_stop
 [ -s "$RUN/send.log" ] || rm -f "$RUN/send.log"
+[ -n "$STOP" ] && say "$PROG: stopped; summarizing what was measured in $RUN"
+summarize
+draw
 print_table
+[ -z "$STOP" ] || exit "$STOP"
 [ "$FAILED" -eq 0 ]

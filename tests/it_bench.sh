@@ -1,6 +1,7 @@
-# scripts/bench.sh end to end on loopback with short tests: the run
-# directory, its files, the table, the exit status, and that the receiver it
-# started is gone afterwards, also when it is stopped by a signal.
+# scripts/bench.sh end to end on loopback with short tests (suite compare:
+# the six tests of the TCP-vs-UDP table): the run directory, its files, the
+# table, the exit status, and that the receiver it started is gone
+# afterwards, also when it is stopped by a signal.
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 OUT=$WORK/out
@@ -35,7 +36,8 @@ bench --port 5799 >/dev/null 2>"$ERR"
 check "--port without --peer exit 2" $? -eq 2
 
 # A whole run.
-bench --results "$WORK/results" --duration 0.5 --label ittest >"$OUT" 2>"$ERR"
+bench --results "$WORK/results" --suite compare --duration 0.5 --label ittest \
+  >"$OUT" 2>"$ERR"
 rc=$?
 check "bench exit" $rc -eq 0
 [ $rc -eq 0 ] || cat "$ERR"
@@ -63,7 +65,8 @@ check "interval rows" "$(grep -c ',receiver,' "$RUN/intervals.csv")" -ge 3
 check "table has tcp lines" "$(grep -c '^tcp .* ok ' "$OUT")" -eq 3
 check "table has udp lines" "$(grep -c '^udp .* ok ' "$OUT")" -eq 3
 check "table shows Gbit/s or Mbit/s" -n "$(grep -E '[GM]bit/s' "$OUT")"
-check "progress on stderr" -n "$(grep '^\[6/6\] udp rr 64 B \.\.\. ok$' "$ERR")"
+check "progress on stderr" \
+  -n "$(grep '^\[6/6 [0-9:]*, eta [0-9:]*\] udp rr 64 B \.\.\. ok, rtt p50 ' "$ERR")"
 PORT=$(recv_port "$RUN")
 check "receiver had a port" -n "$PORT"
 port_closed "$PORT"
@@ -71,11 +74,11 @@ check "receiver stopped at the end" $? -eq 0
 
 # Stopped by SIGTERM in the middle: exit 143, receiver gone.
 # (bench.sh itself, not the bench function: the signal must reach it)
-sh "$BENCH" --bin "$BIN" --results "$WORK/results2" --duration 1 --label term \
-  >"$OUT" 2>"$ERR" &
+sh "$BENCH" --bin "$BIN" --results "$WORK/results2" --suite compare --duration 1 \
+  --label term --no-plot >"$OUT" 2>"$ERR" &
 BENCH_PID=$!
 for _ in $(seq 1 100); do
-  grep -q '^\[1/6\]' "$ERR" && break
+  grep -q '^\[1/6 ' "$ERR" && break
   sleep 0.1
 done
 kill -TERM "$BENCH_PID"

@@ -1,0 +1,103 @@
+# csv.awk: RFC 4180 helpers shared by the scripts' awk programs (mawk-safe).
+# Records are one per line (tub-send never writes a newline inside a field).
+
+# csv_split(line, out): the fields of line into out[1..n]; returns n.
+function csv_split(line, out,    n, i, c, f, q, len) {
+	if (index(line, "\"") == 0)
+		return split(line, out, ",")
+	n = 0; f = ""; q = 0; len = length(line)
+	for (i = 1; i <= len; i++) {
+		c = substr(line, i, 1)
+		if (q) {
+			if (c == "\"") {
+				if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ }
+				else q = 0
+			} else f = f c
+		} else if (c == "\"") q = 1
+		else if (c == ",") { out[++n] = f; f = "" }
+		else f = f c
+	}
+	out[++n] = f
+	return n
+}
+
+# csv_quote(s): s as one CSV field.
+function csv_quote(s) {
+	if (s !~ /[",\r\n]/)
+		return s
+	gsub(/"/, "\"\"", s)
+	return "\"" s "\""
+}
+
+# csv_index(line, col): col[name] = position for each name in a header line.
+function csv_index(line, col,    h, n, i) {
+	n = csv_split(line, h)
+	for (i = 1; i <= n; i++)
+		col[h[i]] = i
+	return n
+}
+
+# Human units, shared by tables, names and advice.
+function fmt_bits(b) {
+	if (b == "") return "-"
+	b += 0
+	if (b >= 1e9) return sprintf("%.2f Gbit/s", b / 1e9)
+	if (b >= 1e6) return sprintf("%.1f Mbit/s", b / 1e6)
+	return sprintf("%.1f kbit/s", b / 1e3)
+}
+
+# fmt_size(bytes): 1400 B, 8 KiB, 1.5 MiB.
+function fmt_size(b) {
+	b += 0
+	if (b >= 1048576 && b % 65536 == 0) return (b / 1048576) " MiB"
+	if (b >= 1024 && b % 256 == 0) return (b / 1024) " KiB"
+	return b " B"
+}
+
+# fmt_buf(bytes): the short form a user types: 64K, 4M, 1000.
+function fmt_buf(b) {
+	b += 0
+	if (b >= 1048576 && b % 1048576 == 0) return (b / 1048576) "M"
+	if (b >= 1024 && b % 1024 == 0) return (b / 1024) "K"
+	return b ""
+}
+
+# fmt_rate(bps): 100M, 1.5G, 800K (decimal, as tub-send's -b reads them).
+function fmt_rate(r) {
+	r += 0
+	if (r >= 1e9) return sprintf("%gG", r / 1e9)
+	if (r >= 1e6) return sprintf("%gM", r / 1e6)
+	if (r >= 1e3) return sprintf("%gK", r / 1e3)
+	return sprintf("%g", r)
+}
+
+# opts_drop(spec, name): the option list spec without its name=... entries.
+function opts_drop(spec, name,    n, i, a, out) {
+	n = split(spec, a, ",")
+	out = ""
+	for (i = 1; i <= n; i++)
+		if (a[i] != "" && a[i] !~ ("^" name "(=|$)"))
+			out = out (out == "" ? "" : ",") a[i]
+	return out
+}
+
+# point_name(...): how a point is called in progress lines, tables and charts,
+# e.g. "udp stream 1400 B rcvbuf 64K paced 1G", "tcp rr 64 B no nodelay".
+# lopts/ropts are the option lists without the sender's sndbuf and the
+# receiver's rcvbuf, which come as numbers (empty: not set).
+function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate,    n) {
+	n = proto " " kind " " fmt_size(size)
+	if (sndbuf != "") n = n " sndbuf " fmt_buf(sndbuf)
+	if (rcvbuf != "") n = n " rcvbuf " fmt_buf(rcvbuf)
+	if (lopts == ropts) {
+		if (lopts != "") n = n " " lopts
+	} else {
+		if (lopts != "") n = n " local " lopts
+		if (ropts != "") n = n " remote " ropts
+	}
+	if (proto == "tcp" && kind == "rr" && lopts !~ /(^|,)nodelay(,|$)/)
+		n = n " no nodelay"
+	if (kind == "stream" && rate != "") n = n " paced " fmt_rate(rate)
+	else if (kind == "stream" && proto == "udp") n = n " unlimited"
+	return n
+}

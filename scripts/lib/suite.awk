@@ -1,0 +1,302 @@
+# suite.awk: expand suite files (scripts/suites/README) into the list of
+# points and max-rate searches bench.sh runs, one per line, tab-separated:
+#   type src proto kind size sndbuf rcvbuf lopt ropt rate duration repeat
+#   interval params name
+# type is "point" or "maxrate"; "-" marks an empty field; sizes are bytes,
+# rates bit/s, durations seconds; lopt/ropt are tub-send's --local-opt and
+# --remote-opt; params (maxrate) is "loss iterations precision lo hi".
+# Variables: sets ("KEY=LIST ..." from --set, applied to every line),
+# duration/repeat (from the command line, win over the suite).
+# Needs csv.awk (point_name). Exit status 2 on a bad suite, with file:line.
+
+BEGIN {
+	SWEEP_KEYS = " proto kind size sndbuf rcvbuf opts lopts ropts rate duration repeat interval "
+	SEARCH_KEYS = " proto size sndbuf rcvbuf opts lopts ropts duration loss iterations precision lo hi "
+	SET_KEYS = " duration repeat interval loss iterations precision "
+	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
+	# the axes of the matrix, in the order they vary (last fastest)
+	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate", AXIS, " ")
+	# suite defaults; "set" lines change them
+	def["duration"] = 2; def["repeat"] = 1; def["interval"] = ""
+	def["loss"] = 0.1; def["iterations"] = 8; def["precision"] = 0.02
+	nover = split(sets, over_kv, " ")
+	npoints = 0
+}
+
+function fail(msg) {
+	if (FILENAME ~ /\/command-line$/)
+		printf "--sweep line %d: %s\n", FNR, msg > "/dev/stderr"
+	else
+		printf "suite %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
+	failed = 1
+	exit 2
+}
+
+# ---- values ----
+
+# bytes(v): "1400", "64K", "1M", "1.5MiB" in bytes (binary multiples).
+function to_bytes(v, what,    n, u) {
+	if (v !~ /^[0-9]+(\.[0-9]+)?([kKmMgG]([iI]?[bB])?)?$/)
+		fail(what ": '" v "' is not a size like 1400, 64K or 1M")
+	n = v + 0
+	u = ""
+	if (match(v, /[kKmMgG]/)) u = tolower(substr(v, RSTART, 1))
+	if (u == "k") n *= 1024
+	else if (u == "m") n *= 1048576
+	else if (u == "g") n *= 1073741824
+	return int(n)
+}
+
+# rate(v): "100M", "1G", "10mbit", "500000" in bit/s (decimal multiples).
+function to_bps(v,    n, u) {
+	if (v !~ /^[0-9]+(\.[0-9]+)?([kKmMgG])?(bit|bps)?$/)
+		fail("rate: '" v "' is not a rate like 100M, 1G or 10mbit")
+	n = v + 0
+	u = ""
+	if (match(v, /[kKmMgG]/)) u = tolower(substr(v, RSTART, 1))
+	if (u == "k") n *= 1e3
+	else if (u == "m") n *= 1e6
+	else if (u == "g") n *= 1e9
+	return sprintf("%.0f", n)
+}
+
+# seconds(v): "2", "2s", "500ms" in seconds.
+function to_seconds(v, what) {
+	if (v !~ /^[0-9]+(\.[0-9]+)?(ms|s)?$/ || v + 0 <= 0)
+		fail(what ": '" v "' is not a duration like 2, 2s or 500ms")
+	return (v ~ /ms$/) ? (v + 0) / 1000 : v + 0
+}
+
+function number(v, what) {
+	sub(/%$/, "", v)
+	if (v !~ /^[0-9]+(\.[0-9]+)?$/)
+		fail(what ": '" v "' is not a number")
+	return v + 0
+}
+
+# normal(key, v): one value of a list, checked and in the form used inside.
+function normal(key, v) {
+	if (key == "proto") {
+		if (v !~ /^(tcp|udp|rudp)$/) fail("proto: '" v "' is not tcp, udp or rudp")
+		return v
+	}
+	if (key == "kind") {
+		if (v !~ /^(stream|rr|connect|fill|keepalive|linger)$/)
+			fail("kind: '" v "' is not stream, rr, connect, fill, keepalive or linger")
+		return v
+	}
+	if (key == "size") return to_bytes(v, "size")
+	if (key == "sndbuf" || key == "rcvbuf")
+		return (v == "default" || v == "-") ? "" : to_bytes(v, key)
+	if (key == "rate" || key == "lo" || key == "hi")
+		return (v == "max" || v == "-" || v == "unlimited") ? "" : to_bps(v)
+	if (key == "opts" || key == "lopts" || key == "ropts") {
+		if (v == "-" || v == "none") return ""
+		if (v !~ /^[a-z_]+(=[A-Za-z0-9.]+)?(\+[a-z_]+(=[A-Za-z0-9.]+)?)*$/)
+			fail(key ": '" v "' is not like nodelay or nodelay+linger=0")
+		gsub(/\+/, ",", v)
+		return v
+	}
+	if (key == "duration" || key == "interval") return to_seconds(v, key)
+	if (key == "repeat" || key == "iterations") {
+		if (v !~ /^[1-9][0-9]*$/) fail(key ": '" v "' is not a whole number >= 1")
+		return v + 0
+	}
+	if (key == "loss") return number(v, "loss")
+	if (key == "precision") return number(v, "precision") / 100
+	fail("unknown key '" key "'")
+}
+
+# ---- lines ----
+
+# take(word, keys, list): parse KEY=V1,V2 into list[key, i], list[key] = n.
+function take(word, keys, list,    eq, key, n, i, a) {
+	eq = index(word, "=")
+	if (eq < 2) fail("'" word "' is not KEY=VALUE[,VALUE...]")
+	key = substr(word, 1, eq - 1)
+	if (index(keys, " " key " ") == 0) fail("unknown key '" key "' here")
+	n = split(substr(word, eq + 1), a, ",")
+	if (n == 0) fail(key ": no value")
+	for (i = 1; i <= n; i++) {
+		if (a[i] == "") fail(key ": empty value in '" word "'")
+		list[key, i] = normal(key, a[i])
+	}
+	list[key] = n
+	return key
+}
+
+function clear(list,    k) {
+	for (k in list) delete list[k]
+}
+
+# words(line, w): the words of a line without its comment.
+function words(line, w) {
+	sub(/#.*/, "", line)
+	return split(line, w, /[ \t]+/)
+}
+
+{
+	n = words($0, w)
+	first = 1
+	while (first <= n && w[first] == "") first++
+	if (first > n) next
+	verb = w[first]
+	if (verb == "set") {
+		for (i = first + 1; i <= n; i++) {
+			if (w[i] == "") continue
+			clear(tmp)
+			k = take(w[i], SET_KEYS, tmp)
+			if (tmp[k] != 1) fail("set " k ": one value only")
+			def[k] = tmp[k, 1]
+		}
+		next
+	}
+	if (verb == "maxrate") keys = SEARCH_KEYS
+	else if (verb == "sweep" || index(verb, "=") > 0) keys = SWEEP_KEYS
+	else fail("a line is 'set ...', 'maxrate ...' or KEY=LIST ...; not '" verb "'")
+	if (verb == "sweep" || verb == "maxrate") first++
+	clear(L)
+	for (i = first; i <= n; i++)
+		if (w[i] != "") take(w[i], keys, L)
+	apply_overrides(keys)
+	if (verb == "maxrate") expand_search()
+	else expand_sweep()
+}
+
+# --set KEY=LIST on the command line replaces KEY on every line that has it.
+function apply_overrides(keys,    i, k) {
+	for (i = 1; i <= nover; i++) {
+		k = over_kv[i]
+		sub(/=.*/, "", k)
+		if (index(keys, " " k " ") == 0) {
+			# a transport override that leaves out UDP drops the searches
+			if (k == "proto" && keys == SEARCH_KEYS && over_kv[i] !~ /udp/) L["skip"] = 1
+			continue
+		}
+		take(over_kv[i], keys, L)
+	}
+}
+
+function get(key, fallback) {
+	return (key in L) ? L[key, 1] : fallback
+}
+
+# the line's or the suite's setting, the command line's first
+function setting(key) {
+	if (key == "duration" && duration != "") return duration
+	if (key == "repeat" && repeat != "") return repeat
+	return get(key, def[key])
+}
+
+# strip_tcp(opts): opts without the options that only mean something on TCP.
+function strip_tcp(opts,    n, i, a, name, out) {
+	n = split(opts, a, ",")
+	out = ""
+	for (i = 1; i <= n; i++) {
+		name = a[i]
+		sub(/=.*/, "", name)
+		if (index(TCP_ONLY, " " name " ") == 0)
+			out = out (out == "" ? "" : ",") a[i]
+	}
+	return out
+}
+
+function join(a, b) {
+	return (a == "") ? b : (b == "") ? a : a "," b
+}
+
+function dash(v) {
+	return (v == "") ? "-" : v
+}
+
+function default_size(proto, kind) {
+	if (kind == "rr") return 64
+	return (proto == "tcp") ? 131072 : 1400
+}
+
+# Stream tests sample throughput ten times (0.1 s to 1 s apart).
+function interval_for(dur,    iv) {
+	iv = setting("interval")
+	if (iv != "") return iv
+	iv = dur / 10
+	return (iv < 0.1) ? 0.1 : (iv > 1) ? 1 : iv
+}
+
+# emit(...): one output line, unless the same test came before.
+function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params,    lopt, ropt, key, name, iv) {
+	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
+	if (kind != "stream") rate = ""
+	lopt = join(sndbuf == "" ? "" : "sndbuf=" sndbuf, lo)
+	ropt = join(rcvbuf == "" ? "" : "rcvbuf=" rcvbuf, ro)
+	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur
+	if (key in seen) return
+	seen[key] = 1
+	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate)
+	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
+	iv = (kind == "stream") ? interval_for(dur) : "-"
+	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		type, FILENAME, FNR, proto, kind, size, dash(sndbuf), dash(rcvbuf),
+		dash(lopt), dash(ropt), dash(rate), dur, rep, iv, params, name
+	npoints++
+}
+
+# Every combination of the line's lists, the last axis varying fastest.
+function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro) {
+	for (i = 1; i <= NAXES; i++) {
+		ax = AXIS[i]
+		if (!(ax in L)) {
+			L[ax] = 1
+			L[ax, 1] = (ax == "proto") ? "tcp" : (ax == "kind") ? "stream" : ""
+			if (ax == "proto") { L[ax] = 2; L[ax, 2] = "udp" }
+		}
+		idx[i] = 1
+	}
+	dur = setting("duration"); rep = setting("repeat")
+	while (1) {
+		for (i = 1; i <= NAXES; i++) v[AXIS[i]] = L[AXIS[i], idx[i]]
+		size = (v["size"] == "") ? default_size(v["proto"], v["kind"]) : v["size"]
+		lo = join(v["opts"], v["lopts"]); ro = join(v["opts"], v["ropts"])
+		emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
+			lo, ro, v["rate"], dur, rep, "-")
+		for (i = NAXES; i >= 1; i--) {
+			if (++idx[i] <= L[AXIS[i]]) break
+			idx[i] = 1
+		}
+		if (i < 1) break
+	}
+}
+
+# One search per sndbuf x rcvbuf (x size, x option set).
+function expand_search(    s, a, b, o, p, q, i, k, v, sax, size, params, lo, ro) {
+	if ("skip" in L) return
+	if ("proto" in L && (L["proto"] != 1 || L["proto", 1] != "udp"))
+		fail("maxrate: the search is for proto=udp only")
+	for (k in def) {
+		v = setting(k)
+		L[k] = 1; L[k, 1] = v
+	}
+	if (!("size" in L)) { L["size"] = 1; L["size", 1] = 1400 }
+	split("sndbuf rcvbuf opts lopts ropts lo hi", sax, " ")
+	for (i = 1; i <= 7; i++) if (!(sax[i] in L)) { L[sax[i]] = 1; L[sax[i], 1] = "" }
+	params = L["loss", 1] " " L["iterations", 1] " " L["precision", 1] " " \
+		(L["lo", 1] == "" ? 0 : L["lo", 1]) " " dash(L["hi", 1])
+	for (s = 1; s <= L["size"]; s++)
+	for (a = 1; a <= L["sndbuf"]; a++)
+	for (b = 1; b <= L["rcvbuf"]; b++)
+	for (o = 1; o <= L["opts"]; o++)
+	for (p = 1; p <= L["lopts"]; p++)
+	for (q = 1; q <= L["ropts"]; q++) {
+		size = L["size", s]
+		lo = join(L["opts", o], L["lopts", p]); ro = join(L["opts", o], L["ropts", q])
+		emit("maxrate", "udp", "stream", size, L["sndbuf", a], L["rcvbuf", b],
+			lo, ro, "", L["duration", 1], 1, params)
+	}
+}
+
+END {
+	if (failed) exit 2
+	if (npoints == 0) {
+		print "suite: no points (a suite needs at least one KEY=LIST or maxrate line)" > "/dev/stderr"
+		exit 2
+	}
+}

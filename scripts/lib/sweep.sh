@@ -1,0 +1,287 @@
+# sweep.sh: running the points and the max-rate searches (sourced by
+# bench.sh). Each test is one tub-send run, in the background so that a
+# signal reaches bench.sh at once; bench.sh passes it on to tub-send,
+# which finishes its row with status "interrupted", and the sweep stops.
+# Uses RUN, RUN_ID, WORK, BIN, LIB, HOST, PORT, SEND_WRAP, POINTS, STOP.
+
+SEND_PID=""
+DONE_TESTS=0
+FAILED=0
+OVERHEAD=0.35           # seconds a test costs beyond its duration (for the ETA)
+
+# calc EXPR: awk arithmetic; calc_true EXPR: exit 0 when EXPR holds.
+calc() {
+  awk "BEGIN { printf \"%.10g\\n\", $1 }"
+}
+calc_true() {
+  awk "BEGIN { exit !($1) }"
+}
+bits() {
+  awk -v b="$1" "$(cat "$LIB/csv.awk")"' BEGIN { print fmt_bits(b) }'
+}
+
+# pct VALUE: a percentage to three figures.
+pct() {
+  awk -v x="$1" 'BEGIN { if (x == "-") print "-"; else printf "%.3g%%\n", x }'
+}
+
+# dash VALUE: VALUE, or nothing for "-".
+dash() {
+  [ "$1" = - ] || echo "$1"
+}
+
+# ---- the plan and the ETA ----
+
+# plan_sums: TOTAL_TESTS, NSEARCH, MAX_REPEAT and PLAN_COST from POINTS.
+plan_sums() {
+  eval "$(awk -F '\t' -v ovh="$OVERHEAD" '
+    $1 == "point" { tests += $12; cost += $12 * ($11 + ovh); if ($12 > rep) rep = $12 }
+    $1 == "maxrate" { split($14, p, " "); n++; cost += (p[2] + 1) * ($11 + ovh) }
+    END { printf "TOTAL_TESTS=%d NSEARCH=%d MAX_REPEAT=%d PLAN_COST=%.3f\n",
+          tests, n, rep, cost }' "$POINTS")"
+  DONE_COST=0
+  START_TIME=$(date +%s)
+}
+
+# clock_text: "0:12, eta 0:48" (elapsed, and the rest of the plan at the
+# pace so far).
+clock_text() {
+  now=$(date +%s)
+  el=$((now - START_TIME))
+  eta=$(awk -v p="$PLAN_COST" -v d="$DONE_COST" -v e="$el" 'BEGIN {
+    left = p - d; if (left < 0) left = 0
+    if (d > 0 && e > 0) left *= e / d
+    print left }')
+  echo "$(mmss "$el"), eta $(mmss "$eta")"
+}
+
+# ---- one tub-send ----
+
+# send CSV ARGS...: one tub-send run with the common options; returns its
+# exit status (124: killed by the guard).
+send() {
+  csv=$1
+  shift
+  set -- "$BIN/tub-send" -c "$HOST" -p "$PORT" -q --csv "$csv" --run-id "$RUN_ID" "$@"
+  command -v timeout >/dev/null 2>&1 && set -- timeout "$GUARD_S" "$@"
+  # shellcheck disable=SC2086 # SEND_WRAP is a command prefix
+  $SEND_WRAP "$@" 2>"$WORK/send.err" &
+  SEND_PID=$!
+  while :; do
+    wait "$SEND_PID"
+    rc=$?
+    # a trapped signal ends the wait early while tub-send runs on
+    [ $rc -gt 128 ] && kill -0 "$SEND_PID" 2>/dev/null && continue
+    break
+  done
+  SEND_PID=""
+  cat "$WORK/send.err" >>"$RUN/send.log"
+  return "$rc"
+}
+
+# forward_signal: called from the trap; tub-send finishes its row.
+forward_signal() {
+  [ -n "$SEND_PID" ] && kill -INT "$SEND_PID" 2>/dev/null
+  return 0
+}
+
+# failure_row CSV RC ARGS-OF-THE-POINT: a row for a test that left none
+# (tub-send refused the options, or hung and was killed).
+failure_row() {
+  csv=$1
+  rc=$2
+  if [ "$rc" -eq 124 ]; then st=timeout; why="killed by bench.sh after $GUARD_S s"
+  else st=error; why="tub-send exit $rc: $(tail -n 1 "$WORK/send.err" 2>/dev/null)"
+  fi
+  if [ ! -s "$csv" ]; then   # no header yet: take tub-send's
+    "$BIN/tub-send" -c 127.0.0.1 -p 1 -n 1 --connect-timeout 0.2 -q \
+      --csv "$WORK/probe.csv" 2>/dev/null
+    sed -n 1p "$WORK/probe.csv" >"$csv"
+    rm -f "$WORK/probe.csv"
+  fi
+  [ -s "$csv" ] || return 0
+  head -n 1 "$csv" >"$WORK/head.csv"
+  awk -v status="$st" -v why="$why" -v run_id="$RUN_ID" -v target="$HOST" \
+    -v proto="$P_PROTO" -v kind="$P_KIND" -v size="$P_SIZE" -v dur="$P_DUR" \
+    -v rate="$P_RATE" -v lopt="$P_LOPT" -v ropt="$P_ROPT" -v host="$(uname -n)" \
+    -v now="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    -f "$LIB/csv.awk" -f "$LIB/failrow.awk" "$WORK/head.csv" >>"$csv"
+}
+
+# point_args: tub-send's options for the point in P_*.
+point_args() {
+  set -- --proto "$P_PROTO" --kind "$P_KIND" -l "$P_SIZE" -t "${P_DUR}s"
+  [ "$P_LOPT" = - ] || set -- "$@" --local-opt "$P_LOPT"
+  [ "$P_ROPT" = - ] || set -- "$@" --remote-opt "$P_ROPT"
+  [ "$P_RATE" = - ] || set -- "$@" -b "$P_RATE"
+  printf '%s\n' "$@"
+}
+
+# run_test CSV [EXTRA ARGS...]: one test of the point in P_*; sets T_ROW
+# (its row in CSV) and T_STATUS.
+run_test() {
+  csv=$1
+  shift
+  before=$(csv_rows "$csv")
+  GUARD_S=$(awk -v d="$P_DUR" 'BEGIN { print int(d) + 31 }')
+  # the point's options are plain words (checked by suite.awk)
+  # shellcheck disable=SC2046
+  send "$csv" $(point_args) "$@"
+  rc=$?
+  [ "$(csv_rows "$csv")" -gt "$before" ] || failure_row "$csv" "$rc"
+  T_ROW=$(csv_rows "$csv")
+  T_STATUS=$(csv_last "$csv" status 2>/dev/null) || T_STATUS=error
+  DONE_TESTS=$((DONE_TESTS + 1))
+}
+
+# read_point LINE-FIELDS: the fields of one line of POINTS into P_*.
+read_point() {
+  IFS='	' read -r P_TYPE P_SRC P_PROTO P_KIND P_SIZE P_SNDBUF P_RCVBUF \
+    P_LOPT P_ROPT P_RATE P_DUR P_REPEAT P_IV P_PARAMS P_NAME <&3
+}
+
+# ---- the sweep ----
+
+# append_intervals ROW: this test's interval samples into intervals.csv,
+# each with the results.csv row it belongs to.
+append_intervals() {
+  [ -s "$WORK/iv.csv" ] || return 0
+  awk -v row="$1" -v head="$([ -s "$RUN/intervals.csv" ] && echo 0 || echo 1)" '
+    NR == 1 { if (head) print $0 ",results_row"; next }
+    { print $0 "," row }' "$WORK/iv.csv" >>"$RUN/intervals.csv"
+  rm -f "$WORK/iv.csv"
+}
+
+sweep_point() {
+  n=$((DONE_TESTS + 1))
+  label=$P_NAME
+  [ "$P_REPEAT" -gt 1 ] && label="$label (run $ROUND/$P_REPEAT)"
+  printf '[%d/%d %s] %s ...' "$n" "$TOTAL_TESTS" "$(clock_text)" "$label" >&2
+  rm -f "$WORK/iv.csv"
+  if [ "$P_IV" = - ]; then
+    run_test "$RUN/results.csv"
+  else
+    run_test "$RUN/results.csv" -i "${P_IV}s" --interval-csv "$WORK/iv.csv"
+    append_intervals "$T_ROW"
+  fi
+  DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
+  if [ "$T_STATUS" = ok ]; then
+    echo " ok, $(csv_last "$RUN/results.csv" brief)" >&2
+  else
+    FAILED=$((FAILED + 1))
+    echo " $(csv_last "$RUN/results.csv" status error | tr '\t' ':' | sed 's/:-$//; s/:/: /')" >&2
+  fi
+}
+
+# run_sweep: every point, repeat rounds of the whole list (so a drift in
+# the machine spreads over all points, and a stopped sweep has them all once).
+run_sweep() {
+  ROUND=1
+  while [ "$ROUND" -le "$MAX_REPEAT" ] && [ -z "$STOP" ]; do
+    while read_point; do
+      [ "$P_TYPE" = point ] && [ "$ROUND" -le "$P_REPEAT" ] || continue
+      sweep_point
+      [ -z "$STOP" ] || break
+    done 3<"$POINTS"
+    ROUND=$((ROUND + 1))
+  done
+}
+
+# ---- max-rate searches ----
+
+# rate_bps is what the sender offered (tx_rate_bps) in the best passing
+# trial, rate_req_bps what it was asked for; trial_rows are rows of
+# maxrate_trials.csv, best_row the one behind rate_bps.
+MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvbuf_granted_bytes,rcvbuf_clamped,loss_threshold_pct,rate_bps,rate_req_bps,throughput_bps,loss_pct,rcvbuf_drops,iterations,ceiling_bps,trial_rows,best_row,status"
+
+# trial RATE: one test of the search at RATE bit/s ("-": unpaced); sets
+# T_PASS (1: ok and loss within the threshold), T_LOSS, T_TX, T_THR.
+trial() {
+  TRIALS=$((TRIALS + 1))
+  P_RATE=$1
+  run_test "$RUN/maxrate_trials.csv"
+  [ -n "$FIRST_ROW" ] || FIRST_ROW=$T_ROW
+  DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
+  IFS='	' read -r T_LOSS T_TX T_THR T_GRANT T_CLAMP T_DROPS <<EOF
+$(csv_last "$RUN/maxrate_trials.csv" udp_loss_pct tx_rate_bps throughput_bps \
+    remote_granted_rcvbuf_bytes remote_rcvbuf_clamped udp_rcvbuf_drops)
+EOF
+  T_PASS=0
+  [ "$T_STATUS" = ok ] && [ "$T_LOSS" != - ] && calc_true "$T_LOSS <= $S_LOSS" && T_PASS=1
+  if [ "$1" = - ]; then what="unpaced"; else what="at $(bits "$1")"; fi
+  if [ "$T_STATUS" != ok ]; then verdict="$T_STATUS"
+  elif [ $T_PASS -eq 1 ]; then verdict="pass"
+  else verdict="fail"
+  fi
+  say "    trial $TRIALS $what: sent $(bits "$T_TX"), loss $(pct "$T_LOSS") ($verdict)"
+  # the best is the highest rate actually offered (the sender may fall short)
+  if [ $T_PASS -eq 1 ] && { [ -z "$B_RATE" ] || calc_true "$T_TX > $B_RATE"; }; then
+    B_RATE=$T_TX; B_REQ=$(dash "$1"); B_LOSS=$T_LOSS; B_THR=$T_THR; B_DROPS=$T_DROPS
+    B_ROW=$T_ROW
+  fi
+  return 0
+}
+
+# search_point: the search for the point in P_*, one row of maxrate.csv.
+# An unpaced trial gives the sender's ceiling and what got through; when it
+# lost too much, the search runs between a floor and 1.25 x what got
+# through (capped by the ceiling), starting just under that, halving the
+# interval (geometrically while it spans more than a factor 4) until it is
+# within the precision or the trials run out. lo passes (or is the floor),
+# hi fails.
+search_point() {
+  # shellcheck disable=SC2086 # the parameters are words
+  set -- $P_PARAMS
+  S_LOSS=$1 S_ITER=$2 S_PREC=$3 lo=$4 hi=$5
+  NS=$((NS + 1))
+  say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS%"
+  TRIALS=0 FIRST_ROW="" B_RATE="" B_REQ="" B_LOSS="" B_THR="" B_DROPS="" B_ROW="" status=""
+  next=""
+  if [ "$hi" = - ]; then
+    trial -
+    if [ "$T_STATUS" != ok ] || [ "$T_TX" = - ]; then status=failed
+    elif [ $T_PASS -eq 1 ]; then status=sender_limited
+    else
+      hi=$(calc "($T_THR * 1.25 < $T_TX) ? $T_THR * 1.25 : $T_TX")
+      next=$(calc "0.95 * $T_THR")
+    fi
+  fi
+  ceiling=$hi
+  calc_true "$lo > 0" || lo=$(calc "$hi / 1000")
+  steps=0
+  while [ -z "$status" ] && [ -z "$STOP" ] && [ $steps -lt "$S_ITER" ] &&
+    calc_true "$hi - $lo > $S_PREC * $hi"; do
+    mid=${next:-$(calc "($hi / $lo > 4) ? sqrt($lo * $hi) : ($lo + $hi) / 2")}
+    calc_true "$mid > $lo && $mid < $hi" || mid=$(calc "($lo + $hi) / 2")
+    mid=$(awk -v m="$mid" 'BEGIN { printf "%.0f", m }')
+    next=""
+    trial "$mid"
+    if [ $T_PASS -eq 1 ]; then lo=$mid; else hi=$mid; fi
+    steps=$((steps + 1))
+  done
+  if [ -n "$STOP" ] && [ -z "$status" ]; then status=interrupted
+  elif [ -z "$status" ] && [ -z "$B_RATE" ]; then status=none_passed
+  elif [ -z "$status" ]; then status=ok
+  fi
+  write_maxrate_row
+  if [ -n "$B_RATE" ]; then
+    say "    => $(bits "$B_RATE") offered, loss $(pct "$B_LOSS"), after $TRIALS trials"
+  else
+    say "    => no rate passed ($status) after $TRIALS trials"
+  fi
+}
+
+write_maxrate_row() {
+  f=$RUN/maxrate.csv
+  [ -s "$f" ] || echo "$MAXRATE_HEAD" >"$f"
+  last=$(csv_rows "$RUN/maxrate_trials.csv")
+  echo "$RUN_ID,udp,$P_SIZE,$(dash "$P_SNDBUF"),$(dash "$P_RCVBUF"),$(dash "${T_GRANT:--}"),$(dash "${T_CLAMP:--}"),$S_LOSS,$B_RATE,$B_REQ,$(dash "${B_THR:--}"),$B_LOSS,$(dash "${B_DROPS:--}"),$TRIALS,$(dash "${ceiling:--}"),$FIRST_ROW-$last,$B_ROW,$status" >>"$f"
+}
+
+run_searches() {
+  NS=0
+  while [ -z "$STOP" ] && read_point; do
+    [ "$P_TYPE" = maxrate ] || continue
+    search_point
+  done 3<"$POINTS"
+}

@@ -1,0 +1,45 @@
+# table.awk: the terminal table of a run, one line per point of summary.csv
+# (means over the point's ok rows; n = how many).
+#   awk -f csv.awk -f table.awk summary.csv
+# Needs csv.awk.
+
+function v(name) {
+	return (name in col) ? row[col[name]] : ""
+}
+
+function loss_txt() {
+	return v("udp_loss_pct_mean") == "" ? "-" : sprintf("%.2f%%", v("udp_loss_pct_mean"))
+}
+
+function rtt_txt() {
+	if (v("rtt_p50_us_mean") == "") return "-"
+	return sprintf("%.1f / %.1f", v("rtt_p50_us_mean"), v("rtt_p99_us_mean"))
+}
+
+function tps_txt() {
+	return v("rr_rate_tps_mean") == "" ? "-" : sprintf("%.0f", v("rr_rate_tps_mean"))
+}
+
+NR == 1 { csv_index($0, col); next }
+{
+	csv_split($0, row)
+	ok = v("n") > 0
+	k = ++nl
+	name[k] = v("name")
+	st[k] = v("status")
+	n[k] = v("n")
+	thr[k] = ok ? fmt_bits(v("throughput_bps_mean")) : "-"
+	loss[k] = ok ? loss_txt() : "-"
+	rtt[k] = ok ? rtt_txt() : "-"
+	tps[k] = ok ? tps_txt() : "-"
+	if (length(name[k]) > w) w = length(name[k])
+	if (length(st[k]) > sw) sw = length(st[k])
+}
+END {
+	if (w < 4) w = 4
+	if (sw < 6) sw = 6
+	fmt = "%-" w "s %3s %-" sw "s %14s %8s %18s %10s\n"
+	printf fmt, "test", "n", "status", "throughput", "loss", "rtt p50/p99 us", "trans/s"
+	for (k = 1; k <= nl; k++)
+		printf fmt, name[k], n[k], st[k], thr[k], loss[k], rtt[k], tps[k]
+}

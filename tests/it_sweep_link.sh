@@ -1,0 +1,41 @@
+# scripts/bench.sh --link wan (scripts/netns.sh: 20 ms each way, 100 Mbit/s):
+# the advice's bandwidth-delay product is the profile's (100 Mbit/s x 40 ms
+# = 500 KB), and the namespaces are gone afterwards. Needs root and
+# /dev/net/tun; skipped (with the reason) without them.
+. "$(dirname "$0")/lib.sh"
+BENCH="$HERE/../scripts/bench.sh"
+
+skip() {
+	echo "it_sweep_link: skipped: $*"
+	echo "it_sweep_link: 0 passed, 0 failed"
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TUN devices)"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+[ -f "$HERE/../scripts/netns.sh" ] || skip "no scripts/netns.sh"
+[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
+
+timeout 58 sh "$BENCH" --bin "$BIN" --link wan --duration 2 --no-plot \
+	--sweep 'proto=tcp size=128K sndbuf=64K,1M' --sweep 'proto=tcp kind=rr size=64' \
+	--results "$WORK/res" --label wan >"$WORK/out" 2>"$WORK/err" &
+BENCH_PID=$!
+wait $BENCH_PID
+rc=$?
+check "bench --link wan exit" $rc -eq 0
+[ $rc -eq 0 ] || cat "$WORK/err"
+RUN=$(tail -n 1 "$WORK/out")
+ADV=$RUN/advice.txt
+check "3 rows" "$(wc -l <"$RUN/results.csv")" -eq 4
+check "meta names the link" -n "$(grep '^link: emulated wan: ' "$RUN/meta.txt")"
+check "meta has the receiver's side" -n "$(grep '^receiver\.interface: ' "$RUN/meta.txt")"
+check "the link's counters kept" -s "$RUN/link_stats.csv"
+RTT=$(sed -n 's/^  RTT  *\([0-9.]*\) ms: rtt_p50_us of tcp rr 64 B.*/\1/p' "$ADV")
+check_awk "RTT about 40 ms ($RTT)" "\"$RTT\" != \"\" && $RTT >= 39 && $RTT <= 50"
+BDP=$(sed -n 's/^  BDP  .* = [0-9.]* KB (\([0-9]*\) bytes)$/\1/p' "$ADV")
+check_awk "BDP near 500 KB ($BDP bytes)" "\"$BDP\" != \"\" && $BDP >= 350000 && $BDP <= 650000"
+check "a 512K buffer covers it" -n "$(grep 'request of at least 512K covers one BDP' "$ADV")"
+check "64K sndbuf is far from the best" -n "$(grep 'SO_SNDBUF  *1M is the smallest request' "$ADV")"
+check "namespaces removed" -z "$(ip netns list 2>/dev/null | grep "^tb$BENCH_PID-")"
+finish
