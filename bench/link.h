@@ -24,6 +24,7 @@ struct link_conf {
 	const char *stats_path;       /* NULL: stdout */
 	int json;
 	const char *ready_path;
+	const char *cut_path;         /* while it exists, the link is cut */
 	uint32_t mtu;
 	int match_proto;              /* -1: every packet is impaired */
 	uint32_t match_min_size;      /* IP length for impairment */
@@ -37,6 +38,7 @@ struct link_snap {
 	struct linkem_stats st;
 	uint64_t write_errors;        /* released but not written: dropped */
 	uint64_t unmatched;           /* passed unimpaired (--match) */
+	uint64_t dropped_cut;         /* read while the link was cut */
 	uint64_t err_p50_ns, err_p99_ns, err_max_ns; /* write time - due */
 };
 
@@ -55,8 +57,10 @@ struct link_dir {
 	struct hist *err_hist;
 	uint64_t write_errors;
 	uint64_t unmatched;
+	uint64_t dropped_cut;
 	int fatal_errno;              /* why the thread gave up; 0 */
 	atomic_int *stop;
+	atomic_int *cut;              /* 1: drop every packet read */
 	/* Snapshots on request (SIGUSR1), under mu. */
 	pthread_mutex_t mu;
 	atomic_uint snap_req, snap_done;
@@ -74,7 +78,8 @@ int link_tun_open(const char *name, uint32_t mtu, char *err, size_t len);
 /* Set up direction d (engine, payload pool); 0 or -1 with errno. */
 int link_dir_init(struct link_dir *d, const char *name,
 		  const struct link_conf *c, const struct linkem_conf *em,
-		  uint64_t seed, int in_fd, int out_fd, atomic_int *stop);
+		  uint64_t seed, int in_fd, int out_fd, atomic_int *stop,
+		  atomic_int *cut);
 
 /* Free what link_dir_init took. */
 void link_dir_free(struct link_dir *d);

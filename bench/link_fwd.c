@@ -7,7 +7,9 @@
  * before more are read, at most FWD_BATCH reads at a time: when the thread
  * cannot keep up, input waits (and overflows in the kernel's TUN queue)
  * rather than releases. Payloads stay in a pool of slots indexed by the
- * packet id the engine carries. */
+ * packet id the engine carries. While the link is cut (--cut-file), every
+ * packet read is dropped before the engine sees it; those already on the
+ * link still arrive, as after a cable cut at its entrance. */
 #include "link.h"
 
 #include <errno.h>
@@ -77,7 +79,8 @@ int link_tun_open(const char *name, uint32_t mtu, char *err, size_t len)
 
 int link_dir_init(struct link_dir *d, const char *name,
 		  const struct link_conf *c, const struct linkem_conf *em,
-		  uint64_t seed, int in_fd, int out_fd, atomic_int *stop)
+		  uint64_t seed, int in_fd, int out_fd, atomic_int *stop,
+		  atomic_int *cut)
 {
 	memset(d, 0, sizeof(*d));
 	d->name = name;
@@ -85,6 +88,7 @@ int link_dir_init(struct link_dir *d, const char *name,
 	d->in_fd = in_fd;
 	d->out_fd = out_fd;
 	d->stop = stop;
+	d->cut = cut;
 	if (linkem_init(&d->em, em, seed) < 0)
 		return -1;
 	/* One more slot than the engine holds: there is always one to read
@@ -130,6 +134,7 @@ void link_dir_snap(struct link_dir *d, struct link_snap *s)
 	s->st = d->em.st;
 	s->write_errors = d->write_errors;
 	s->unmatched = d->unmatched;
+	s->dropped_cut = d->dropped_cut;
 	s->err_p50_ns = hist_percentile(d->err_hist, 50.0);
 	s->err_p99_ns = hist_percentile(d->err_hist, 99.0);
 	s->err_max_ns = d->err_hist->count ? d->err_hist->max : 0;
@@ -195,6 +200,11 @@ static int read_batch(struct link_dir *d)
 			break;
 		if (r <= 0)
 			return r == 0 ? n : -1;
+		n++;
+		if (atomic_load_explicit(d->cut, memory_order_relaxed)) {
+			d->dropped_cut++; /* the slot stays free */
+			continue;
+		}
 		if (!is_matched(d->conf, buf, (size_t)r)) {
 			flags = LINKEM_EXEMPT;
 			d->unmatched++;
@@ -205,7 +215,6 @@ static int read_batch(struct link_dir *d)
 			d->refs[slot] = (uint8_t)v; /* copies to write */
 			d->nfree--;
 		}
-		n++;
 	}
 	return n;
 }

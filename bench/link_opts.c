@@ -39,6 +39,7 @@ enum {
 	O_SEED,
 	O_STATS,
 	O_READY,
+	O_CUT,
 	O_MTU,
 	O_MATCH,
 	O_MATCH_MIN,
@@ -81,6 +82,7 @@ static const struct option link_options[] = {
 	{"stats", required_argument, NULL, O_STATS},
 	{"json", no_argument, NULL, 'J'},
 	{"ready-file", required_argument, NULL, O_READY},
+	{"cut-file", required_argument, NULL, O_CUT},
 	{"mtu", required_argument, NULL, O_MTU},
 	{"match", required_argument, NULL, O_MATCH},
 	{"match-min-size", required_argument, NULL, O_MATCH_MIN},
@@ -143,6 +145,9 @@ static void usage(void)
 	     "tcp, icmp\n"
 	     "                         or protocol number; the rest get delay "
 	     "and rate only\n"
+	     "                         (never a tail drop), and reordered "
+	     "counts only the\n"
+	     "                         impaired packets among themselves\n"
 	     "      --match-min-size S ... and only IP packets of S bytes "
 	     "or more\n"
 	     "      --seed N           random seed (default 1)\n"
@@ -150,6 +155,12 @@ static void usage(void)
 	     "(default stdout)\n"
 	     "  -J, --json             stats as JSON\n"
 	     "      --ready-file FILE  written once the devices exist\n"
+	     "      --cut-file FILE    while FILE exists, drop every packet "
+	     "both ways\n"
+	     "                         (silently: a cut path); looked at on "
+	     "start and on\n"
+	     "                         SIGUSR2, which then writes the stats "
+	     "as SIGUSR1 does\n"
 	     "      --mtu N            device MTU (default 1500)\n"
 	     "      --spin D           busy-wait the last D before a release "
 	     "(default 50us)\n"
@@ -413,6 +424,9 @@ void link_parse_args(int argc, char **argv, struct link_conf *c)
 			break;
 		case O_READY:
 			c->ready_path = optarg;
+			break;
+		case O_CUT:
+			c->cut_path = optarg;
 			break;
 		case O_MTU:
 			c->mtu = (uint32_t)parse_u64(optarg, "MTU", 65535);

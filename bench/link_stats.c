@@ -13,13 +13,14 @@ static void write_csv(FILE *f, const struct link_snap snap[LINK_DIRS])
 {
 	fputs("direction,in,out,dropped_loss,dropped_queue,reordered,"
 	      "duplicated,bytes_in,bytes_out,delay_err_p50_us,"
-	      "delay_err_p99_us,delay_err_max_us,write_errors,unmatched\n",
+	      "delay_err_p99_us,delay_err_max_us,write_errors,unmatched,"
+	      "dropped_cut\n",
 	      f);
 	for (int d = 0; d < LINK_DIRS; d++) {
 		const struct link_snap *s = &snap[d];
 
 		fprintf(f, "%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-			   "%.1f,%.1f,%.1f,%llu,%llu\n",
+			   "%.1f,%.1f,%.1f,%llu,%llu,%llu\n",
 			dir_name[d], (unsigned long long)s->st.in,
 			(unsigned long long)s->st.out,
 			(unsigned long long)s->st.dropped_loss,
@@ -31,7 +32,8 @@ static void write_csv(FILE *f, const struct link_snap snap[LINK_DIRS])
 			(double)s->err_p50_ns / 1e3, (double)s->err_p99_ns / 1e3,
 			(double)s->err_max_ns / 1e3,
 			(unsigned long long)s->write_errors,
-			(unsigned long long)s->unmatched);
+			(unsigned long long)s->unmatched,
+			(unsigned long long)s->dropped_cut);
 	}
 }
 
@@ -89,7 +91,7 @@ static void write_json(FILE *f, const struct link_conf *c,
 			   "\"bytes_in\":%llu,\"bytes_out\":%llu,"
 			   "\"delay_err_p50_us\":%.1f,\"delay_err_p99_us\":%.1f,"
 			   "\"delay_err_max_us\":%.1f,\"write_errors\":%llu,"
-			   "\"unmatched\":%llu,",
+			   "\"unmatched\":%llu,\"dropped_cut\":%llu,",
 			dir_name[d], (unsigned long long)s->st.in,
 			(unsigned long long)s->st.out,
 			(unsigned long long)s->st.dropped_loss,
@@ -101,7 +103,8 @@ static void write_json(FILE *f, const struct link_conf *c,
 			(double)s->err_p50_ns / 1e3, (double)s->err_p99_ns / 1e3,
 			(double)s->err_max_ns / 1e3,
 			(unsigned long long)s->write_errors,
-			(unsigned long long)s->unmatched);
+			(unsigned long long)s->unmatched,
+			(unsigned long long)s->dropped_cut);
 		json_conf(f, &c->em[d]);
 		fputc('}', f);
 	}

@@ -1,7 +1,9 @@
 /* tub-link: a link emulator between two TUN devices. Creates dev-a and
  * dev-b, forwards IP packets between them with one thread per direction
  * (link_fwd.c) through the impairments of common/linkem.c, and writes what
- * it did to the stats file on SIGUSR1 and on exit (SIGTERM, SIGINT).
+ * it did to the stats file on SIGUSR1 and on exit (SIGTERM, SIGINT). On
+ * SIGUSR2 it looks at --cut-file (cut while it exists), then writes the
+ * stats, which tells the one who asked that the change is made.
  * Exit status: 0 ok, 1 a failure at run time, 2 bad usage. */
 #include "link.h"
 
@@ -107,9 +109,25 @@ static void save_stats(const struct link_conf *c,
 			strerror(errno));
 }
 
-/* Serve signals until told to stop: SIGUSR1 writes the stats. */
+/* Whether the link should be cut now: --cut-file exists. */
+static int want_cut(const struct link_conf *c)
+{
+	return c->cut_path && access(c->cut_path, F_OK) == 0;
+}
+
+/* Cut or heal as --cut-file says; say so when it changes. */
+static void apply_cut(const struct link_conf *c, atomic_int *cut)
+{
+	int want = want_cut(c);
+
+	if (atomic_exchange(cut, want) != want && !c->quiet)
+		fprintf(stderr, "tub-link: link %s\n", want ? "cut" : "healed");
+}
+
+/* Serve signals until told to stop: SIGUSR1 writes the stats, SIGUSR2
+ * cuts or heals, then writes them. */
 static void signal_loop(const struct link_conf *c, const sigset_t *set,
-			struct link_dir dir[LINK_DIRS])
+			struct link_dir dir[LINK_DIRS], atomic_int *cut)
 {
 	struct link_snap snap[LINK_DIRS];
 
@@ -118,15 +136,19 @@ static void signal_loop(const struct link_conf *c, const sigset_t *set,
 
 		if (sig < 0)
 			continue; /* EINTR */
-		if (sig != SIGUSR1)
+		if (sig == SIGUSR2)
+			apply_cut(c, cut);
+		else if (sig != SIGUSR1)
 			return;
+		/* The threads answer after they saw the new state: every
+		 * packet they read from here on is cut (or not). */
 		request_snaps(dir, snap);
 		save_stats(c, snap);
 	}
 }
 
 static int start(const struct link_conf *c, struct link_dir dir[LINK_DIRS],
-		 int fd[LINK_DIRS], atomic_int *stop)
+		 int fd[LINK_DIRS], atomic_int *stop, atomic_int *cut)
 {
 	char err[256];
 
@@ -142,7 +164,7 @@ static int start(const struct link_conf *c, struct link_dir dir[LINK_DIRS],
 		uint64_t seed = c->seed + (uint64_t)d * UINT64_C(0x632be59bd9b4e019);
 
 		if (link_dir_init(&dir[d], dir_names[d], c, &c->em[d], seed,
-				  fd[d], fd[!d], stop) < 0) {
+				  fd[d], fd[!d], stop, cut) < 0) {
 			fprintf(stderr, "tub-link: %s: %s\n", dir_names[d],
 				strerror(errno));
 			return -1;
@@ -180,21 +202,23 @@ int main(int argc, char **argv)
 	struct link_snap snap[LINK_DIRS];
 	int fd[LINK_DIRS] = {-1, -1};
 	pthread_t th[LINK_DIRS];
-	atomic_int stop;
+	atomic_int stop, cut;
 	sigset_t set;
 	int rc = 0, started = 0;
 
 	link_parse_args(argc, argv, &conf);
 	atomic_init(&stop, 0);
+	atomic_init(&cut, want_cut(&conf));
 	/* Every thread blocks these; main takes them with sigwaitinfo. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (start(&conf, dir, fd, &stop) < 0) {
+	if (start(&conf, dir, fd, &stop, &cut) < 0) {
 		rc = 1;
 		goto out;
 	}
@@ -212,6 +236,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tub-link: %s %s -> %s:%s\n", dir_names[d],
 				conf.dev[d], conf.dev[!d], desc);
 		}
+		if (atomic_load(&cut))
+			fprintf(stderr, "tub-link: link cut (%s exists)\n",
+				conf.cut_path);
 	}
 	for (; started < LINK_DIRS; started++) {
 		int e = start_thread(&conf, &th[started], &dir[started]);
@@ -225,7 +252,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		signal_loop(&conf, &set, dir);
+		signal_loop(&conf, &set, dir, &cut);
 	atomic_store(&stop, 1);
 	for (int d = 0; d < started; d++)
 		pthread_join(th[d], NULL);

@@ -19,13 +19,15 @@ struct linkem_entry {
 	uint64_t key;      /* release time: the heap's key */
 	uint64_t base_ns;  /* release time had it not been held */
 	uint64_t order;    /* push order of this copy: ties go first-in */
-	uint64_t seq;      /* push order of the packet (copies share it) */
+	uint64_t seq;      /* push order of the packet (copies share it),
+			    * among packets that are not exempt */
 	uint32_t len;
 	uint32_t hpos;     /* index in the heap */
 	uint32_t twin;     /* the other copy of a duplicate, or NONE */
 	uint32_t gap_left; /* held: later packets still to pass */
 	uint8_t held;
 	uint8_t late_twin; /* its twin was released already */
+	uint8_t exempt;    /* LINKEM_EXEMPT: outside the reorder books */
 };
 
 /* splitmix64: seeds the generators from one number. */
@@ -261,9 +263,9 @@ static void queue_expire(struct linkem *l, uint64_t now)
 }
 
 /* The rate limiter: 0 with *dep set to the end of serialization, or -1
- * for a tail drop. */
+ * for a tail drop (never for an exempt packet, unless the ring is full). */
 static int serialize(struct linkem *l, uint64_t now, uint32_t len,
-		     uint64_t *dep)
+		     int exempt, uint64_t *dep)
 {
 	const struct linkem_conf *c = &l->conf;
 	uint64_t backlog, bits_ns, ser;
@@ -277,9 +279,9 @@ static int serialize(struct linkem *l, uint64_t now, uint32_t len,
 	/* Carry the remainder while busy, so the long-run rate is exact. */
 	bits_ns = (uint64_t)len * 8u * 1000000000u + (backlog ? l->busy_frac : 0);
 	ser = bits_ns / c->rate_bps;
-	if (c->queue_pkts && l->dep_len >= c->queue_pkts)
+	if (!exempt && c->queue_pkts && l->dep_len >= c->queue_pkts)
 		return -1;
-	if (c->queue_ns && backlog && backlog + ser > c->queue_ns)
+	if (!exempt && c->queue_ns && backlog && backlog + ser > c->queue_ns)
 		return -1;
 	if (l->dep_len >= c->capacity)
 		return -1;
@@ -353,13 +355,14 @@ enum linkem_verdict linkem_push(struct linkem *l, uint64_t now_ns,
 			return LINKEM_DROP_LOSS;
 		}
 	}
-	if (l->nfree == 0 || serialize(l, now_ns, len, &dep) < 0) {
+	if (l->nfree == 0 || serialize(l, now_ns, len, exempt, &dep) < 0) {
 		l->st.dropped_queue++;
 		return LINKEM_DROP_QUEUE;
 	}
 	t = delay_of(l, dep);
-	seq = l->seq++;
+	seq = exempt ? 0 : l->seq++;
 	idx = entry_new(l, id, len, seq, t);
+	l->ent[idx].exempt = (uint8_t)exempt;
 	hold = !exempt && chance(&l->rng_reorder, c->reorder_ppm) &&
 	       l->nheld < LINKEM_MAX_HELD;
 	if (hold) {
@@ -404,8 +407,9 @@ static void held_remove(struct linkem *l, uint32_t idx)
 	}
 }
 
-/* A packet of sequence seq passed at time t: held packets pushed before it
- * count it, and those whose gap is done come due (not before their time). */
+/* A packet of sequence seq (not exempt) passed at time t: held packets
+ * pushed before it count it, and those whose gap is done come due (not
+ * before their time). */
 static void pass_held(struct linkem *l, uint64_t seq, uint64_t t)
 {
 	uint32_t i = 0;
@@ -443,11 +447,16 @@ int linkem_pop(struct linkem *l, uint64_t now_ns, struct linkem_pkt *p)
 	p->len = e->len;
 	p->release_ns = e->key;
 	p->copy = e->late_twin;
-	if (!e->late_twin) {
-		if (e->twin != NONE) {
-			l->ent[e->twin].late_twin = 1;
-			l->ent[e->twin].twin = NONE;
-		}
+	/* The first copy of a packet that is not exempt: reordered if one of
+	 * its class pushed later went first; it passes the held ones. An
+	 * exempt packet is neither (a receiver of the impaired stream never
+	 * sees it), so a packet only exempt ones overtook is not reordered,
+	 * and a held one waits for its gap of its own class or its timeout. */
+	if (!e->late_twin && e->twin != NONE) {
+		l->ent[e->twin].late_twin = 1;
+		l->ent[e->twin].twin = NONE;
+	}
+	if (!e->late_twin && !e->exempt) {
 		if (e->seq + 1 < l->max_out_seq)
 			l->st.reordered++;
 		else

@@ -6,7 +6,13 @@
  *
  * The path of a packet: random loss -> queue (tail drop) -> serialization at
  * the rate -> delay + jitter -> maybe held back (reorder) -> released,
- * maybe twice (duplicate, released right after the original). */
+ * maybe twice (duplicate, released right after the original).
+ *
+ * Packets pushed LINKEM_EXEMPT (those a caller does not want impaired, e.g.
+ * control traffic beside a measured stream) form a class of their own:
+ * reordering is counted, and a held packet's gap is counted, among the
+ * other packets only, so the reorder count is what a receiver of just the
+ * impaired packets sees. */
 #ifndef TUB_LINKEM_H
 #define TUB_LINKEM_H
 
@@ -49,15 +55,18 @@ enum linkem_verdict {
 };
 
 /* Flags for linkem_push. */
-#define LINKEM_EXEMPT 1u /* no loss, reorder or duplication for this one;
-			  * it still takes queue, rate, delay and jitter */
+#define LINKEM_EXEMPT 1u /* no loss, reorder or duplication for this one,
+			  * and no tail drop: it still takes its place in
+			  * the queue (even past the limit), the rate, delay
+			  * and jitter; only a full pool drops it */
 
 struct linkem_stats {
 	uint64_t in;             /* packets pushed */
 	uint64_t out;            /* packets released, duplicates included */
 	uint64_t dropped_loss;
 	uint64_t dropped_queue;
-	uint64_t reordered;      /* released after a packet pushed later */
+	uint64_t reordered;      /* released after a packet pushed later
+				  * (neither of them exempt) */
 	uint64_t duplicated;     /* extra copies queued */
 	uint64_t bytes_in;
 	uint64_t bytes_out;
@@ -90,7 +99,8 @@ struct linkem {
 	uint64_t busy_frac;       /* remainder of bits * 1e9 / rate */
 	uint64_t last_release_ns; /* for jitter without reordering */
 	uint64_t order;           /* push order of entries, for ties */
-	uint64_t seq;             /* push order of accepted packets */
+	uint64_t seq;             /* push order of accepted packets, not
+				   * counting exempt ones */
 	uint64_t max_out_seq;     /* highest seq released (+1; 0: none) */
 	int ge_bad;               /* Gilbert-Elliott state */
 	uint64_t rng_loss, rng_ge, rng_reorder, rng_dup, rng_jitter;

@@ -8,6 +8,8 @@
 #   netns.sh down NAME            stop tub-link, delete the namespaces
 #   netns.sh exec NAME a|b CMD... run CMD in one side
 #   netns.sh stats NAME           fresh stats (SIGUSR1) printed on stdout
+#   netns.sh cut NAME             drop every packet both ways, silently
+#   netns.sh heal NAME            ... and let them pass again
 #
 # tub-link comes from $TUB_BUILD (default build/), built if missing.
 # Exit status: 0 ok, 1 failed, 2 bad usage or not root.
@@ -18,7 +20,7 @@ ADDR_A=198.18.0.1
 ADDR_B=198.18.0.2
 
 usage() {
-	sed -n '2,13s/^# \{0,1\}//p' "$0"
+	sed -n '2,15s/^# \{0,1\}//p' "$0"
 	cat <<'EOF'
 Profiles (each way; options after the profile override or add):
   lan        0.1 ms, 1 Gbit/s, queue 1000 packets (12 ms)
@@ -173,6 +175,7 @@ cmd_up() {
 	# shellcheck disable=SC2086 # the profile's words are options
 	"$BIN/tub-link" --dev-a "$NAME-ta" --dev-b "$NAME-tb" \
 		--stats "$ST/stats.csv" --ready-file "$ST/ready" \
+		--cut-file "$ST/cut" \
 		$popts "$@" </dev/null >"$ST/log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$ST/pid"
@@ -202,18 +205,39 @@ cmd_up() {
 		"tub-link $pid, stats $ST/stats.csv"
 }
 
-cmd_stats() {
+# signal_stats NAME SIGNAL: send tub-link the signal and wait for the stats
+# file it writes in answer.
+signal_stats() {
 	pid=$(link_pid "$1") || { echo "netns.sh: $1 is not up" >&2; exit 1; }
 	st=$(find_state "$1")
 	rm -f "$st/stats.csv"
-	kill -USR1 "$pid" || exit 1
+	kill -"$2" "$pid" || exit 1
 	i=0
 	while [ ! -f "$st/stats.csv" ]; do
 		i=$((i + 1))
 		[ $i -le 50 ] || { echo "netns.sh: no stats from tub-link" >&2; exit 1; }
 		sleep 0.05
 	done
+}
+
+cmd_stats() {
+	signal_stats "$1" USR1
 	cat "$st/stats.csv"
+}
+
+# A cut is tub-link's: while the file cut exists in its state directory it
+# drops every packet it reads, both ways, without a word (no ICMP, no RST),
+# as a dead path does. SIGUSR2 makes it look; its stats file answering says
+# the change is made.
+cmd_cut() {
+	link_pid "$1" >/dev/null || { echo "netns.sh: $1 is not up" >&2; exit 1; }
+	st=$(find_state "$1")
+	if [ "$2" = cut ]; then
+		: >"$st/cut" || exit 1
+	else
+		rm -f "$st/cut" || exit 1
+	fi
+	signal_stats "$1" USR2
 }
 
 case ${1:-} in
@@ -221,7 +245,7 @@ case ${1:-} in
 	usage
 	exit 0
 	;;
-up | down | stats)
+up | down | stats | cut | heal)
 	[ $# -ge 2 ] || usage_error "$1 needs a NAME"
 	cmd=$1
 	check_name "$2"
@@ -236,6 +260,10 @@ up | down | stats)
 	stats)
 		[ $# -eq 1 ] || usage_error "stats takes only a NAME"
 		cmd_stats "$1"
+		;;
+	cut | heal)
+		[ $# -eq 1 ] || usage_error "$cmd takes only a NAME"
+		cmd_cut "$1" "$cmd"
 		;;
 	esac
 	;;
@@ -253,7 +281,7 @@ exec)
 	exec ip netns exec "$ns" "$@"
 	;;
 "")
-	usage_error "no command (up, down, exec, stats)"
+	usage_error "no command (up, down, exec, stats, cut, heal)"
 	;;
 *)
 	usage_error "unknown command '$1'"

@@ -82,6 +82,18 @@ static int push_at(struct linkem *l, struct sim *s, uint64_t t, uint32_t len)
 	return v;
 }
 
+/* The same with flags (LINKEM_EXEMPT). */
+static int push_flags(struct linkem *l, struct sim *s, uint64_t t,
+		      uint32_t len, unsigned flags)
+{
+	int v;
+
+	drain(l, s, t);
+	v = linkem_push(l, t, len, s->npush, flags);
+	s->verdict[s->npush++] = v;
+	return v;
+}
+
 /* n packets every gap_ns from T0, then everything drained. */
 static void run(struct linkem *l, struct sim *s, uint64_t n, uint64_t gap_ns,
 		uint32_t len)
@@ -109,6 +121,26 @@ static uint64_t count_out_of_order(const struct sim *s)
 
 	for (size_t i = 0; i < s->nout; i++) {
 		if (s->out[i].copy)
+			continue;
+		if (any && s->out[i].id < top)
+			n++;
+		if (!any || s->out[i].id > top)
+			top = s->out[i].id;
+		any = 1;
+	}
+	return n;
+}
+
+/* The same among the packets whose id is not marked in skip (first copies
+ * only): what a receiver of just those packets counts (RFC 4737). */
+static uint64_t count_out_of_order_among(const struct sim *s,
+					 const uint8_t *skip)
+{
+	uint64_t n = 0, top = 0;
+	int any = 0;
+
+	for (size_t i = 0; i < s->nout; i++) {
+		if (s->out[i].copy || skip[s->out[i].id])
 			continue;
 		if (any && s->out[i].id < top)
 			n++;
@@ -456,6 +488,26 @@ static void test_queue(void)
 	sim_free(&s);
 	linkem_free(&l);
 
+	/* Exempt packets are never tail-dropped: they queue past the limit
+	 * (and take their time at the rate), so a queue drop is always one
+	 * of the impaired packets. */
+	c = (struct linkem_conf){.rate_bps = 10000000, .queue_pkts = 10};
+	setup(&l, &c, 1);
+	sim_init(&s, 40);
+	for (int i = 0; i < 20; i++)
+		push_at(&l, &s, T0, 1250);
+	for (int i = 0; i < 5; i++)
+		push_flags(&l, &s, T0, 1250, LINKEM_EXEMPT);
+	push_at(&l, &s, T0, 1250);
+	CHECK_EQ_U64(l.st.dropped_queue, 11);
+	CHECK_EQ_U64(count_verdict(&s, LINKEM_QUEUED), 15);
+	drain(&l, &s, UINT64_MAX - 1);
+	CHECK_EQ_U64(s.nout, 15);
+	/* ... all at the rate, back to back: the last leaves after 15 ms */
+	CHECK_EQ_U64(s.out[14].release_ns, T0 + 15 * MS);
+	sim_free(&s);
+	linkem_free(&l);
+
 	/* A full pool is a queue drop too. */
 	c = (struct linkem_conf){.delay_ns = 1000 * MS, .capacity = 16};
 	setup(&l, &c, 1);
@@ -464,6 +516,9 @@ static void test_queue(void)
 		push_at(&l, &s, T0, 100);
 	CHECK_EQ_U64(l.st.dropped_queue, 4);
 	CHECK_EQ_U64(linkem_pending(&l), 16);
+	/* ... exempt or not */
+	CHECK(linkem_push(&l, T0, 100, 99, LINKEM_EXEMPT) == LINKEM_DROP_QUEUE);
+	CHECK_EQ_U64(l.st.dropped_queue, 5);
 	sim_free(&s);
 	linkem_free(&l);
 }
@@ -512,6 +567,112 @@ static void test_reorder(void)
 	drain(&l, &s, UINT64_MAX - 1);
 	CHECK_EQ_U64(s.nout, 1);
 	CHECK_EQ_U64(l.st.reordered, 0);
+	sim_free(&s);
+	linkem_free(&l);
+}
+
+/* Exempt packets (control traffic beside the impaired stream) neither make
+ * a packet reordered nor count toward a held packet's gap: the engine's
+ * reorder count is what a receiver of the impaired packets alone sees. */
+static void test_reorder_exempt(void)
+{
+	struct linkem_conf c = {.delay_ns = 1 * MS,
+				.reorder_ppm = LINKEM_PPM,
+				.reorder_gap = 1,
+				.reorder_timeout_ns = 4 * MS};
+	struct linkem l;
+	struct sim s;
+	uint8_t *ex;
+	uint64_t n, all, mine, held_timed_out = 0, held = 0;
+	int extent_ok = 1;
+
+	/* One impaired packet, held; two exempt ones pass it. Exempt, they
+	 * do not end its hold: it waits out its timeout, and nothing of its
+	 * class overtook it, so it is not reordered. */
+	setup(&l, &c, 5);
+	sim_init(&s, 4);
+	push_flags(&l, &s, T0, 500, 0);
+	push_flags(&l, &s, T0 + 100 * US, 60, LINKEM_EXEMPT);
+	push_flags(&l, &s, T0 + 200 * US, 60, LINKEM_EXEMPT);
+	drain(&l, &s, UINT64_MAX - 1);
+	CHECK_EQ_U64(s.nout, 3);
+	CHECK(s.out[0].id == 1 && s.out[1].id == 2 && s.out[2].id == 0);
+	CHECK_EQ_U64(s.out[2].release_ns, T0 + 1 * MS + 4 * MS);
+	CHECK_EQ_U64(l.st.reordered, 0);
+	sim_free(&s);
+	linkem_free(&l);
+
+	/* Sparse impaired packets (every 5 ms), exempt ones every 100 us
+	 * between: each held one times out before the next of its class
+	 * comes, so it is never reordered among its class, though exempt
+	 * packets overtake it every time. */
+	c.reorder_ppm = 200000;
+	n = 5000;
+	setup(&l, &c, 21);
+	sim_init(&s, n);
+	ex = xcalloc(n, 1);
+	for (uint64_t i = 0; i < n; i++) {
+		ex[i] = i % 50 != 0;
+		push_flags(&l, &s, T0 + i * 100 * US, ex[i] ? 60 : 1200,
+			   ex[i] ? LINKEM_EXEMPT : 0);
+	}
+	drain(&l, &s, UINT64_MAX - 1);
+	CHECK_EQ_U64(s.nout, n);
+	all = count_out_of_order(&s);
+	mine = count_out_of_order_among(&s, ex);
+	CHECK_EQ_U64(l.st.reordered, mine);
+	CHECK_EQ_U64(mine, 0);
+	CHECK(all > 5); /* what the rule without classes would count */
+	for (size_t i = 0; i < s.nout; i++) {
+		uint64_t id = s.out[i].id, due = T0 + id * 100 * US + 1 * MS;
+
+		if (ex[id])
+			continue;
+		held += s.out[i].release_ns != due;
+		held_timed_out += s.out[i].release_ns == due + 4 * MS;
+	}
+	CHECK(held > 5);
+	CHECK_EQ_U64(held, held_timed_out);
+	check_conservation(&l);
+	free(ex);
+	sim_free(&s);
+	linkem_free(&l);
+
+	/* Dense: impaired packets every 100 us with two exempt ones after
+	 * each, gap 3, duplicates too. A held packet comes out after exactly
+	 * 3 later packets of its class (more of all packets), and the count
+	 * is the receiver's. */
+	c = (struct linkem_conf){.delay_ns = 1 * MS,
+				 .reorder_ppm = 30000,
+				 .reorder_gap = 3,
+				 .dup_ppm = 10000};
+	n = 60000;
+	setup(&l, &c, 8);
+	sim_init(&s, n);
+	ex = xcalloc(n, 1);
+	for (uint64_t i = 0; i < n; i++) {
+		ex[i] = i % 3 != 0;
+		push_flags(&l, &s, T0 + (i / 3) * 100 * US + (i % 3) * 10 * US,
+			   ex[i] ? 60 : 1200, ex[i] ? LINKEM_EXEMPT : 0);
+	}
+	drain(&l, &s, UINT64_MAX - 1);
+	mine = count_out_of_order_among(&s, ex);
+	CHECK_EQ_U64(l.st.reordered, mine);
+	CHECK_NEAR((double)mine / (double)(n / 3), 0.03, 0.005);
+	CHECK(l.st.duplicated > 0);
+	for (size_t i = 0; i < s.nout; i++) {
+		uint64_t later = 0;
+
+		if (ex[s.out[i].id] || s.out[i].copy)
+			continue;
+		for (size_t j = i >= 40 ? i - 40 : 0; j < i; j++)
+			later += !ex[s.out[j].id] && !s.out[j].copy &&
+				 s.out[j].id > s.out[i].id;
+		extent_ok &= later == 0 || later == 3;
+	}
+	CHECK(extent_ok);
+	check_conservation(&l);
+	free(ex);
 	sim_free(&s);
 	linkem_free(&l);
 }
@@ -578,6 +739,37 @@ static void test_jitter(void)
 	sim_free(&s);
 	linkem_free(&l);
 
+	/* Packets further apart than 2 x jitter: keeping order never holds
+	 * one back, so consecutive transit differences are differences of two
+	 * independent uniforms on +-J, E|D| = 2J/3 (what it_link expects of
+	 * the RFC 3550 jitter of a stream paced this way). */
+	c = (struct linkem_conf){.delay_ns = 10 * MS, .jitter_ns = 2 * MS};
+	setup(&l, &c, 11);
+	sim_init(&s, 20000);
+	run(&l, &s, 20000, 5 * MS, 1200);
+	{
+		double sum = 0;
+		int64_t prev = 0;
+
+		for (size_t i = 0; i < s.nout; i++) {
+			int64_t tr = (int64_t)(s.out[i].release_ns - T0 -
+					       s.out[i].id * 5 * MS);
+
+			if (i > 0)
+				sum += (double)(tr > prev ? tr - prev : prev - tr);
+			prev = tr;
+		}
+		/* sd of |D| is J sqrt(2)/3: the mean of 20000 is within
+		 * 0.5% (1 sd, with the correlation of neighbours) */
+		CHECK_NEAR(sum / (double)(s.nout - 1) / 1e3, 2000.0 * 2 / 3,
+			   2000.0 * 2 / 3 * 0.02);
+	}
+	CHECK_EQ_U64(s.nout, 20000);
+	CHECK_EQ_U64(l.st.reordered, 0);
+	sim_free(&s);
+	linkem_free(&l);
+	c = (struct linkem_conf){.delay_ns = 10 * MS, .jitter_ns = 5 * MS};
+
 	/* Allowed to reorder: it does, and the count is the truth. */
 	c.jitter_reorder = 1;
 	setup(&l, &c, 11);
@@ -624,6 +816,7 @@ int main(void)
 	test_rate();
 	test_queue();
 	test_reorder();
+	test_reorder_exempt();
 	test_dup();
 	test_jitter();
 	test_conf_check();
