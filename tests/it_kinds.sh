@@ -61,6 +61,12 @@ check "linger 2: everything delivered" \
 	"$(col "$CSV" linger_delivered_bytes)" -eq "$(col "$CSV" linger_bytes)"
 check_awk "linger 2: close() blocked while data drained" \
 	"$(col "$CSV" linger_close_us) > 100000 && $(col "$CSV" linger_close_us) < 2100000"
+# A reader too slow for the data to drain within T: close() blocks T, then
+# the kernel goes on delivering in the background (FIN, nothing lost).
+send --kind linger -b 8M --local-opt linger=1,sndbuf=1M
+check_awk "linger 1 vs slow reader: close() blocked about T = 1 s" \
+	"$(col "$CSV" linger_close_us) > 950000 && $(col "$CSV" linger_close_us) < 1300000"
+check "linger 1 vs slow reader: fin" "$(col "$CSV" linger_peer_saw)" = fin
 send --kind linger -b 50M --local-opt linger=0,sndbuf=1M
 check "linger 0: rst" "$(col "$CSV" linger_peer_saw)" = rst
 check "linger 0: data lost" \
