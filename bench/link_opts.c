@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "units.h"
 
@@ -97,18 +98,7 @@ static const struct option link_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static _Noreturn __attribute__((format(printf, 1, 2))) void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tub-link: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try --help)\n", stderr);
-	exit(2);
-}
+#define usage_error(...) cli_usage_error("tub-link", __VA_ARGS__)
 
 static void usage(void)
 {

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "run.h"
 #include "sock.h"
@@ -34,18 +35,7 @@ struct recv_conf {
 	char host[TUB_HOST_MAX];
 };
 
-static _Noreturn __attribute__((format(printf, 1, 2))) void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tub-recv: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try --help)\n", stderr);
-	exit(2);
-}
+#define usage_error(...) cli_usage_error("tub-recv", __VA_ARGS__)
 
 static void usage(void)
 {

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "csv.h"
 #include "report.h"
@@ -44,18 +45,7 @@ struct send_conf {
 	char local_text[TUB_OPTSTR_MAX];
 };
 
-static _Noreturn __attribute__((format(printf, 1, 2))) void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tub-send: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(" (try --help)\n", stderr);
-	exit(2);
-}
+#define usage_error(...) cli_usage_error("tub-send", __VA_ARGS__)
 
 static void usage(void)
 {

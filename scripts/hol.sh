@@ -111,31 +111,8 @@ stop
 
 # One line per test: loss, series, goodput (Mbit/s), message delay p50 and
 # p99 above the minimum (ms).
-awk '
-function parse(line, out,    n, i, c, f, q) {
-  n = 0; f = ""; q = 0
-  for (i = 1; i <= length(line); i++) {
-    c = substr(line, i, 1)
-    if (q) {
-      if (c == "\"") {
-        if (substr(line, i + 1, 1) == "\"") { f = f c; i++ } else q = 0
-      } else f = f c
-    } else if (c == "\"") q = 1
-    else if (c == ",") { out[++n] = f; f = "" }
-    else f = f c
-  }
-  out[++n] = f
-  return n
-}
-NR == 1 { n = parse($0, h); for (i = 1; i <= n; i++) ix[h[i]] = i; next }
-{
-  parse($0, v)
-  if (v[ix["status"]] != "ok") next
-  loss = v[ix["run_id"]]; sub(/.*-loss/, "", loss)
-  s = v[ix["proto"]]; if (s == "rudp") s = s "-" v[ix["delivery"]]
-  printf "%s %s %.3f %.3f %.3f\n", loss, s, v[ix["throughput_bps"]] / 1e6,
-    v[ix["msg_delay_p50_over_min_us"]] / 1e3, v[ix["msg_delay_p99_over_min_us"]] / 1e3
-}' "$CSV" | sort -k2,2 -k1,1g >"$DIR/hol.dat"
+awk -f "$ROOT/scripts/lib/csv.awk" -f "$ROOT/scripts/hol.awk" "$CSV" |
+  sort -k2,2 -k1,1g >"$DIR/hol.dat"
 
 if command -v gnuplot >/dev/null; then
   for fmt in png svg; do

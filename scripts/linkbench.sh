@@ -61,7 +61,9 @@ trap 'exit 1' INT TERM
 } || { echo "linkbench.sh: build failed" >&2; exit 1; }
 
 # col FILE NAME: NAME's value in the last row of a CSV file.
-col() { awk -v col="$2" -f "$ROOT/tests/csvget.awk" "$1"; }
+col() {
+  awk -v col="$2" -f "$ROOT/scripts/lib/csv.awk" -f "$ROOT/tests/csvget.awk" "$1"
+}
 # linkcol DIR NAME: from tub-link's stats (one row per direction).
 linkcol() {
 	awk -F, -v d="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }

@@ -34,7 +34,7 @@ start_recv() {
 
 # col FILE NAME: the column NAME of the last row of FILE.
 col() {
-	awk -v col="$2" -f "$HERE/csvget.awk" "$1"
+	awk -v col="$2" -f "$HERE/../scripts/lib/csv.awk" -f "$HERE/csvget.awk" "$1"
 }
 
 ok() { CHECKS=$((CHECKS + 1)); }
