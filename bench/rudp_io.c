@@ -25,9 +25,20 @@ struct rio {
 	uint8_t pkt[RUDP_MAX_MTU];
 	int connected;     /* server: socket connected to the sender */
 	uint64_t refused;  /* ICMP port unreachable on send */
+	struct sockaddr_storage to; /* connect server: the current client */
+	socklen_t tolen;            /* 0: send on the connected socket */
 };
 
+static int rio_open_session(struct rio *io, struct run_ctx *ctx,
+			    int initiator, uint32_t session);
+
 static int rio_open(struct rio *io, struct run_ctx *ctx, int initiator)
+{
+	return rio_open_session(io, ctx, initiator, ctx->spec->session);
+}
+
+static int rio_open_session(struct rio *io, struct run_ctx *ctx,
+			    int initiator, uint32_t session)
 {
 	const struct tub_spec *s = ctx->spec;
 	int v6 = sock_family(&ctx->ctl_peer) == AF_INET6;
@@ -50,7 +61,7 @@ static int rio_open(struct rio *io, struct run_ctx *ctx, int initiator)
 	memset(io, 0, sizeof *io);
 	io->ctx = ctx;
 	io->connected = initiator; /* the sender's socket is connected */
-	io->r = rudp_new(&c, s->session, initiator, clock_now_ns());
+	io->r = rudp_new(&c, session, initiator, clock_now_ns());
 	if (io->r == NULL)
 		return run_fail(ctx, "no_memory", "rudp endpoint: %s",
 				strerror(errno));
@@ -64,8 +75,11 @@ static void rio_flush(struct rio *io, uint64_t now)
 	ssize_t n;
 
 	while ((n = rudp_output(io->r, io->pkt, sizeof io->pkt, now)) > 0) {
-		if (send(io->ctx->data, io->pkt, (size_t)n, 0) < 0 &&
-		    errno == ECONNREFUSED)
+		ssize_t w = io->tolen
+			? sendto(io->ctx->data, io->pkt, (size_t)n, 0,
+				 (struct sockaddr *)&io->to, io->tolen)
+			: send(io->ctx->data, io->pkt, (size_t)n, 0);
+		if (w < 0 && errno == ECONNREFUSED)
 			io->refused++;
 	}
 }
@@ -145,11 +159,13 @@ static void rio_report(struct rio *io)
 	struct tub_probe *p = &io->ctx->probe;
 
 	rudp_get_stats(io->r, &st);
+	/* Counts add up over the endpoints of a run (one per connection in
+	 * the connect kind); srtt and cwnd are the last one's. */
 	p->rudp_valid = 1;
-	p->rudp_retrans_timeout = st.retrans_timeout;
-	p->rudp_retrans_fast = st.retrans_fast;
-	p->rudp_spurious = st.spurious_retrans;
-	p->rudp_pkts_sent = st.pkts_sent;
+	p->rudp_retrans_timeout += st.retrans_timeout;
+	p->rudp_retrans_fast += st.retrans_fast;
+	p->rudp_spurious += st.spurious_retrans;
+	p->rudp_pkts_sent += st.pkts_sent;
 	p->rudp_srtt_ns = st.srtt_ns;
 	p->rudp_cwnd = st.cwnd;
 }
@@ -427,6 +443,196 @@ out:
 	return rc;
 }
 
+/* connect: every exchange is a connection of its own: a fresh socket and
+ * endpoint, the handshake, one request and reply, the graceful close. Each
+ * carries its own session id, the spec's upper 16 bits with a counter below,
+ * so that a late packet of one cannot pass for the next. */
+static uint32_t op_session(uint32_t base, uint64_t op)
+{
+	return (base & 0xffff0000u) | (uint32_t)(op % 0xffffu + 1);
+}
+
+static int one_connection(struct run_ctx *ctx, struct rio *io, uint8_t *msg,
+			  uint64_t op, uint64_t *next_ctl)
+{
+	const struct tub_spec *s = ctx->spec;
+	int fam = sock_family(&ctx->server);
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+	uint64_t now, t0 = clock_now_ns();
+
+	if (fd < 0)
+		return run_fail(ctx, "socket_error", "socket: %s",
+				strerror(errno));
+	if (connect(fd, (const struct sockaddr *)&ctx->server.ss,
+		    ctx->server.len) < 0) {
+		close(fd);
+		return run_fail(ctx, "connect_failed", "%s", strerror(errno));
+	}
+	ctx->data = fd;
+	if (rio_open_session(io, ctx, 1, op_session(s->session, op)) < 0)
+		goto out;
+	if (rio_await_open(io, next_ctl) < 0)
+		goto out;
+	run_msg_stamp(msg, op, clock_now_ns());
+	if (rudp_send(io->r, msg, s->msg_size, clock_now_ns()) < 0) {
+		run_fail(ctx, "data_error", "rudp_send: %s", strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		if (rio_turn(io, next_ctl, &now) < 0)
+			goto out;
+		if (rudp_recv(io->r, msg, s->msg_size) >= 0)
+			break;
+		rio_wait(io, now);
+	}
+	hist_record(ctx->rtt, clock_now_ns() - t0);
+	rc = rio_finish(io, next_ctl);
+out:
+	if (io->r) {
+		rio_report(io);
+		rio_close(io);
+	}
+	close(fd);
+	ctx->data = -1;
+	return rc;
+}
+
+static int rudp_connect_client(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_tx *tx = &ctx->mine.tx;
+	struct rio *io = calloc(1, sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	struct ticker tick;
+	int rc = 0;
+
+	if (io == NULL || msg == NULL) {
+		free(io);
+		free(msg);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	run_fill_pattern(msg, s->msg_size);
+	uint64_t start = clock_now_ns(), now = start, next_ctl = 0;
+	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
+	ticker_start(&tick, start, s->interval_ns);
+	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
+		if ((rc = one_connection(ctx, io, msg, tx->msgs, &next_ctl)) < 0)
+			break;
+		now = clock_now_ns();
+		ctx->rr_done++;
+		ctx->progress_ns = now;
+		tx->msgs++;
+		tx->calls++;
+		tx->bytes += s->msg_size;
+		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	}
+	ctx->rr_elapsed_ns = now - start;
+	tx->elapsed_ns = now - start;
+	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
+	free(msg);
+	free(io);
+	return rc;
+}
+
+/* One datagram for the connect server: a new connection's SYN replaces
+ * the endpoint of the last one (kept until then to answer its FIN again);
+ * anything else goes to the current endpoint if it comes from its client. */
+static void connect_input(struct rio *io, const uint8_t *pkt, size_t n,
+			  const struct sockaddr_storage *from,
+			  socklen_t fromlen, uint64_t now)
+{
+	struct run_ctx *ctx = io->ctx;
+	struct sock_addr src = {.len = fromlen};
+	uint32_t session;
+
+	memcpy(&src.ss, from, fromlen);
+	sock_unmap(&src);
+	if (!sock_same_host(&src, &ctx->ctl_peer)) {
+		ctx->mine.rx.wrong_session++;
+		return;
+	}
+	int same = io->r && fromlen == io->tolen &&
+		   memcmp(from, &io->to, fromlen) == 0;
+	if (!same && rudp_peek_syn(pkt, n, &session) &&
+	    (session & 0xffff0000u) == (ctx->spec->session & 0xffff0000u) &&
+	    (io->r == NULL || rudp_state(io->r) >= RUDP_CLOSED)) {
+		if (io->r)
+			rio_close(io);
+		if (rio_open_session(io, ctx, 0, session) < 0)
+			return;
+		memcpy(&io->to, from, fromlen);
+		io->tolen = fromlen;
+		same = 1;
+	}
+	if (same)
+		rudp_input(io->r, pkt, n, now);
+	else
+		ctx->mine.rx.foreign++;
+}
+
+static int rudp_connect_server(struct run_ctx *ctx)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct tub_tx *tx = &ctx->mine.tx;
+	struct rio *io = calloc(1, sizeof *io);
+	uint8_t *msg = malloc(s->msg_size);
+	uint8_t *in = malloc(RUDP_MAX_MTU); /* io->pkt is reset by a new SYN */
+	uint64_t next_ctl = 0, first = 0, last = 0;
+	int rc = 0;
+
+	if (io == NULL || msg == NULL || in == NULL) {
+		free(io);
+		free(msg);
+		free(in);
+		return run_fail(ctx, "no_memory", "rudp buffers");
+	}
+	io->ctx = ctx;
+	while (!ctx->peer_done) {
+		uint64_t now = clock_now_ns();
+		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
+			break;
+		for (int i = 0; i < RIO_BURST; i++) {
+			struct sockaddr_storage from;
+			socklen_t fromlen = sizeof from;
+			ssize_t n = recvfrom(ctx->data, in, RUDP_MAX_MTU,
+					     MSG_DONTWAIT,
+					     (struct sockaddr *)&from, &fromlen);
+			if (n < 0)
+				break;
+			connect_input(io, in, (size_t)n, &from, fromlen, now);
+		}
+		if (io->r == NULL) {
+			sock_wait_readable(ctx->data, now + RIO_WAIT_MAX_NS);
+			continue;
+		}
+		ssize_t n;
+		while ((n = rudp_recv(io->r, msg, s->msg_size)) >= 0) {
+			if (rx->msgs++ == 0)
+				first = now;
+			last = now;
+			ctx->progress_ns = now;
+			rx->calls++;
+			rx->bytes += (uint64_t)n;
+			if (rudp_send(io->r, msg, (size_t)n, now) == 0) {
+				tx->msgs++;
+				tx->calls++;
+				tx->bytes += (uint64_t)n;
+			}
+		}
+		rio_flush(io, now);
+		rio_wait(io, now);
+	}
+	rx->elapsed_ns = last - first;
+	tx->elapsed_ns = last - first;
+	if (io->r)
+		rio_close(io);
+	free(msg);
+	free(in);
+	free(io);
+	return rc;
+}
+
 static int rudp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 {
 	int fam = sock_family(local);
@@ -483,9 +689,11 @@ const struct transport rudp_transport = {
 	.client = {
 		[TUB_KIND_STREAM] = rudp_stream_send,
 		[TUB_KIND_RR] = rudp_rr_client,
+		[TUB_KIND_CONNECT] = rudp_connect_client,
 	},
 	.server = {
 		[TUB_KIND_STREAM] = rudp_stream_recv,
 		[TUB_KIND_RR] = rudp_rr_server,
+		[TUB_KIND_CONNECT] = rudp_connect_server,
 	},
 };

@@ -1697,3 +1697,15 @@ void rudp_get_stats(const struct rudp *r, struct rudp_stats *s)
 	s->inflight = r->inflight;
 	s->sendq_bytes = r->sq.used;
 }
+
+int rudp_peek_syn(const uint8_t *pkt, size_t len, uint32_t *session)
+{
+	uint32_t be;
+
+	if (len < RUDP_HDR_LEN + RUDP_HS_LEN || get16(pkt) != RUDP_MAGIC ||
+	    pkt[2] != RUDP_VERSION || pkt[3] != RUDP_PKT_SYN)
+		return 0;
+	memcpy(&be, pkt + 4, sizeof be);
+	*session = be32toh(be);
+	return 1;
+}

@@ -161,6 +161,11 @@ void rudp_tick(struct rudp *r, uint64_t now);
  * (possibly 0) means now; UINT64_MAX means only on input or an app call. */
 uint64_t rudp_next_timer(const struct rudp *r);
 
+/* Whether a datagram is a well-formed SYN (a connection being opened); its
+ * session id into *session. For a server that makes one endpoint per
+ * connection. */
+int rudp_peek_syn(const uint8_t *pkt, size_t len, uint32_t *session);
+
 /* Connection state. */
 enum rudp_state rudp_state(const struct rudp *r);
 

@@ -78,7 +78,8 @@ int spec_supported(int proto, int kind, int dir)
 		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
 		       kind == TUB_KIND_CONNECT || kind == TUB_KIND_FILL;
 	case TUB_PROTO_RUDP:
-		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR;
+		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
+		       kind == TUB_KIND_CONNECT;
 	default:
 		return 0;
 	}

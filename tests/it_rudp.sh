@@ -23,6 +23,10 @@ check "unordered column" "$(col "$CSV" delivery)" = unordered
 send --proto rudp --kind rr -n 1000 -l 64
 check "loopback rr count" "$(col "$CSV" rr_done)" -eq 1000
 check_awk "loopback rr p50 > 0" "$(col "$CSV" rtt_p50_us) > 0"
+send --proto rudp --kind connect -n 200 -l 100
+check "loopback connect ok" "$(col "$CSV" status)" = ok
+check "loopback connect: 200 connections" "$(col "$CSV" rr_done)" -eq 200
+check "loopback connect: each served once" "$(col "$CSV" rx_msgs)" -eq 200
 send --proto rudp -t 0.5
 check "loopback by time" "$(col "$CSV" status)" = ok
 check "loopback by time: all delivered" \

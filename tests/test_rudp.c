@@ -1480,6 +1480,27 @@ static void test_api(void)
 	sim_free(&s);
 }
 
+/* A server that makes one endpoint per connection recognises the SYN. */
+static void test_peek_syn(void)
+{
+	struct rudp_conf c = base_conf();
+	struct rudp *a = rudp_new(&c, 0x1234abcdu, 1, 0);
+	uint8_t pkt[PKT_CAP];
+	uint32_t session = 0;
+	ssize_t n = rudp_output(a, pkt, sizeof pkt, 0);
+
+	CHECK(n > 0);
+	CHECK(rudp_peek_syn(pkt, (size_t)n, &session) == 1);
+	CHECK_EQ_U64(session, 0x1234abcdu);
+	CHECK(rudp_peek_syn(pkt, RUDP_HDR_LEN - 1, &session) == 0);
+	pkt[3] = RUDP_PKT_DATA;
+	CHECK(rudp_peek_syn(pkt, (size_t)n, &session) == 0);
+	pkt[3] = RUDP_PKT_SYN;
+	pkt[0] ^= 0xff;
+	CHECK(rudp_peek_syn(pkt, (size_t)n, &session) == 0);
+	rudp_free(a);
+}
+
 /* With an argument, run only the tests whose name contains it. */
 int main(int argc, char **argv)
 {
@@ -1504,6 +1525,7 @@ int main(int argc, char **argv)
 		{"pacing", test_pacing},
 		{"deterministic", test_deterministic},
 		{"perfect_and_lossy", test_perfect_and_lossy},
+		{"peek_syn", test_peek_syn},
 	};
 	size_t i;
 
