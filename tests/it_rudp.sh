@@ -68,7 +68,10 @@ up() {
 	echo "FAIL: no receiver"; exit 1
 }
 for loss in 1 5 20; do
-	up --loss $loss% --match udp --seed 7
+	# at 5%, packets are also reordered and duplicated on the way
+	extra=""; [ "$loss" = 5 ] && extra="--reorder 3% --dup 1%"
+	# shellcheck disable=SC2086 # extra is a list of options
+	up --loss $loss% $extra --match udp --seed 7
 	n=2000; [ "$loss" = 20 ] && n=600
 	send --proto rudp -n $n -l 1400
 	delivered $n "loss $loss% ordered"
