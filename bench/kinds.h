@@ -24,6 +24,11 @@ int tcp_data_error(struct run_ctx *ctx, const char *what);
 /* Read the data connection to its end, counting (the stream receiver). */
 int tcp_stream_recv(struct run_ctx *ctx);
 
+/* The UDP data socket: bound on the receiver (with SO_RXQ_OVFL and
+ * SO_TIMESTAMPNS), connected on the sender; reliable UDP uses them too. */
+int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local);
+int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server);
+
 /* Check a datagram (session, size, sender's host). With connected
  * non-NULL the socket is connected to the first good sender. 0 or -1. */
 int udp_accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,

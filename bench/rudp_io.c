@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "kinds.h"
 #include "rudp.h"
 #include "sockopt.h"
 
@@ -633,27 +634,6 @@ static int rudp_connect_server(struct run_ctx *ctx)
 	return rc;
 }
 
-static int rudp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
-{
-	int fam = sock_family(local);
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sock_addr a = *local;
-
-	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
-				strerror(errno));
-	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
-		       ctx->opts_notes, sizeof ctx->opts_notes);
-	sock_set_port(&a, 0);
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
-		close(fd);
-		return run_fail(ctx, "socket_error", "data socket: %s",
-				strerror(errno));
-	}
-	ctx->data = fd;
-	return 0;
-}
-
 static int rudp_server_accept(struct run_ctx *ctx, int fd)
 {
 	(void)ctx;
@@ -661,31 +641,11 @@ static int rudp_server_accept(struct run_ctx *ctx, int fd)
 	return 0; /* the handshake happens in the data phase */
 }
 
-static int rudp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
-{
-	int fam = sock_family(server);
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
-				strerror(errno));
-	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
-		       ctx->opts_notes, sizeof ctx->opts_notes);
-	ctx->server = *server;
-	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) < 0) {
-		close(fd);
-		return run_fail(ctx, "connect_failed", "data socket: %s",
-				strerror(errno));
-	}
-	ctx->data = fd;
-	return 0;
-}
-
 const struct transport rudp_transport = {
 	.proto = TUB_PROTO_RUDP,
-	.server_open = rudp_server_open,
+	.server_open = udp_server_open,
 	.server_accept = rudp_server_accept,
-	.client_open = rudp_client_open,
+	.client_open = udp_client_open,
 	.client = {
 		[TUB_KIND_STREAM] = rudp_stream_send,
 		[TUB_KIND_RR] = rudp_rr_client,

@@ -32,7 +32,7 @@ static int udp_socket(struct run_ctx *ctx, int fam)
 	return fd;
 }
 
-static int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 {
 	int one = 1;
 	struct sock_addr a = *local;
@@ -65,7 +65,7 @@ static int udp_server_accept(struct run_ctx *ctx, int fd)
 		     valid datagram */
 }
 
-static int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
+int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 {
 	int fd = udp_socket(ctx, sock_family(server));
 
