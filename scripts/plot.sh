@@ -7,6 +7,9 @@
 #                                       in its own colour and with its label
 #                                       (default DIR: compare-<date> beside
 #                                       the first run)
+#   --data DIR                          keep what each chart is drawn from
+#                                       in DIR: NAME.sN.dat (one per series),
+#                                       NAME.vars.gp, NAME.plot.gp, charts.txt
 # A chart the runs have no data for is left out. Exit status: 0 ok, 1 some
 # chart could not be drawn (gnuplot missing or failing), 2 bad usage.
 set -u
@@ -17,18 +20,20 @@ PROG=plot.sh
 . "$LIB/util.sh"
 
 OUT=""
+DATA=""
 RUNS=""
 NRUNS=0
 TMP=""
 
 usage() {
-  sed -n '2,12s/^# \{0,1\}//p' "$0"
+  sed -n '2,15s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {
   while [ $# -gt 0 ]; do
     case $1 in
       -o) [ $# -ge 2 ] || usage_error "-o needs a directory"; OUT=$2; shift ;;
+      --data) [ $# -ge 2 ] || usage_error "--data needs a directory"; DATA=$2; shift ;;
       -h | --help) usage; exit 0 ;;
       -*) usage_error "unknown option '$1'" ;;
       *)
@@ -75,7 +80,7 @@ data_files() {
       printf 'label: %s\nlink: ?\n' "$(basename "$run")" >"$meta"
     fi
     echo "$meta"
-    for f in summary.csv maxrate.csv intervals.csv; do
+    for f in summary.csv maxrate.csv intervals.csv results.csv; do
       [ -s "$run/$f" ] && echo "$run/$f"
     done
   done
@@ -109,7 +114,7 @@ draw() {
   for fmt in png svg; do
     f=$OUT/charts/$1.$fmt
     "${GNUPLOT:-gnuplot}" -e "fmt='$fmt'; out='$f'; w=$2; h=$3" \
-      -e "vars='$TMP/$1.vars.gp'; plotfile='$TMP/$1.plot.gp'" \
+      -e "vars='$CHD/$1.vars.gp'; plotfile='$CHD/$1.plot.gp'" \
       "$ROOT/scripts/style.gp" "$ROOT/scripts/$4.gp" 2>"$TMP/gnuplot.err"
     # warnings are gnuplot's business; errors and broken files are ours
     if ! valid_chart "$f" || grep -v -i -e warning -e '^ *$' -e '^ *plot ' -e '^ *\^' \
@@ -126,7 +131,7 @@ draw_all() {
   need_gnuplot || { DRAW_FAILED=1; return; }
   while IFS='	' read -r name _caption w h gp; do
     draw "$name" "$w" "$h" "$gp"
-  done <"$TMP/charts.txt"
+  done <"$CHD/charts.txt"
 }
 
 cleanup() {
@@ -141,13 +146,21 @@ trap 'exit 143' TERM
 printf '%s' "$RUNS" | while IFS= read -r run; do fresh_summary "$run"; done
 out_dir
 data_files >"$TMP/files"
+# where the chart data goes: the temporary directory, or --data DIR
+if [ -n "$DATA" ]; then
+  mkdir -p "$DATA" || die "cannot create $DATA"
+  CHD=$(cd "$DATA" && pwd)
+  rm -f "$CHD"/*.s[0-9]*.dat "$CHD"/*.vars.gp "$CHD"/*.plot.gp "$CHD/charts.txt"
+else
+  CHD=$TMP
+fi
 IFS='
 '
 # shellcheck disable=SC2046 # one file name per line
 set -- $(cat "$TMP/files")
 IFS=' 	
 '
-awk -v out="$TMP" -f "$LIB/csv.awk" -f "$LIB/plotdata.awk" "$@" ||
+awk -v out="$CHD" -f "$LIB/csv.awk" -f "$LIB/plotdata.awk" "$@" ||
   die "preparing the chart data failed"
 draw_all
 . "$LIB/report.sh"

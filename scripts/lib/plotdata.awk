@@ -1,7 +1,10 @@
 # plotdata.awk: from one or more run directories' CSV files, the data and
 # the gnuplot commands of every chart that has data (plot.sh draws them).
 #   awk -v out=DIR -f csv.awk -f plotdata.awk  RUN1/meta.txt RUN1/summary.csv
-#       [RUN1/maxrate.csv] [RUN1/intervals.csv]  RUN2/meta.txt ...
+#       [RUN1/maxrate.csv] [RUN1/intervals.csv] [RUN1/results.csv]
+#       RUN2/meta.txt ...
+# results.csv gives the columns summary.csv does not average (fill_*,
+# linger_*, connect_timewait), taken over each point's ok rows.
 # Each meta.txt starts the next run. For chart NAME it writes into DIR:
 #   NAME.vars.gp   variables for scripts/NAME.gp (title, units, panels)
 #   NAME.plot.gp   the plot commands, one per panel (series vary with the data)
@@ -18,6 +21,11 @@ BEGIN {
 	PAL["rudp"] = "#2ca02c #006d2c #74c476 #9acd32 #00796b #b5cf6b"
 	split("7 5 9 11 13 15", PT, " ")        # filled; the open one is pt - 1
 	NR_RUNS = 0
+	# the columns of results.csv kept (per run and row)
+	split("status fill_bytes fill_sndbuf_end_bytes fill_sent_msgs fill_held_msgs " \
+		"fill_dropped_msgs linger_bytes linger_close_us linger_delivered_bytes " \
+		"linger_peer_saw connect_timewait local_granted_sndbuf_bytes " \
+		"remote_granted_rcvbuf_bytes local_req_linger_s", RKEEP, " ")
 }
 
 # ---- reading ----
@@ -53,6 +61,13 @@ base == "maxrate.csv" {
 	csv_split($0, row)
 	i = ++NM[r]
 	for (k in col) M[r, i, k] = row[col[k]]
+	next
+}
+
+base == "results.csv" {
+	if ($0 !~ /,(fill|linger|connect),/) next
+	csv_split($0, row)
+	for (k in RKEEP) if (RKEEP[k] in col) RES[r, FNR - 1, RKEEP[k]] = row[col[RKEEP[k]]]
 	next
 }
 
@@ -115,6 +130,22 @@ function style(r, proto, v, open,    c, dt, pt) {
 	else { c = colour(proto, v); dt = 1 }
 	pt = PT[(v % 6) + 1] - (open ? 1 : 0)
 	return sprintf("lc rgb %s dt %d pt %d ps 1.1 lw 2", q(c), dt, pt)
+}
+
+# tint(c, f): colour "#rrggbb" mixed with white, f from 0 (c) to 1 (white);
+# a light bar the same in PNG and SVG (no transparency).
+function tint(c, f,    k, out, v) {
+	out = "#"
+	for (k = 0; k < 3; k++) {
+		v = hexbyte(substr(c, 2 + 2 * k, 2))
+		out = out sprintf("%02x", int(v + (255 - v) * f + 0.5))
+	}
+	return out
+}
+
+function hexbyte(h) {
+	h = tolower(h)
+	return 16 * (index("0123456789abcdef", substr(h, 1, 1)) - 1) + index("0123456789abcdef", substr(h, 2, 1)) - 1
 }
 
 function smallpoints(st) {
@@ -271,6 +302,412 @@ function stream_group(r, i) {
 }
 function ci(x) { return (x == "") ? 0 : x }
 function track(y) { if (y + 0 > YMAX) YMAX = y + 0 }
+
+# ---- what results.csv adds: columns over a point's ok rows ----
+
+# rstat(r, i, k): the mean of results column k over the ok rows of summary
+# row i ("" without a value); RN, RLO, RHI: how many, min and max.
+function rstat(r, i, k,    a, n, j, x, sum) {
+	n = split(s(r, i, "rows"), a, " ")
+	RN = 0; sum = 0; RLO = ""; RHI = ""
+	for (j = 1; j <= n; j++) {
+		if (RES[r, a[j], "status"] != "ok") continue
+		x = RES[r, a[j], k]
+		if (x == "") continue
+		x += 0; RN++; sum += x
+		if (RLO == "" || x < RLO) RLO = x
+		if (RHI == "" || x > RHI) RHI = x
+	}
+	return RN ? sum / RN : ""
+}
+
+# rfirst(r, i, k): column k of the point's first ok row.
+function rfirst(r, i, k,    a, n, j) {
+	n = split(s(r, i, "rows"), a, " ")
+	for (j = 1; j <= n; j++)
+		if (RES[r, a[j], "status"] == "ok" && RES[r, a[j], k] != "") return RES[r, a[j], k]
+	return ""
+}
+
+# rwords(r, i, k): the values of a text column, "FIN", or "FIN 2, RST 1"
+# when the rows differ (upper case).
+function rwords(r, i, k,    a, n, j, x, cnt, order, m, t) {
+	n = split(s(r, i, "rows"), a, " ")
+	m = 0
+	for (j = 1; j <= n; j++) {
+		if (RES[r, a[j], "status"] != "ok" || RES[r, a[j], k] == "") continue
+		x = toupper(RES[r, a[j], k])
+		if (!(x in cnt)) order[++m] = x
+		cnt[x]++
+	}
+	if (m == 1) return order[1]
+	t = ""
+	for (j = 1; j <= m; j++) t = t (j > 1 ? ", " : "") order[j] " " cnt[order[j]]
+	return t
+}
+
+# g10(x): a number for a data file: whole numbers whole, others to 10 figures.
+function g10(x) {
+	return (x == int(x)) ? sprintf("%.0f", x) : sprintf("%.10g", x)
+}
+
+# pow2_tics(axis, lo, hi): "set Xtics (...)" at the powers of two from lo
+# to hi, labelled 64K, 1M.
+function pow2_tics(axis, lo, hi,    v, t) {
+	v = 1
+	while (v * 2 <= lo) v *= 2
+	t = ""
+	for (; v <= hi * 1.01 || t == ""; v *= 2) t = t (t == "" ? "" : ", ") q(fmt_buf(v)) " " v
+	return "set " axis "tics (" t ")"
+}
+
+# remote_others(r, i): the receiver's options but rcvbuf, when they differ
+# from the sender's.
+function remote_others(r, i,    ro) {
+	ro = opts_drop(opts_drop(s(r, i, "remote_opts"), "rcvbuf"), "sndbuf")
+	return (ro == others(r, i)) ? "" : ro
+}
+
+# fill_group(r, i, fixed): the line a TCP fill point is on: its message size,
+# the buffer held fixed (sndbuf or rcvbuf) and the other options.
+function fill_group(r, i, fixed,    g, ro, b) {
+	b = s(r, i, fixed "_req_bytes")
+	g = "TCP " fmt_size(s(r, i, "msg_size_bytes")) " sends, " \
+		(fixed == "sndbuf" ? "SO_SNDBUF " : "peer's SO_RCVBUF ") \
+		(b == "" ? "default" : fmt_buf(b)) " (granted " fmt_buf(s(r, i, fixed "_granted_bytes")) ")"
+	if (others(r, i) != "") g = g " " others(r, i)
+	ro = remote_others(r, i)
+	if (ro != "") g = g " remote " ro
+	return g
+}
+
+function tcp_fill(r, i) {
+	return ok(r, i) && s(r, i, "proto") == "tcp" && s(r, i, "kind") == "fill" &&
+		rstat(r, i, "fill_bytes") != ""
+}
+
+# The bytes send() took before it would block, TCP, against the granted
+# SO_SNDBUF (the receiver's buffer fixed) and against the peer's granted
+# SO_RCVBUF (the sender's fixed), each with the sum of both as a reference.
+# A point goes to the panel whose axis varies along its line (both when
+# both vary; when neither, to the buffer it set).
+function chart_fill_tcp(    b, r, i, p, which, fixed, g, k, nv, seenv, id, v, y, lo, hi, x, ref, ymin, ymax, st, inpan) {
+	chart_begin("fill_tcp", 1)
+	for (k in REFG) delete REFG[k]
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (!tcp_fill(r, i)) continue
+		for (p = 1; p <= 2; p++) {
+			which = (p == 1) ? "sndbuf" : "rcvbuf"; fixed = (p == 1) ? "rcvbuf" : "sndbuf"
+			if (s(r, i, which "_req_bytes") == "") continue
+			k = p SUBSEP r SUBSEP fill_group(r, i, fixed)
+			if (!((k, s(r, i, which "_req_bytes")) in seenv)) { seenv[k, s(r, i, which "_req_bytes")] = 1; nv[k]++ }
+		}
+	}
+	for (p = 1; p <= 2; p++) {
+		which = (p == 1) ? "sndbuf" : "rcvbuf"; fixed = (p == 1) ? "rcvbuf" : "sndbuf"
+		panel(p == 1 ? "Against the sender's SO_SNDBUF" : "Against the receiver's SO_RCVBUF")
+		for (r = 1; r <= NR_RUNS; r++)
+		for (i = 1; i <= NS[r]; i++) {
+			if (!tcp_fill(r, i) || s(r, i, which "_req_bytes") == "") continue
+			k = p SUBSEP r SUBSEP fill_group(r, i, fixed)
+			inpan = (nv[k] >= 2) || (p == 1 && nv[2 SUBSEP r SUBSEP fill_group(r, i, "sndbuf")] < 2) ||
+				(p == 2 && s(r, i, "sndbuf_req_bytes") == "")
+			if (!inpan) continue
+			g = fill_group(r, i, fixed)
+			v = variant("tcp", g)
+			y = rstat(r, i, "fill_bytes"); lo = RLO; hi = RHI
+			x = s(r, i, which "_granted_bytes")
+			ref = s(r, i, "sndbuf_granted_bytes") + s(r, i, "rcvbuf_granted_bytes")
+			if (x == "") continue
+			id = series(r SUBSEP g, title_of(r, g), "1:2:3:4", "yerrorlines " style(r, "tcp", v, 0))
+			add(id, x, g10(y) " " g10(lo) " " g10(hi))
+			st = style(r, "tcp", v, 0)
+			sub(/dt [0-9]+/, "dt 2", st); sub(/ pt [0-9]+ ps [0-9.]+ lw 2/, " lw 1.5", st)
+			id = series("ref" SUBSEP r SUBSEP g, "", "1:2", "lines " st)
+			b = s(r, i, fixed "_req_bytes")
+			REFG[id] = title_of(r, (fixed == "sndbuf" ? "SO_SNDBUF " : "SO_RCVBUF ") (b == "" ? "default" : fmt_buf(b)))
+			add(id, x, g10(ref))
+			if (ymin == "" || lo < ymin) ymin = lo
+			if (ref < ymin) ymin = ref
+			if (hi > ymax) ymax = hi
+			if (ref > ymax) ymax = ref
+		}
+		if (NSER == 0 || SPANEL[NSER] != NPAN) { NPAN--; continue }
+		panel_set(xtics_list(NPAN, "buf"))
+		panel_set("set xlabel " q(p == 1 ? "SO_SNDBUF of the sender, granted (bytes; Linux grants twice what is asked)" : \
+			"SO_RCVBUF of the receiver, granted (bytes; Linux grants twice what is asked)"))
+	}
+	if (NSER == 0) return
+	# the reference's title names its line when a panel has several
+	for (id = 1; id <= NSER; id++)
+		if (id in REFG) STITLE[id] = "granted SO_SNDBUF + peer's granted SO_RCVBUF" \
+			(series_in_panel(SPANEL[id]) > 2 ? " (" REFG[id] ")" : "")
+	for (k in REFG) delete REFG[k]
+	for (p = 1; p <= NPAN; p++)
+		PSET[p] = PSET[p] pow2_tics("y", ymin, ymax) "\n" sprintf("set yrange [%g:%g]\n", ymin / 1.3, ymax * 1.3)
+	chart_end("TCP fill: the receiver does not read, the sender writes until send() would " \
+		"block; fill_bytes is what send() took (mean over the repetitions, bars: min to max), " \
+		"against the sender's SO_SNDBUF (left) and the receiver's SO_RCVBUF (right), each as " \
+		"the kernel granted it. Dashed: the granted SO_SNDBUF plus the peer's granted SO_RCVBUF: " \
+		"send() blocks when both buffers are full, not when the peer is slow.",
+		NPAN == 1 ? 1000 : 700 * NPAN, 480 + 22 * NSER / NPAN, "")
+}
+
+# UDP fill: the datagrams a socket nobody reads held, and those it dropped,
+# against the granted SO_RCVBUF.
+function chart_fill_udp(    r, i, g, v, id, x, y, b, st, lab, what, k, ymax, asked, xs, nx) {
+	chart_begin("fill_udp", 0)
+	panel("What a UDP socket nobody reads holds, and drops (UDP fill)")
+	split("held dropped sent", what, " ")
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (!ok(r, i) || s(r, i, "proto") != "udp" || s(r, i, "kind") != "fill") continue
+		x = s(r, i, "rcvbuf_granted_bytes")
+		if (x == "" || rstat(r, i, "fill_held_msgs") == "") continue
+		g = "UDP " fmt_size(s(r, i, "msg_size_bytes"))
+		b = s(r, i, "sndbuf_req_bytes")
+		if (b != "") g = g " sndbuf " fmt_buf(b)
+		if (others(r, i) != "") g = g " " others(r, i)
+		if (remote_others(r, i) != "") g = g " remote " remote_others(r, i)
+		for (k = 1; k <= 3; k++) {
+			y = rstat(r, i, "fill_" what[k] "_msgs")
+			if (y == "") continue
+			v = variant("udp", g SUBSEP what[k])
+			st = style(r, "udp", v, k == 2)
+			if (k == 2) sub(/dt 1 /, "dt 2 ", st)
+			if (k == 3) { sub(/dt 1 /, "dt 3 ", st); sub(/lw 2/, "lw 1", st); st = smallpoints(st) }
+			id = series(r SUBSEP g SUBSEP k, title_of(r, g " " what[k] (k == 1 ? " (queued in SO_RCVBUF)" : \
+				k == 2 ? " (dropped: buffer full)" : " (held + dropped)")), "1:2:3:4", "yerrorlines " st)
+			add(id, x, g10(y) " " g10(RLO) " " g10(RHI))
+			if (RHI > ymax) ymax = RHI
+		}
+		# the tics: what was granted, and what asked for
+		lab = (s(r, i, "rcvbuf_req_bytes") == "") ? "default" : fmt_buf(s(r, i, "rcvbuf_req_bytes"))
+		if (!(x in asked)) { asked[x] = lab; xs[++nx] = x + 0 }
+		else if (index("/" asked[x] "/", "/" lab "/") == 0) asked[x] = asked[x] "/" lab
+	}
+	if (NSER == 0) return
+	sort_num(xs, nx)
+	lab = ""
+	for (k = 1; k <= nx; k++) lab = lab (k > 1 ? ", " : "") q(fmt_buf(xs[k]) "\n(asked " asked[xs[k]] ")") " " xs[k]
+	panel_set("set xtics (" lab ")")
+	chart_end("UDP fill: the sender sends datagrams to a receiver that does not read; " \
+		"fill_held_msgs stayed queued in its SO_RCVBUF, fill_dropped_msgs the kernel threw " \
+		"away without telling anyone, dotted: their sum, fill_sent_msgs. Means over the " \
+		"repetitions (bars: min to max) against the SO_RCVBUF the kernel granted (across; the " \
+		"size asked for under it).", 1000, 600, "")
+}
+
+# connect: one bar per transport (and message size, options, run).
+function chart_connect(    r, i, n, k, ord, cx, pr, x, t, j, tmp, lab, pan, phase) {
+	chart_begin("connect", 1)
+	n = 0
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (!ok(r, i) || s(r, i, "kind") != "connect" || s(r, i, "rr_rate_tps_mean") == "") continue
+		pr = s(r, i, "proto")
+		# order: run, transport (tcp udp rudp), message size
+		ord[++n] = sprintf("%03d %d %012d %s", r, (pr == "tcp") ? 1 : (pr == "udp") ? 2 : 3,
+			s(r, i, "msg_size_bytes"), others(r, i)) SUBSEP r SUBSEP i
+	}
+	if (n == 0) return
+	for (j = 2; j <= n; j++) { t = ord[j]; for (k = j - 1; k >= 1 && ord[k] > t; k--) ord[k + 1] = ord[k]; ord[k + 1] = t }
+	lab = ""
+	for (j = 1; j <= n; j++) {
+		split(ord[j], tmp, SUBSEP); cx[j] = tmp[2] SUBSEP tmp[3]
+		r = tmp[2]; i = tmp[3]
+		t = toupper(s(r, i, "proto")) " " fmt_size(s(r, i, "msg_size_bytes")) (others(r, i) == "" ? "" : "\n" others(r, i))
+		if (NR_RUNS > 1) t = LABEL[r] "\n" t
+		lab = lab (j > 1 ? ", " : "") q(t) " " (j - 1)
+	}
+	for (pan = 1; pan <= 2; pan++) {
+		panel(pan == 1 ? "Exchanges per second" : "Time per exchange: p50 (solid) and p99 (light)")
+		# the bars first, then the error bars and labels over them
+		for (phase = 1; phase <= 2; phase++)
+		for (j = 1; j <= n; j++) {
+			split(cx[j], tmp, SUBSEP)
+			x = j - 1
+			if (pan == 1) connect_bar(tmp[1], tmp[2], x, 0.6, "rr_rate_tps", 0, phase, "%.0f/s")
+			else {
+				connect_bar(tmp[1], tmp[2], x - 0.2, 0.38, "rtt_p50_us", 0, phase, "p50\\n%.0f µs")
+				connect_bar(tmp[1], tmp[2], x + 0.2, 0.38, "rtt_p99_us", 0.6, phase, "p99\\n%.0f µs")
+			}
+		}
+		panel_set("set xtics (" lab ")")
+		# room for tic labels of two or three lines
+		if (index(lab, "\\n")) panel_set("set bmargin " (NR_RUNS > 1 && lab ~ /\\n.*\\n/ ? 5 : 4))
+		panel_set(sprintf("set xrange [-0.6:%g]", n - 0.4))
+		panel_set("set ylabel " q(pan == 1 ? "exchanges per second (connect, request, reply, close)" : \
+			"time per exchange (µs)"))
+	}
+	chart_end("connect: every exchange opens a fresh TCP connection, UDP socket or RUDP " \
+		"connection, sends one request, reads the reply and closes. Left: exchanges per second " \
+		"(rr_rate_tps), with the TIME_WAIT sockets the test left behind (connect_timewait); right: " \
+		"the time of one whole exchange, median (solid) and 99th percentile (light). Means over " \
+		"the repetitions, error bars: 95% confidence interval.", 1300, 560, "")
+}
+
+# connect_bar(r, i, x, width, metric, light, phase, fmt): phase 1 the bar of
+# summary row i (its colour tinted by light), phase 2 its error bar and its
+# label (fmt of the mean; for the rate, the TIME_WAIT sockets left too),
+# above the error bar.
+function connect_bar(r, i, x, width, m, light, phase, fmt,    pr, c, id, y, e, tw) {
+	y = s(r, i, m "_mean")
+	if (y == "") return
+	e = ci(s(r, i, m "_ci95"))
+	pr = s(r, i, "proto")
+	if (phase == 1) {
+		c = colour(pr, NR_RUNS > 1 ? r - 1 : variant(pr, others(r, i) SUBSEP s(r, i, "msg_size_bytes")))
+		id = series("bar" SUBSEP r SUBSEP i SUBSEP m, "", "1:2:(" width ")",
+			"boxes fs solid 1.0 border lc rgb " q(c) " lc rgb " q(tint(c, light)))
+		add(id, x, g10(y))
+		return
+	}
+	if (e > 0) {
+		id = series("err", "", "1:($2-$3):(0):(2*$3)", "vectors heads size screen 0.008,90 lc rgb \"#333333\" lw 1.5")
+		add(id, x, g10(y) " " g10(e))
+	}
+	id = series("val" fmt, "", "1:2:(sprintf(\"" fmt "\", $3))",
+		"labels offset 0," (index(fmt, "\\n") ? 1.5 : 0.9) " font \",10\"")
+	add(id, x, g10(y + e) " " g10(y))
+	tw = (m == "rr_rate_tps") ? rstat(r, i, "connect_timewait") : ""
+	if (tw != "" && tw > 0) {
+		id = series("tw", "", "1:2:(sprintf(\"%.0f TIME_WAIT\\nsockets left\", $3))",
+			"labels offset 0,2.7 font \",9\" textcolor rgb \"#555555\"")
+		add(id, x, g10(y + e) " " g10(tw))
+	}
+}
+
+# linger_label(ls): what a linger setting is called (from local_req_linger_s).
+function linger_label(ls) {
+	if (ls == "" || ls < 0) return "SO_LINGER off"
+	if (ls == 0) return "SO_LINGER 0 s (abort)"
+	return "SO_LINGER " ls " s"
+}
+
+# linger_rank(ls): off first, then the longest timeout, 0 last.
+function linger_rank(ls) {
+	if (ls == "" || ls < 0) return 0
+	if (ls == 0) return 1e9
+	return 1e6 - ls
+}
+
+function linger_group(r, i,    g, o, b, rate) {
+	rate = s(r, i, "rate_req_bps")
+	g = "reader at " (rate == "" ? "full speed" : fmt_bits(rate))
+	b = s(r, i, "sndbuf_req_bytes")
+	if (b != "") g = g ", SO_SNDBUF " fmt_buf(b) " (granted " fmt_buf(s(r, i, "sndbuf_granted_bytes")) ")"
+	o = opts_drop(others(r, i), "linger")
+	if (o != "") g = g ", " o
+	return g
+}
+
+# linger: close() time and what the peer got, per SO_LINGER setting (across)
+# and reader (one bar each), FIN or RST marked.
+function chart_linger(    rdr, nr, fs, lo, r, i, n, ng, cat, ncat, catls, grp, gi, j, k, t, x, w, c, id, ls, v, y, peer, pan, lab, ymax, written, tmin, tmax, unit, us) {
+	chart_begin("linger", 1)
+	ncat = 0; ng = 0
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (!ok(r, i) || s(r, i, "kind") != "linger" || rstat(r, i, "linger_close_us") == "") continue
+		ls = rfirst(r, i, "local_req_linger_s")
+		t = linger_label(ls)
+		if (!(t in catls)) { catls[t] = linger_rank(ls); cat[++ncat] = t }
+		t = r SUBSEP linger_group(r, i)
+		if (!(t in gi)) { gi[t] = ++ng; grp[ng] = t; rdr[t] = nr[r]++ }
+	}
+	if (ncat == 0) return
+	for (j = 2; j <= ncat; j++) { t = cat[j]; for (k = j - 1; k >= 1 && catls[cat[k]] > catls[t]; k--) cat[k + 1] = cat[k]; cat[k + 1] = t }
+	for (j = 1; j <= ncat; j++) { catls[cat[j]] = j - 1; lab = lab (j > 1 ? ", " : "") q(cat[j]) " " (j - 1) }
+	w = 0.8 / ng
+	fs = (ng > 2) ? 8 : 10     # the labels' font: smaller over narrow bars
+	for (pan = 1; pan <= 2; pan++) {
+		panel(pan == 1 ? "How long close() took" : "What the peer got before the end, and how it ended")
+		# the bars first (the marks and labels go over them)
+		for (k = 1; k <= ng; k++) linger_bars(grp[k], k, rdr[grp[k]], w)
+		for (r = 1; r <= NR_RUNS; r++)
+		for (i = 1; i <= NS[r]; i++) {
+			if (!ok(r, i) || s(r, i, "kind") != "linger" || rstat(r, i, "linger_close_us") == "") continue
+			t = r SUBSEP linger_group(r, i)
+			k = gi[t]
+			split(t, v, SUBSEP)
+			x = catls[linger_label(rfirst(r, i, "local_req_linger_s"))] - 0.4 + w * (k - 0.5)
+			peer = rwords(r, i, "linger_peer_saw")
+			y = rstat(r, i, pan == 1 ? "linger_close_us" : "linger_delivered_bytes")
+			if (y == "") continue
+			add(linger_bars(t, k, rdr[t], w), x, g10(y))
+			if (pan == 1) {
+				id = series("val", "", "1:2:(tfmt($2))", "labels offset 0,0.8 font \"," fs "\"")
+				add(id, x, g10(y))
+				if (tmin == "" || RLO < tmin) tmin = RLO
+				if (RHI > tmax) tmax = RHI
+			} else {
+				if (peer ~ /RST/) {
+					id = series("rst", "", "1:2:(" w * 0.92 ")", "boxes fs transparent pattern 4 noborder lc rgb \"#d62728\"")
+					add(id, x, g10(y))
+				}
+				# over narrow bars the mark alone (the axis gives the bytes)
+				id = series(peer ~ /RST/ ? "lrst" : "lfin", "", (ng > 2) ? "1:2:3" : "1:2:(bfmt($2) . \"\\n\" . strcol(3))",
+					"labels offset 0,1.4 font \"," fs "\" textcolor rgb " (peer ~ /RST/ ? "\"#d62728\"" : "\"#333333\""))
+				add(id, x, g10(y) " " q(peer))
+				written = rstat(r, i, "linger_bytes")
+				if (written > ymax) ymax = written
+			}
+		}
+		if (pan == 1) {
+			# decades from under the shortest to over the longest
+			us = 1
+			t = ""
+			while (us * 10 <= tmin) us *= 10
+			lo = us
+			for (;; us *= 10) {
+				t = t (t == "" ? "" : ", ") q(us >= 1e6 ? (us / 1e6) " s" : us >= 1e3 ? (us / 1e3) " ms" : us " µs") " " us
+				if (us >= tmax) break
+			}
+			panel_set("set logscale y\nset ytics (" t ")")
+			panel_set(sprintf("set yrange [%g:%g]", lo, us * 4))
+			panel_set("set ylabel \"close() time (log scale)\"")
+		} else {
+			unit = (ymax >= 2 * 1048576) ? 1048576 : 1024
+			panel_set("unset logscale y")
+			panel_set(sprintf("set yrange [0:%g]", ymax * 1.2))
+			panel_set("set ylabel \"bytes the peer received (" (unit == 1024 ? "KiB" : "MiB") ")\"")
+			panel_set(sprintf("set ytics (%s)", lin_tics(ymax, unit)))
+			id = series("written", "bytes written before close()", "", "lines lc rgb \"#777777\" dt 3 lw 1.5")
+			SFUNC[id] = g10(ymax)
+		}
+		panel_set("set xtics (" lab ")")
+		panel_set(sprintf("set xrange [-0.6:%g]", ncat - 0.4))
+	}
+	chart_end("linger: the sender writes linger_bytes to a receiver that reads at the rate " \
+		"shown, then calls close() at once. Left: how long close() blocked (linger_close_us, " \
+		"log scale); right: the bytes the peer received (linger_delivered_bytes) and whether the " \
+		"connection ended with FIN (orderly) or RST (hatched red: the queued data thrown away). " \
+		"SO_LINGER=T bounds how long close() waits; SO_LINGER=0 resets the connection. Means over " \
+		"the repetitions.", 1400, 560 + 22 * ng, "")
+}
+
+# linger_bars(t, k, ri, w): the series of the bars of group t (run SUBSEP
+# title; the k-th group, the ri-th reader of its run). One run: the first
+# reader in TCP blue, the next in a light blue; several: a colour per run,
+# lighter for its later readers.
+function linger_bars(t, k, ri, w,    v, c) {
+	split(t, v, SUBSEP)
+	if (NR_RUNS > 1) c = tint(colour("tcp", v[1] - 1), ri ? 0.5 : 0)
+	else c = colour("tcp", (k == 1) ? 0 : (k == 2) ? 2 : k)
+	return series("bar" SUBSEP t, title_of(v[1], v[2]), "1:2:(" w * 0.92 ")",
+		"boxes fs solid 1.0 border lc rgb " q(c) " lc rgb " q(c))
+}
+
+# lin_tics(max, unit): y tics of a bytes axis in units of unit, 4 to 8 of them.
+function lin_tics(m, unit,    step, v, t, steps, j) {
+	split("0.25 0.5 1 2 4 8 16 32 64 128 256 512 1024", steps, " ")
+	for (j = 1; j <= 13; j++) { step = steps[j] * unit; if (m / step <= 6) break }
+	t = ""
+	for (v = 0; v <= m * 1.15; v += step) t = t (t == "" ? "" : ", ") q(v / unit) " " v
+	return t
+}
 
 # ---- the charts ----
 
@@ -579,4 +1016,8 @@ END {
 	chart_loss()
 	chart_maxrate()
 	chart_intervals()
+	chart_fill_tcp()
+	chart_fill_udp()
+	chart_connect()
+	chart_linger()
 }

@@ -1,7 +1,7 @@
 # report.sh: report.md and index.html in OUT (sourced by plot.sh): the
 # runs, every chart drawn with one line on what it shows, the results table,
-# the max-rate searches and the tuning advice. Uses OUT, RUNS, NRUNS, TMP,
-# LIB and DRAW_FAILED.
+# the max-rate searches and the tuning advice. Uses OUT, RUNS, NRUNS, CHD
+# (the chart data: charts.txt), LIB and DRAW_FAILED.
 
 # chart_heading NAME: the chart's heading.
 chart_heading() {
@@ -14,6 +14,10 @@ chart_heading() {
     udp_loss_rate) echo "UDP loss and jitter vs offered rate" ;;
     maxrate_rcvbuf) echo "Highest loss-free UDP rate vs SO_RCVBUF" ;;
     intervals) echo "Throughput over time" ;;
+    fill_tcp) echo "How much send() takes before it blocks (TCP fill)" ;;
+    fill_udp) echo "What a UDP socket nobody reads holds and drops (UDP fill)" ;;
+    connect) echo "A fresh connection per exchange (connect)" ;;
+    linger) echo "What SO_LINGER does to close() (linger)" ;;
     *) echo "$1" ;;
   esac
 }
@@ -87,7 +91,7 @@ write_markdown() {
       echo
       echo "![$(chart_heading "$name")](charts/$name.png) ([SVG](charts/$name.svg))"
       echo
-    done <"$TMP/charts.txt"
+    done <"$CHD/charts.txt"
     printf '%s' "$RUNS" | while IFS= read -r run; do
       suffix=""
       [ "$NRUNS" -gt 1 ] && suffix=": $(meta_value "$run" label)"
@@ -139,7 +143,8 @@ write_html() {
     /^## / { print "<h2>" esc(substr($0, 4)) "</h2>"; next }
     /^- / { print "<div>" esc(substr($0, 3)) "</div>"; next }
     /^!\[/ {
-      src = $0; sub(/^[^(]*\(/, "", src); sub(/\).*/, "", src); sub(/\.png$/, ".svg", src)
+      # the target after "](": the heading before it may hold parentheses
+      src = substr($0, index($0, "](") + 2); sub(/\).*/, "", src); sub(/\.png$/, ".svg", src)
       print "<p><img src=\"" src "\" alt=\"chart\"></p>"; next
     }
     /^$/ { next }

@@ -209,8 +209,11 @@ function dash(v) {
 	return (v == "") ? "-" : v
 }
 
+# default_size(proto, kind): tub-send's own default for the kind.
 function default_size(proto, kind) {
-	if (kind == "rr") return 64
+	if (kind == "rr" || kind == "connect" || kind == "keepalive") return 64
+	if (kind == "fill") return (proto == "udp") ? 1400 : 16384
+	if (kind == "linger") return 65536
 	return (proto == "tcp") ? 131072 : 1400
 }
 
@@ -225,13 +228,15 @@ function interval_for(dur,    iv) {
 # emit(...): one output line, unless the same test came before.
 function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params,    lopt, ropt, key, name, iv) {
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
-	if (kind != "stream") rate = ""
+	# a stream's offered rate; for linger, the rate the receiver reads at
+	if (kind != "stream" && kind != "linger") rate = ""
 	lopt = join(sndbuf == "" ? "" : "sndbuf=" sndbuf, lo)
 	ropt = join(rcvbuf == "" ? "" : "rcvbuf=" rcvbuf, ro)
 	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur
 	if (key in seen) return
 	seen[key] = 1
 	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate)
+	if (kind == "linger" && rate != "") name = name " reader " fmt_rate(rate)
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
 	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
