@@ -6,40 +6,8 @@ if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null; 
 	exit 0
 fi
 . "$(dirname "$0")/lib.sh"
-NETNS="$HERE/../scripts/netns.sh"
-export TUB_BUILD="$BIN"
-NAME=$(printf 'tubit%s' "$$" | cut -c1-12)
+link_setup tubit
 CSV=$WORK/r.csv
-
-link_cleanup() {
-	cleanup
-	"$NETNS" down "$NAME" >/dev/null 2>&1
-}
-trap link_cleanup EXIT
-trap 'exit 1' INT TERM
-
-# up OPTIONS...: a fresh link and a receiver in side b (RECV_PID, PORT).
-up() {
-	[ -n "$RECV_PID" ] && { kill "$RECV_PID"; wait "$RECV_PID"; } 2>/dev/null
-	RECV_PID=""
-	"$NETNS" down "$NAME"
-	if ! "$NETNS" up "$NAME" "$@" >"$WORK/up.out" 2>&1; then
-		cat "$WORK/up.out"
-		echo "FAIL: netns.sh up $*"
-		exit 1
-	fi
-	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" \
-		2>"$WORK/recv.err" &
-	RECV_PID=$!
-	PORT=""
-	for _ in $(seq 1 50); do
-		PORT=$(sed -n 's/^tub-recv: listening on port \([0-9]*\)$/\1/p' \
-			"$WORK/recv.out")
-		[ -n "$PORT" ] && return 0
-		sleep 0.1
-	done
-	echo "FAIL: tub-recv did not start in $NAME-b"; cat "$WORK/recv.err"; exit 1
-}
 
 send() {
 	timeout 30 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 \
@@ -66,7 +34,7 @@ linkcol() {
 # receiver gets a large buffer (rcvbuf=4M), so that a busy machine
 # descheduling it does not overflow its socket (loss that is not the
 # link's, told apart by udp_rcvbuf_drops, which must stay 0).
-up --a2b-loss 2% --a2b-dup 0.5% --a2b-reorder 0.5% --seed 1 \
+link_up --a2b-loss 2% --a2b-dup 0.5% --a2b-reorder 0.5% --seed 1 \
 	--match udp --match-min-size 200
 send --proto udp --kind stream -l 1200 -b 50M -t 2 --remote-opt rcvbuf=4M
 check "lossy udp exit" $? -eq 0
@@ -96,7 +64,7 @@ check "nothing dropped b2a" "$(linkcol b2a dropped_loss)" -eq 0
 check "control packets passed unimpaired" "$(linkcol a2b unmatched)" -gt 0
 
 # 2. Delay: 10 ms each way, so 20 ms round trips.
-up --delay 10ms
+link_up --delay 10ms
 send --proto udp --kind rr -l 64 -n 150
 check "rr exit" $? -eq 0
 check "rr status" "$(col "$CSV" status)" = ok
@@ -146,7 +114,7 @@ check_awk "jitter without link jitter small ($j0 us)" "$j0 < 667"
 # barely moves a median. The seed is tub-link's default, so the draws are
 # the same each time this test runs (seen: medians 1279 to 1337 us), and
 # what varies is the machine's noise.
-up --delay 10ms --jitter 2ms
+link_up --delay 10ms --jitter 2ms
 jitter_runs 9
 jm=$(median "$WORK/jit")
 echo "it_link: jitter +-2 ms, us: $(tr '\n' ' ' <"$WORK/jit")(median $jm, expected 1333)"
@@ -157,7 +125,7 @@ check "jitter kept the order" "$(col "$CSV" udp_reordered)" -eq 0
 
 # 4. down: tub-link gone, namespaces gone; a second down is harmless.
 pid=$(cat /run/tub-netns/"$NAME"/pid /tmp/tub-netns/"$NAME"/pid 2>/dev/null | head -1)
-kill "$RECV_PID" 2>/dev/null; wait "$RECV_PID" 2>/dev/null; RECV_PID=""
+stop_recv
 "$NETNS" down "$NAME"
 check "down exit" $? -eq 0
 check "tub-link stopped" ! -d "/proc/${pid:-0}"

@@ -39,39 +39,17 @@ fi
 
 # Across tub-link: loss on the UDP datagrams (data and acknowledgements),
 # 5 ms each way; the TCP control connection is left alone.
-NETNS="$HERE/../scripts/netns.sh"
-export TUB_BUILD="$BIN"
-NAME=$(printf 'tubru%s' "$$" | cut -c1-12)
-link_cleanup() { cleanup; "$NETNS" down "$NAME" >/dev/null 2>&1; }
-trap link_cleanup EXIT
-trap 'exit 1' INT TERM
+link_setup tubru
 HOST=198.18.0.2
 send() {
 	timeout 90 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c "$HOST" -p "$PORT" \
 		--csv "$CSV" -q "$@"
 }
-up() {
-	kill "$RECV_PID" 2>/dev/null; wait "$RECV_PID" 2>/dev/null
-	"$NETNS" down "$NAME" >/dev/null 2>&1
-	"$NETNS" up "$NAME" --delay 5ms "$@" >"$WORK/up.out" 2>&1 ||
-		{ cat "$WORK/up.out"; echo "FAIL: netns.sh up"; exit 1; }
-	rm -f "$WORK/recv.out"
-	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" \
-		2>"$WORK/recv.err" &
-	RECV_PID=$!
-	for _ in $(seq 1 50); do
-		PORT=$(sed -n 's/^tub-recv: listening on port \([0-9]*\)$/\1/p' \
-			"$WORK/recv.out")
-		[ -n "$PORT" ] && return 0
-		sleep 0.1
-	done
-	echo "FAIL: no receiver"; exit 1
-}
 for loss in 1 5 20; do
 	# at 5%, packets are also reordered and duplicated on the way
 	extra=""; [ "$loss" = 5 ] && extra="--reorder 3% --dup 1%"
 	# shellcheck disable=SC2086 # extra is a list of options
-	up --loss $loss% $extra --match udp --seed 7
+	link_up --delay 5ms --loss $loss% $extra --match udp --seed 7
 	n=2000; [ "$loss" = 20 ] && n=600
 	send --proto rudp -n $n -l 1400
 	delivered $n "loss $loss% ordered"
@@ -90,7 +68,7 @@ done
 # with a loss-based one too (reno); BBR, this kernel's default, ignores
 # random loss and is shown for reference only. Seen here: reno 10-16 Mbit/s,
 # rudp 10-15 Mbit/s, bbr ~700 Mbit/s.
-up --loss 1% --seed 3
+link_up --delay 5ms --loss 1% --seed 3
 send --proto tcp -t 3 --local-opt congestion=reno
 tcp=$(col "$CSV" throughput_bps)
 send --proto tcp -t 3

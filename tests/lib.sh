@@ -15,12 +15,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# recv_exec CMD...: how the receiver is run; link_setup runs it in side b.
+# It execs, so that the background job's PID ($!) is the receiver's.
+recv_exec() { exec "$@"; }
+
 # start_recv [tub-recv options]: starts one, sets RECV_PID and PORT.
 start_recv() {
 	# A fresh file: the background job truncates its own only when it
 	# runs, and the old one still names the previous receiver's port.
 	rm -f "$WORK/recv.out"
-	"$BIN/tub-recv" -p 0 "$@" >"$WORK/recv.out" 2>"$WORK/recv.err" &
+	recv_exec "$BIN/tub-recv" -p 0 "$@" >"$WORK/recv.out" 2>"$WORK/recv.err" &
 	RECV_PID=$!
 	PORT=""
 	for _ in $(seq 1 50); do
@@ -30,6 +34,37 @@ start_recv() {
 		sleep 0.1
 	done
 	echo "FAIL: tub-recv did not start"; cat "$WORK/recv.err"; exit 1
+}
+
+# stop_recv: the receiver started last, if any.
+stop_recv() {
+	[ -n "$RECV_PID" ] && { kill "$RECV_PID"; wait "$RECV_PID"; } 2>/dev/null
+	RECV_PID=""
+}
+
+# link_setup PREFIX: for the tests across tub-link (scripts/netns.sh, root):
+# a link name from PREFIX and our PID, receivers in side b, the link taken
+# down on exit. Sets NETNS and NAME.
+link_setup() {
+	NETNS="$HERE/../scripts/netns.sh"
+	export TUB_BUILD="$BIN"
+	NAME=$(printf '%s%s' "$1" "$$" | cut -c1-12)
+	recv_exec() { exec "$NETNS" exec "$NAME" b "$@"; }
+	trap 'cleanup; "$NETNS" down "$NAME" >/dev/null 2>&1' EXIT
+	trap 'exit 1' INT TERM
+}
+
+# link_up OPTIONS...: a fresh link with tub-link OPTIONS, and a quiet
+# receiver in side b (RECV_PID, PORT).
+link_up() {
+	stop_recv
+	"$NETNS" down "$NAME" >/dev/null 2>&1
+	if ! "$NETNS" up "$NAME" "$@" >"$WORK/up.out" 2>&1; then
+		cat "$WORK/up.out"
+		echo "FAIL: netns.sh up $*"
+		exit 1
+	fi
+	start_recv -q
 }
 
 # col FILE NAME: the column NAME of the last row of FILE.
