@@ -274,7 +274,7 @@ void sock_unmap(struct sock_addr *a)
 
 int sock_same_host(const struct sock_addr *a, const struct sock_addr *b)
 {
-	struct in_addr a4, b4;
+	struct in_addr a4 = {0}, b4 = {0};
 	int ia = as_ipv4(a, &a4), ib = as_ipv4(b, &b4);
 
 	if (ia || ib)
