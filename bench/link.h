@@ -15,6 +15,7 @@
 #define LINK_B2A 1
 #define LINK_DIRS 2
 #define LINK_IFNAME_MAX 15 /* IFNAMSIZ - 1 */
+#define LINK_OWN_CPU_SPIN_NS (1000 * 1000) /* --spin's default with --cpu */
 
 /* Everything the command line says. */
 struct link_conf {
@@ -30,6 +31,7 @@ struct link_conf {
 	uint32_t match_min_size;      /* IP length for impairment */
 	uint64_t spin_ns;             /* busy-wait this close to a release */
 	int rt_prio;                  /* SCHED_FIFO priority; 0: normal */
+	int cpu;                      /* forward on this CPU; -1: any */
 	int quiet;
 };
 

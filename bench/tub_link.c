@@ -173,7 +173,8 @@ static int start(const struct link_conf *c, struct link_dir dir[LINK_DIRS],
 	return 0;
 }
 
-/* A forwarding thread, real-time if asked: 0 or an error number. */
+/* A forwarding thread, real-time and on one CPU if asked: 0 or an error
+ * number. */
 static int start_thread(const struct link_conf *c, pthread_t *th,
 			struct link_dir *d)
 {
@@ -181,14 +182,21 @@ static int start_thread(const struct link_conf *c, pthread_t *th,
 	pthread_attr_t attr;
 	int e;
 
-	if (c->rt_prio == 0)
-		return pthread_create(th, NULL, link_dir_run, d);
-	pthread_attr_init(&attr);
-	e = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
-	if (!e)
-		e = pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
-	if (!e)
-		e = pthread_attr_setschedparam(&attr, &sp);
+	e = pthread_attr_init(&attr);
+	if (!e && c->rt_prio) {
+		e = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+		if (!e)
+			e = pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+		if (!e)
+			e = pthread_attr_setschedparam(&attr, &sp);
+	}
+	if (!e && c->cpu >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(c->cpu, &one);
+		e = pthread_attr_setaffinity_np(&attr, sizeof one, &one);
+	}
 	if (!e)
 		e = pthread_create(th, &attr, link_dir_run, d);
 	pthread_attr_destroy(&attr);
@@ -236,6 +244,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tub-link: %s %s -> %s:%s\n", dir_names[d],
 				conf.dev[d], conf.dev[!d], desc);
 		}
+		if (conf.cpu >= 0)
+			fprintf(stderr, "tub-link: forwarding on CPU %d\n",
+				conf.cpu);
 		if (atomic_load(&cut))
 			fprintf(stderr, "tub-link: link cut (%s exists)\n",
 				conf.cut_path);

@@ -6,11 +6,14 @@
 #
 #   netns.sh up NAME [--profile lan|wan|lossy|wifi|satellite] [tub-link opts]
 #   netns.sh down NAME            stop tub-link, delete the namespaces
-#   netns.sh exec NAME a|b CMD... run CMD in one side
+#   netns.sh exec NAME a|b CMD... run CMD in one side (off the link's CPU)
 #   netns.sh stats NAME           fresh stats (SIGUSR1) printed on stdout
 #   netns.sh cut NAME             drop every packet both ways, silently
 #   netns.sh heal NAME            ... and let them pass again
 #
+# With tub-link's --cpu N among the options, the link forwards on CPU N and
+# exec keeps commands off it: the link gets a CPU of its own, as a wire
+# does not share the hosts' CPUs.
 # tub-link comes from $TUB_BUILD (default build/), built if missing.
 # Exit status: 0 ok, 1 failed, 2 bad usage or not root.
 set -u
@@ -147,6 +150,32 @@ setup_side() { # ns dev local peer
 	ip -n "$1" link set dev lo up || return 1
 }
 
+# link_cpu ARGS...: the N of a --cpu N (or --cpu=N) among tub-link's options.
+link_cpu() {
+	cpu=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cpu) cpu=${2:-}; shift ;;
+		--cpu=*) cpu=${1#--cpu=} ;;
+		esac
+		shift
+	done
+	echo "$cpu"
+}
+
+# other_cpus N: the online CPUs but N, as a list for taskset ("0,2,3");
+# empty when there is no other.
+other_cpus() {
+	awk -v skip="$1" -F, '{
+		for (i = 1; i <= NF; i++) {
+			n = split($i, r, "-")
+			for (c = r[1]; c <= r[n]; c++)
+				if (c != skip)
+					out = out (out == "" ? "" : ",") c
+		}
+	} END { print out }' /sys/devices/system/cpu/online
+}
+
 cmd_up() {
 	NAME=$1
 	shift
@@ -180,6 +209,7 @@ cmd_up() {
 	pid=$!
 	echo "$pid" >"$ST/pid"
 	echo "$ST/stats.csv" >"$ST/stats_path"
+	link_cpu "$@" >"$ST/cpu"
 	i=0
 	while [ ! -f "$ST/ready" ]; do
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -277,7 +307,12 @@ exec)
 	need_root
 	ns=$2-$3
 	ns_exists "$ns" || { echo "netns.sh: no namespace $ns (netns.sh up $2)" >&2; exit 1; }
+	st=$(find_state "$2")
 	shift 3
+	[ -n "$st" ] && cpu=$(cat "$st/cpu" 2>/dev/null) &&
+		[ -n "$cpu" ] && others=$(other_cpus "$cpu") && [ -n "$others" ] &&
+		command -v taskset >/dev/null &&
+		exec taskset -c "$others" ip netns exec "$ns" "$@"
 	exec ip netns exec "$ns" "$@"
 	;;
 "")

@@ -123,7 +123,31 @@ check_awk "jitter median within 20% of 2J/3 = 1333 us ($jm)" \
 	"$jm >= 1067 && $jm <= 1600"
 check "jitter kept the order" "$(col "$CSV" udp_reordered)" -eq 0
 
-# 4. down: tub-link gone, namespaces gone; a second down is harmless.
+# 4. A CPU of its own (--cpu, with two CPUs or more): both forwarding
+# threads may run on that CPU only, and what netns.sh exec starts on the
+# others; the link still forwards.
+last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
+if [ -n "$last" ]; then
+	link_up --cpu "$last" --delay 1ms
+	pid=$(cat /run/tub-netns/"$NAME"/pid /tmp/tub-netns/"$NAME"/pid 2>/dev/null | head -1)
+	fwd=$(for t in /proc/"${pid:-0}"/task/*; do
+		[ "${t##*/}" = "$pid" ] || sed -n 's/^Cpus_allowed_list:\t//p' "$t/status"
+	done | sort -u | tr '\n' ' ')
+	check "forwarding threads on CPU $last only ($fwd)" "$fwd" = "$last "
+	ep=$("$NETNS" exec "$NAME" a sed -n 's/^Cpus_allowed_list:\t//p' /proc/self/status)
+	echo "it_link: --cpu $last: forwarding threads on '$fwd', exec on '$ep'"
+	on=$(echo "$ep" | awk -F, -v c="$last" '{
+		for (i = 1; i <= NF; i++) { n = split($i, r, "-"); if (c >= r[1] && c <= r[n]) print "yes" }
+	}')
+	check "exec keeps off CPU $last ($ep)" -n "$ep" -a -z "$on"
+	send --proto udp --kind rr -l 64 -n 100
+	check "rr on its own CPU: status" "$(col "$CSV" status)" = ok
+	check_awk "rr on its own CPU: rtt min >= 2000 us" "$(col "$CSV" rtt_min_us) >= 2000"
+else
+	echo "it_link: one CPU: --cpu not tried"
+fi
+
+# 5. down: tub-link gone, namespaces gone; a second down is harmless.
 pid=$(cat /run/tub-netns/"$NAME"/pid /tmp/tub-netns/"$NAME"/pid 2>/dev/null | head -1)
 stop_recv
 "$NETNS" down "$NAME"

@@ -41,6 +41,12 @@ R=$BIN/tub-recv
 usage_case "recv bad port" "$R" -p x
 usage_case "recv bad limit" "$R" --max-duration soon
 usage_case "recv stray arg" "$R" extra
+L=$BIN/tub-link
+usage_case "link without devices" "$L"
+usage_case "link bad delay" "$L" --dev-a x0 --dev-b x1 --delay soon
+usage_case "link loss above 100%" "$L" --dev-a x0 --dev-b x1 --loss 101%
+usage_case "link bad cpu" "$L" --dev-a x0 --dev-b x1 --cpu one
+usage_case "link cpu not ours" "$L" --dev-a x0 --dev-b x1 --cpu 1023
 
 "$S" --help >/dev/null; check "help exit 0" $? -eq 0
 "$S" --list-options > "$WORK/opts"; check "list-options exit 0" $? -eq 0
