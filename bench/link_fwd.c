@@ -3,10 +3,11 @@
  * packets that come due to the other device at their release time:
  * ppoll() for input until shortly before the next release, then a busy
  * wait for the last spin_ns (yielding to any other runnable task), so a
- * release is not late by a timer's wake-up time. Due packets are written
- * before more are read, at most FWD_BATCH reads at a time: when the thread
- * cannot keep up, input waits (and overflows in the kernel's TUN queue)
- * rather than releases. Payloads stay in a pool of slots indexed by the
+ * release is not late by a timer's wake-up time. Writes and reads take
+ * turns, at most FWD_BATCH of each: a packet's due time counts from when
+ * it is read, so a long run of writes would stamp the packets waiting
+ * meanwhile late and together, and a clump read now is a clump due later,
+ * written in a run that makes the next clump. Payloads stay in a pool of slots indexed by the
  * packet id the engine carries. While the link is cut (--cut-file), every
  * packet read is dropped before the engine sees it; those already on the
  * link still arrive, as after a cable cut at its entrance. */
@@ -158,14 +159,15 @@ static int is_matched(const struct link_conf *c, const uint8_t *p, size_t n)
 	return proto == c->match_proto;
 }
 
-/* Write every packet due by now; the time each write starts, less its due
- * time, goes into the histogram. */
-static void release_due(struct link_dir *d)
+/* Write the packets due by now, at most FWD_BATCH; the time each write
+ * starts, less its due time, goes into the histogram. How many. */
+static int release_due(struct link_dir *d)
 {
 	struct linkem_pkt p;
 	uint64_t now = clock_now_ns();
+	int n = 0;
 
-	while (linkem_pop(&d->em, now, &p)) {
+	while (n < FWD_BATCH && linkem_pop(&d->em, now, &p)) {
 		const uint8_t *buf = d->slots + (size_t)p.id * d->slot_size;
 		ssize_t w;
 
@@ -178,7 +180,9 @@ static void release_due(struct link_dir *d)
 		if (--d->refs[p.id] == 0)
 			d->free_slots[d->nfree++] = (uint32_t)p.id;
 		now = clock_now_ns();
+		n++;
 	}
+	return n;
 }
 
 /* Read up to FWD_BATCH packets into the engine: how many, or -1 (errno)
@@ -261,17 +265,15 @@ void *link_dir_run(void *arg)
 
 	clock_tighten_slack();
 	while (!atomic_load_explicit(d->stop, memory_order_relaxed)) {
-		int n;
+		int w = release_due(d), r = read_batch(d);
 
-		release_due(d);
-		n = read_batch(d);
-		if (n < 0) {
+		if (r < 0) {
 			d->fatal_errno = errno;
 			kill(getpid(), SIGTERM); /* main reports it */
 			break;
 		}
 		maybe_publish(d);
-		if (n == 0)
+		if (w == 0 && r == 0)
 			wait_input(d);
 	}
 	maybe_publish(d);
