@@ -86,8 +86,16 @@ int link_dir_init(struct link_dir *d, const char *name,
 /* Free what link_dir_init took. */
 void link_dir_free(struct link_dir *d);
 
-/* Thread body: forward until *stop; arg is a struct link_dir. */
-void *link_dir_run(void *arg);
+/* What one forwarding thread serves: one direction, or (on a CPU of its
+ * own, --cpu) both, taking turns, since two threads on one CPU would wait
+ * for each other's time slices. */
+struct link_fwd {
+	struct link_dir *dir;
+	int ndir;
+};
+
+/* Thread body: forward until *stop; arg is a struct link_fwd. */
+void *link_fwd_run(void *arg);
 
 /* The current numbers of d (call from the thread, or after it ended). */
 void link_dir_snap(struct link_dir *d, struct link_snap *s);

@@ -1,5 +1,5 @@
-/* tub-link's data path: one thread per direction reads its input TUN
- * device, stamps and pushes each packet into its engine, and writes the
+/* tub-link's data path: a thread per direction (or one for both) reads
+ * its input TUN device, stamps and pushes each packet into its engine, and writes the
  * packets that come due to the other device at their release time:
  * ppoll() for input until shortly before the next release, then a busy
  * wait for the last spin_ns (yielding to any other runnable task), so a
@@ -223,15 +223,25 @@ static int read_batch(struct link_dir *d)
 	return n;
 }
 
-/* Sleep until input or until spin_ns before the next release; return at
- * once when that is closer (the caller's loop is the busy wait). */
-static void wait_input(struct link_dir *d)
+/* Sleep until input on any of the n directions, or until spin_ns before
+ * the next release of any; return at once when that is closer (the
+ * caller's loop is the busy wait). */
+static void wait_input(struct link_dir *dir, int n)
 {
-	uint64_t next = linkem_next_release(&d->em);
-	uint64_t now = clock_now_ns(), early = d->conf->spin_ns, wait;
-	struct pollfd pfd = {.fd = d->in_fd, .events = POLLIN};
+	uint64_t next = UINT64_MAX, now = clock_now_ns();
+	uint64_t early = dir[0].conf->spin_ns, wait;
+	struct pollfd pfd[LINK_DIRS];
 	struct timespec ts;
 
+	for (int i = 0; i < n; i++) {
+		uint64_t t = linkem_next_release(&dir[i].em);
+
+		if (t < next)
+			next = t;
+		pfd[i].fd = dir[i].in_fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
 	if (next <= now + early) {
 		sched_yield(); /* spin, but let a waiting task have the CPU */
 		return;
@@ -243,7 +253,7 @@ static void wait_input(struct link_dir *d)
 		wait = FWD_IDLE_NS;
 	ts.tv_sec = (time_t)(wait / TUB_NSEC_PER_SEC);
 	ts.tv_nsec = (long)(wait % TUB_NSEC_PER_SEC);
-	ppoll(&pfd, 1, &ts, NULL);
+	ppoll(pfd, (nfds_t)n, &ts, NULL);
 }
 
 /* Copy the numbers out if main asked (SIGUSR1). */
@@ -259,23 +269,34 @@ static void maybe_publish(struct link_dir *d)
 	atomic_store_explicit(&d->snap_done, req, memory_order_release);
 }
 
-void *link_dir_run(void *arg)
+void *link_fwd_run(void *arg)
 {
-	struct link_dir *d = arg;
+	struct link_fwd *f = arg;
+	struct link_dir *dir = f->dir;
+	int failed = 0;
 
 	clock_tighten_slack();
-	while (!atomic_load_explicit(d->stop, memory_order_relaxed)) {
-		int w = release_due(d), r = read_batch(d);
+	while (!failed &&
+	       !atomic_load_explicit(dir[0].stop, memory_order_relaxed)) {
+		int busy = 0;
 
-		if (r < 0) {
-			d->fatal_errno = errno;
-			kill(getpid(), SIGTERM); /* main reports it */
-			break;
+		for (int i = 0; i < f->ndir; i++) {
+			struct link_dir *d = &dir[i];
+			int w = release_due(d), r = read_batch(d);
+
+			if (r < 0) {
+				d->fatal_errno = errno;
+				kill(getpid(), SIGTERM); /* main reports it */
+				failed = 1;
+				break;
+			}
+			maybe_publish(d);
+			busy |= w | r;
 		}
-		maybe_publish(d);
-		if (w == 0 && r == 0)
-			wait_input(d);
+		if (!failed && !busy)
+			wait_input(dir, f->ndir);
 	}
-	maybe_publish(d);
+	for (int i = 0; i < f->ndir; i++)
+		maybe_publish(&dir[i]);
 	return NULL;
 }

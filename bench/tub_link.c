@@ -1,9 +1,10 @@
 /* tub-link: a link emulator between two TUN devices. Creates dev-a and
- * dev-b, forwards IP packets between them with one thread per direction
- * (link_fwd.c) through the impairments of common/linkem.c, and writes what
- * it did to the stats file on SIGUSR1 and on exit (SIGTERM, SIGINT). On
- * SIGUSR2 it looks at --cut-file (cut while it exists), then writes the
- * stats, which tells the one who asked that the change is made.
+ * dev-b, forwards IP packets between them (link_fwd.c: a thread per
+ * direction, or one for both on a CPU of its own) through the impairments
+ * of common/linkem.c, and writes what it did to the stats file on SIGUSR1
+ * and on exit (SIGTERM, SIGINT). On SIGUSR2 it looks at --cut-file (cut
+ * while it exists), then writes the stats, which tells the one who asked
+ * that the change is made.
  * Exit status: 0 ok, 1 a failure at run time, 2 bad usage. */
 #include "link.h"
 
@@ -176,7 +177,7 @@ static int start(const struct link_conf *c, struct link_dir dir[LINK_DIRS],
 /* A forwarding thread, real-time and on one CPU if asked: 0 or an error
  * number. */
 static int start_thread(const struct link_conf *c, pthread_t *th,
-			struct link_dir *d)
+			struct link_fwd *f)
 {
 	struct sched_param sp = {.sched_priority = c->rt_prio};
 	pthread_attr_t attr;
@@ -198,7 +199,7 @@ static int start_thread(const struct link_conf *c, pthread_t *th,
 		e = pthread_attr_setaffinity_np(&attr, sizeof one, &one);
 	}
 	if (!e)
-		e = pthread_create(th, &attr, link_dir_run, d);
+		e = pthread_create(th, &attr, link_fwd_run, f);
 	pthread_attr_destroy(&attr);
 	return e;
 }
@@ -210,6 +211,8 @@ int main(int argc, char **argv)
 	struct link_snap snap[LINK_DIRS];
 	int fd[LINK_DIRS] = {-1, -1};
 	pthread_t th[LINK_DIRS];
+	struct link_fwd fwd[LINK_DIRS];
+	int nthreads = LINK_DIRS;
 	atomic_int stop, cut;
 	sigset_t set;
 	int rc = 0, started = 0;
@@ -245,14 +248,21 @@ int main(int argc, char **argv)
 				conf.dev[d], conf.dev[!d], desc);
 		}
 		if (conf.cpu >= 0)
-			fprintf(stderr, "tub-link: forwarding on CPU %d\n",
+			fprintf(stderr, "tub-link: forwarding on CPU %d, "
+				"one thread for both directions\n",
 				conf.cpu);
 		if (atomic_load(&cut))
 			fprintf(stderr, "tub-link: link cut (%s exists)\n",
 				conf.cut_path);
 	}
-	for (; started < LINK_DIRS; started++) {
-		int e = start_thread(&conf, &th[started], &dir[started]);
+	/* On one CPU, one thread for both directions; else one each. */
+	nthreads = conf.cpu >= 0 ? 1 : LINK_DIRS;
+	for (int t = 0; t < nthreads; t++) {
+		fwd[t].dir = &dir[t];
+		fwd[t].ndir = LINK_DIRS / nthreads;
+	}
+	for (; started < nthreads; started++) {
+		int e = start_thread(&conf, &th[started], &fwd[started]);
 
 		if (e != 0) {
 			fprintf(stderr, "tub-link: thread%s: %s\n",
@@ -275,7 +285,7 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	if (started == LINK_DIRS) {
+	if (started == nthreads) {
 		for (int d = 0; d < LINK_DIRS; d++)
 			link_dir_snap(&dir[d], &snap[d]);
 		save_stats(&conf, snap);

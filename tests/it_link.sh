@@ -123,9 +123,9 @@ check_awk "jitter median within 20% of 2J/3 = 1333 us ($jm)" \
 	"$jm >= 1067 && $jm <= 1600"
 check "jitter kept the order" "$(col "$CSV" udp_reordered)" -eq 0
 
-# 4. A CPU of its own (--cpu, with two CPUs or more): both forwarding
-# threads may run on that CPU only, and what netns.sh exec starts on the
-# others; the link still forwards.
+# 4. A CPU of its own (--cpu, with two CPUs or more): one forwarding thread
+# serves both directions and may run on that CPU only, what netns.sh exec
+# starts runs on the others, and the link still forwards.
 last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
 if [ -n "$last" ]; then
 	link_up --cpu "$last" --delay 1ms
@@ -133,9 +133,10 @@ if [ -n "$last" ]; then
 	fwd=$(for t in /proc/"${pid:-0}"/task/*; do
 		[ "${t##*/}" = "$pid" ] || sed -n 's/^Cpus_allowed_list:\t//p' "$t/status"
 	done | sort -u | tr '\n' ' ')
-	check "forwarding threads on CPU $last only ($fwd)" "$fwd" = "$last "
+	check "forwarding thread on CPU $last only ($fwd)" "$fwd" = "$last "
+	check "one forwarding thread" "$(ls /proc/"${pid:-0}"/task | wc -l)" -eq 2
 	ep=$("$NETNS" exec "$NAME" a sed -n 's/^Cpus_allowed_list:\t//p' /proc/self/status)
-	echo "it_link: --cpu $last: forwarding threads on '$fwd', exec on '$ep'"
+	echo "it_link: --cpu $last: forwarding thread on '$fwd', exec on '$ep'"
 	on=$(echo "$ep" | awk -F, -v c="$last" '{
 		for (i = 1; i <= NF; i++) { n = split($i, r, "-"); if (c >= r[1] && c <= r[n]) print "yes" }
 	}')
