@@ -1,15 +1,21 @@
 #!/bin/sh
 # How fast and how exact is tub-link itself? Two namespaces joined by
-# tub-link with 1 ms each way and no rate limit (scripts/netns.sh), then:
-#   1. UDP stream, 1472-byte datagrams (1500-byte packets) at 1200 Mbit/s
-#      for T seconds: what arrives, and tub-link's delay error under load;
-#   2. UDP request/response, 64 bytes, N round trips: RTT minus the 2 ms
+# tub-link with 1 ms each way (scripts/netns.sh); tub-link forwards on the
+# last CPU and the endpoints run on the others (netns.sh's --cpu). Then:
+#   1. UDP stream, 1472-byte datagrams (1500-byte packets) offered at RATE
+#      for T seconds, no rate limit on the link: what arrives, tub-link's
+#      delay error under load, and the jitter the receiver saw;
+#   2. the same across a link limited to LINKRATE, which spaces releases as
+#      a wire serializes packets;
+#   3. UDP request/response, 64 bytes, N round trips: RTT less the 2 ms
 #      configured, and tub-link's delay error when lightly loaded.
 # Each part gets a fresh link, so its stats are its own. The delay error is
 # tub-link's own: the time it started writing a packet less its due time.
 #
-#   scripts/linkbench.sh [-t SECONDS] [-n ROUND_TRIPS] [-b RATE] [-- tub-link options]
-#   e.g. scripts/linkbench.sh -- --rt-prio 10
+#   scripts/linkbench.sh [-t SECONDS] [-n ROUND_TRIPS] [-b RATE] [-r LINKRATE]
+#                        [--shared] [-- tub-link options]
+#   --shared: no CPU of its own for tub-link (all share every CPU)
+#   e.g. scripts/linkbench.sh -- --spin 200us
 #
 # Uses $TUB_BUILD (default build/). Exit status: 0 ok, 1 failed, 2 usage.
 set -u
@@ -19,15 +25,19 @@ export TUB_BUILD="$BIN"
 NETNS="$ROOT/scripts/netns.sh"
 SECS=5
 COUNT=20000
-RATE=1200M
+RATE=1050M
+LINKRATE=1200mbit
+SHARED=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-t) SECS=${2:?}; shift 2 ;;
 	-n) COUNT=${2:?}; shift 2 ;;
 	-b) RATE=${2:?}; shift 2 ;;
+	-r) LINKRATE=${2:?}; shift 2 ;;
+	--shared) SHARED=1; shift ;;
 	--) shift; break ;;
-	-h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "linkbench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -70,11 +80,17 @@ linkcol() {
 		$1 == d { print $h[c] }' "$WORK/link.csv"
 }
 
-# up: a fresh link and a receiver in side b; sets PORT.
+# The link's own CPU: the last online one, when there are two or more.
+LINK_CPU=""
+if [ "$SHARED" -eq 0 ]; then
+	LINK_CPU=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
+fi
+
+# up [tub-link options]: a fresh link and a receiver in side b; sets PORT.
 up() {
 	"$NETNS" down "$NAME" >/dev/null 2>&1
-	"$NETNS" up "$NAME" --delay 1ms "$@" >/dev/null || exit 1
-	ip netns exec "$NAME-b" "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" 2>&1 &
+	"$NETNS" up "$NAME" --delay 1ms ${LINK_CPU:+--cpu "$LINK_CPU"} "$@" >/dev/null || exit 1
+	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" 2>&1 &
 	RECV_PID=$!
 	PORT=""
 	for _ in $(seq 1 50); do
@@ -97,29 +113,40 @@ down() {
 
 send() {
 	rm -f "$WORK/send.csv"
-	ip netns exec "$NAME-a" "$BIN/tub-send" -c 198.18.0.2 -p "$PORT" -q \
+	"$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 -p "$PORT" -q \
 		--csv "$WORK/send.csv" "$@" || { echo "linkbench.sh: tub-send failed" >&2; exit 1; }
 }
 
-echo "linkbench: tub-link, 1 ms each way, no rate limit; $(nproc) CPUs; options: ${*:-none}"
+# stream TITLE [tub-link options]: part 1 or 2.
+stream() {
+	title=$1
+	shift
+	up "$@"
+	send --proto udp -l 1472 -b "$RATE" -t "$SECS"
+	down
+	awk -v title="$title" -v thr="$(col "$WORK/send.csv" throughput_bps)" \
+		-v tx="$(col "$WORK/send.csv" tx_rate_bps)" \
+		-v lost="$(col "$WORK/send.csv" udp_lost)" \
+		-v rbuf="$(col "$WORK/send.csv" udp_rcvbuf_drops)" \
+		-v out="$(linkcol a2b out)" -v bytes="$(linkcol a2b bytes_out)" \
+		-v qd="$(linkcol a2b dropped_queue)" \
+		-v secs="$SECS" -v tund="$TUN_DROPS" \
+		-v p50="$(linkcol a2b delay_err_p50_us)" -v p99="$(linkcol a2b delay_err_p99_us)" \
+		-v max="$(linkcol a2b delay_err_max_us)" \
+		-v jit="$(col "$WORK/send.csv" udp_jitter_us)" 'BEGIN {
+		printf "udp stream 1500 B packets, %s, offered %.2f Gbit/s:\n", title, tx / 1e9
+		printf "  received      %.3f Gbit/s of payload\n", thr / 1e9
+		printf "  tub-link out  %.3f Gbit/s of IP packets, %.0f packets/s (over %d s)\n", bytes * 8 / secs / 1e9, out / secs, secs
+		printf "  lost %d: %d in the receiver'"'"'s buffer, %d at tub-link'"'"'s input device, %d in its queue\n", lost, rbuf, tund, qd
+		printf "  delay error   p50 %.1f us  p99 %.1f us  max %.1f us\n", p50, p99, max
+		printf "  jitter (RFC 3550, against the send schedule) %.1f us at the receiver\n", jit
+	}'
+}
 
-up "$@"
-send --proto udp -l 1472 -b "$RATE" -t "$SECS"
-down
-awk -v thr="$(col "$WORK/send.csv" throughput_bps)" \
-	-v tx="$(col "$WORK/send.csv" tx_rate_bps)" \
-	-v lost="$(col "$WORK/send.csv" udp_lost)" \
-	-v rbuf="$(col "$WORK/send.csv" udp_rcvbuf_drops)" \
-	-v out="$(linkcol a2b out)" -v bytes="$(linkcol a2b bytes_out)" \
-	-v secs="$SECS" -v tund="$TUN_DROPS" \
-	-v p50="$(linkcol a2b delay_err_p50_us)" -v p99="$(linkcol a2b delay_err_p99_us)" \
-	-v max="$(linkcol a2b delay_err_max_us)" 'BEGIN {
-	printf "udp stream 1500 B packets, offered %.2f Gbit/s:\n", tx / 1e9
-	printf "  received      %.3f Gbit/s of payload\n", thr / 1e9
-	printf "  tub-link out  %.3f Gbit/s of IP packets, %.0f packets/s (over %d s)\n", bytes * 8 / secs / 1e9, out / secs, secs
-	printf "  lost %d: %d in the receiver'"'"'s buffer, %d at tub-link'"'"'s input device\n", lost, rbuf, tund
-	printf "  delay error   p50 %.1f us  p99 %.1f us  max %.1f us\n", p50, p99, max
-}'
+echo "linkbench: tub-link, 1 ms each way; $(nproc) CPUs, tub-link on ${LINK_CPU:-any CPU}${LINK_CPU:+ (endpoints on the others)}; options: ${*:-none}"
+
+stream "no rate limit" "$@"
+stream "link rate $LINKRATE" --rate "$LINKRATE" "$@"
 
 up "$@"
 send --proto udp --kind rr -l 64 -n "$COUNT"
