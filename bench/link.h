@@ -35,6 +35,15 @@ struct link_conf {
 	int quiet;
 };
 
+/* Times a forwarding thread's loop, running (not asleep by choice), went
+ * LINK_STALL_NS or more between two looks at the clock: its CPU was taken
+ * by another task, an interrupt or the hypervisor, and every packet due
+ * meanwhile was late. */
+#define LINK_STALL_NS (50 * 1000)
+struct link_stalls {
+	uint64_t count, total_ns, max_ns;
+};
+
 /* What one direction did; copied out for the stats file. */
 struct link_snap {
 	struct linkem_stats st;
@@ -42,6 +51,7 @@ struct link_snap {
 	uint64_t unmatched;           /* passed unimpaired (--match) */
 	uint64_t dropped_cut;         /* read while the link was cut */
 	uint64_t err_p50_ns, err_p99_ns, err_max_ns; /* write time - due */
+	struct link_stalls stalls;    /* of the thread forwarding it */
 };
 
 /* One direction at run time. The thread owns all but the snapshot. */
@@ -61,6 +71,7 @@ struct link_dir {
 	uint64_t unmatched;
 	uint64_t dropped_cut;
 	int fatal_errno;              /* why the thread gave up; 0 */
+	const struct link_stalls *stalls; /* its thread's; NULL before */
 	atomic_int *stop;
 	atomic_int *cut;              /* 1: drop every packet read */
 	/* Snapshots on request (SIGUSR1), under mu. */
@@ -92,6 +103,8 @@ void link_dir_free(struct link_dir *d);
 struct link_fwd {
 	struct link_dir *dir;
 	int ndir;
+	uint64_t last;                /* the clock's last reading; 0: asleep */
+	struct link_stalls stalls;
 };
 
 /* Thread body: forward until *stop; arg is a struct link_fwd. */

@@ -139,6 +139,26 @@ void link_dir_snap(struct link_dir *d, struct link_snap *s)
 	s->err_p50_ns = hist_percentile(d->err_hist, 50.0);
 	s->err_p99_ns = hist_percentile(d->err_hist, 99.0);
 	s->err_max_ns = d->err_hist->count ? d->err_hist->max : 0;
+	if (d->stalls)
+		s->stalls = *d->stalls;
+}
+
+/* The time, for a thread that has been running since it last asked: a
+ * long gap since then is a stall. */
+static uint64_t fwd_now(struct link_fwd *f)
+{
+	uint64_t now = clock_now_ns();
+
+	if (f->last && now - f->last >= LINK_STALL_NS) {
+		uint64_t gap = now - f->last;
+
+		f->stalls.count++;
+		f->stalls.total_ns += gap;
+		if (gap > f->stalls.max_ns)
+			f->stalls.max_ns = gap;
+	}
+	f->last = now;
+	return now;
 }
 
 /* Whether a packet gets the random impairments (--match). */
@@ -161,10 +181,10 @@ static int is_matched(const struct link_conf *c, const uint8_t *p, size_t n)
 
 /* Write the packets due by now, at most FWD_BATCH; the time each write
  * starts, less its due time, goes into the histogram. How many. */
-static int release_due(struct link_dir *d)
+static int release_due(struct link_fwd *f, struct link_dir *d)
 {
 	struct linkem_pkt p;
-	uint64_t now = clock_now_ns();
+	uint64_t now = fwd_now(f);
 	int n = 0;
 
 	while (n < FWD_BATCH && linkem_pop(&d->em, now, &p)) {
@@ -179,7 +199,7 @@ static int release_due(struct link_dir *d)
 			d->write_errors++; /* device down, or no memory */
 		if (--d->refs[p.id] == 0)
 			d->free_slots[d->nfree++] = (uint32_t)p.id;
-		now = clock_now_ns();
+		now = fwd_now(f);
 		n++;
 	}
 	return n;
@@ -187,7 +207,7 @@ static int release_due(struct link_dir *d)
 
 /* Read up to FWD_BATCH packets into the engine: how many, or -1 (errno)
  * when the device failed. */
-static int read_batch(struct link_dir *d)
+static int read_batch(struct link_fwd *f, struct link_dir *d)
 {
 	int n = 0;
 
@@ -213,7 +233,7 @@ static int read_batch(struct link_dir *d)
 			flags = LINKEM_EXEMPT;
 			d->unmatched++;
 		}
-		v = linkem_push(&d->em, clock_now_ns(), (uint32_t)r, slot,
+		v = linkem_push(&d->em, fwd_now(f), (uint32_t)r, slot,
 				flags);
 		if (v > 0) {
 			d->refs[slot] = (uint8_t)v; /* copies to write */
@@ -226,9 +246,11 @@ static int read_batch(struct link_dir *d)
 /* Sleep until input on any of the n directions, or until spin_ns before
  * the next release of any; return at once when that is closer (the
  * caller's loop is the busy wait). */
-static void wait_input(struct link_dir *dir, int n)
+static void wait_input(struct link_fwd *f)
 {
-	uint64_t next = UINT64_MAX, now = clock_now_ns();
+	struct link_dir *dir = f->dir;
+	int n = f->ndir;
+	uint64_t next = UINT64_MAX, now = fwd_now(f);
 	uint64_t early = dir[0].conf->spin_ns, wait;
 	struct pollfd pfd[LINK_DIRS];
 	struct timespec ts;
@@ -254,6 +276,7 @@ static void wait_input(struct link_dir *dir, int n)
 	ts.tv_sec = (time_t)(wait / TUB_NSEC_PER_SEC);
 	ts.tv_nsec = (long)(wait % TUB_NSEC_PER_SEC);
 	ppoll(pfd, (nfds_t)n, &ts, NULL);
+	f->last = clock_now_ns(); /* asleep by choice: not a stall */
 }
 
 /* Copy the numbers out if main asked (SIGUSR1). */
@@ -276,13 +299,15 @@ void *link_fwd_run(void *arg)
 	int failed = 0;
 
 	clock_tighten_slack();
+	for (int i = 0; i < f->ndir; i++)
+		dir[i].stalls = &f->stalls; /* before the first snapshot */
 	while (!failed &&
 	       !atomic_load_explicit(dir[0].stop, memory_order_relaxed)) {
 		int busy = 0;
 
 		for (int i = 0; i < f->ndir; i++) {
 			struct link_dir *d = &dir[i];
-			int w = release_due(d), r = read_batch(d);
+			int w = release_due(f, d), r = read_batch(f, d);
 
 			if (r < 0) {
 				d->fatal_errno = errno;
@@ -294,7 +319,7 @@ void *link_fwd_run(void *arg)
 			busy |= w | r;
 		}
 		if (!failed && !busy)
-			wait_input(dir, f->ndir);
+			wait_input(f);
 	}
 	for (int i = 0; i < f->ndir; i++)
 		maybe_publish(&dir[i]);

@@ -14,13 +14,13 @@ static void write_csv(FILE *f, const struct link_snap snap[LINK_DIRS])
 	fputs("direction,in,out,dropped_loss,dropped_queue,reordered,"
 	      "duplicated,bytes_in,bytes_out,delay_err_p50_us,"
 	      "delay_err_p99_us,delay_err_max_us,write_errors,unmatched,"
-	      "dropped_cut\n",
+	      "dropped_cut,loop_stalls,loop_stall_max_us,loop_stall_total_us\n",
 	      f);
 	for (int d = 0; d < LINK_DIRS; d++) {
 		const struct link_snap *s = &snap[d];
 
 		fprintf(f, "%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-			   "%.1f,%.1f,%.1f,%llu,%llu,%llu\n",
+			   "%.1f,%.1f,%.1f,%llu,%llu,%llu,%llu,%.1f,%.1f\n",
 			dir_name[d], (unsigned long long)s->st.in,
 			(unsigned long long)s->st.out,
 			(unsigned long long)s->st.dropped_loss,
@@ -33,7 +33,10 @@ static void write_csv(FILE *f, const struct link_snap snap[LINK_DIRS])
 			(double)s->err_max_ns / 1e3,
 			(unsigned long long)s->write_errors,
 			(unsigned long long)s->unmatched,
-			(unsigned long long)s->dropped_cut);
+			(unsigned long long)s->dropped_cut,
+			(unsigned long long)s->stalls.count,
+			(double)s->stalls.max_ns / 1e3,
+			(double)s->stalls.total_ns / 1e3);
 	}
 }
 
@@ -91,7 +94,9 @@ static void write_json(FILE *f, const struct link_conf *c,
 			   "\"bytes_in\":%llu,\"bytes_out\":%llu,"
 			   "\"delay_err_p50_us\":%.1f,\"delay_err_p99_us\":%.1f,"
 			   "\"delay_err_max_us\":%.1f,\"write_errors\":%llu,"
-			   "\"unmatched\":%llu,\"dropped_cut\":%llu,",
+			   "\"unmatched\":%llu,\"dropped_cut\":%llu,"
+			   "\"loop_stalls\":%llu,\"loop_stall_max_us\":%.1f,"
+			   "\"loop_stall_total_us\":%.1f,",
 			dir_name[d], (unsigned long long)s->st.in,
 			(unsigned long long)s->st.out,
 			(unsigned long long)s->st.dropped_loss,
@@ -104,7 +109,10 @@ static void write_json(FILE *f, const struct link_conf *c,
 			(double)s->err_max_ns / 1e3,
 			(unsigned long long)s->write_errors,
 			(unsigned long long)s->unmatched,
-			(unsigned long long)s->dropped_cut);
+			(unsigned long long)s->dropped_cut,
+			(unsigned long long)s->stalls.count,
+			(double)s->stalls.max_ns / 1e3,
+			(double)s->stalls.total_ns / 1e3);
 		json_conf(f, &c->em[d]);
 		fputc('}', f);
 	}

@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	struct link_snap snap[LINK_DIRS];
 	int fd[LINK_DIRS] = {-1, -1};
 	pthread_t th[LINK_DIRS];
-	struct link_fwd fwd[LINK_DIRS];
+	static struct link_fwd fwd[LINK_DIRS];
 	int nthreads = LINK_DIRS;
 	atomic_int stop, cut;
 	sigset_t set;

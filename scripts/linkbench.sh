@@ -133,12 +133,15 @@ stream() {
 		-v secs="$SECS" -v tund="$TUN_DROPS" \
 		-v p50="$(linkcol a2b delay_err_p50_us)" -v p99="$(linkcol a2b delay_err_p99_us)" \
 		-v max="$(linkcol a2b delay_err_max_us)" \
-		-v jit="$(col "$WORK/send.csv" udp_jitter_us)" 'BEGIN {
+		-v jit="$(col "$WORK/send.csv" udp_jitter_us)" \
+		-v sn="$(linkcol a2b loop_stalls)" -v smax="$(linkcol a2b loop_stall_max_us)" \
+		-v stot="$(linkcol a2b loop_stall_total_us)" 'BEGIN {
 		printf "udp stream 1500 B packets, %s, offered %.2f Gbit/s:\n", title, tx / 1e9
 		printf "  received      %.3f Gbit/s of payload\n", thr / 1e9
 		printf "  tub-link out  %.3f Gbit/s of IP packets, %.0f packets/s (over %d s)\n", bytes * 8 / secs / 1e9, out / secs, secs
 		printf "  lost %d: %d in the receiver'"'"'s buffer, %d at tub-link'"'"'s input device, %d in its queue\n", lost, rbuf, tund, qd
 		printf "  delay error   p50 %.1f us  p99 %.1f us  max %.1f us\n", p50, p99, max
+		printf "  stalls        %d times the forwarding loop lost its CPU for 50 us or more: %.1f ms in all, at most %.1f us\n", sn, stot / 1e3, smax
 		printf "  jitter (RFC 3550, against the send schedule) %.1f us at the receiver\n", jit
 	}'
 }
@@ -156,9 +159,12 @@ awk -v p50="$(col "$WORK/send.csv" rtt_p50_us)" -v p99="$(col "$WORK/send.csv" r
 	-v e50="$(linkcol a2b delay_err_p50_us)" -v e99="$(linkcol a2b delay_err_p99_us)" \
 	-v emax="$(linkcol a2b delay_err_max_us)" \
 	-v f50="$(linkcol b2a delay_err_p50_us)" -v f99="$(linkcol b2a delay_err_p99_us)" \
-	-v fmax="$(linkcol b2a delay_err_max_us)" 'BEGIN {
+	-v fmax="$(linkcol b2a delay_err_max_us)" \
+	-v sn="$(linkcol a2b loop_stalls)" -v smax="$(linkcol a2b loop_stall_max_us)" \
+	-v stot="$(linkcol a2b loop_stall_total_us)" 'BEGIN {
 	printf "udp rr 64 B, %d round trips, 2 ms configured:\n", n
 	printf "  rtt p50 %.1f us (+%.1f)  p99 %.1f us (+%.1f)\n", p50, p50 - 2000, p99, p99 - 2000
 	printf "  delay error a2b p50 %.1f us  p99 %.1f us  max %.1f us\n", e50, e99, emax
 	printf "  delay error b2a p50 %.1f us  p99 %.1f us  max %.1f us\n", f50, f99, fmax
+	printf "  stalls        %d of 50 us or more: %.1f ms in all, at most %.1f us\n", sn, stot / 1e3, smax
 }'

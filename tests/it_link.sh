@@ -62,6 +62,12 @@ check "a2b in + duplicated == out + lost" \
 	$(( $(linkcol a2b out) + dropped ))
 check "nothing dropped b2a" "$(linkcol b2a dropped_loss)" -eq 0
 check "control packets passed unimpaired" "$(linkcol a2b unmatched)" -gt 0
+# Stalls: each at least 50 us, the longest no more than all of them.
+sn=$(linkcol a2b loop_stalls); smax=$(linkcol a2b loop_stall_max_us)
+stot=$(linkcol a2b loop_stall_total_us)
+echo "it_link: a2b loop stalls $sn, max $smax us, total $stot us"
+check_awk "stall figures consistent ($sn, $smax, $stot)" \
+	"($sn == 0 && $smax == 0 && $stot == 0) || ($sn > 0 && $smax >= 50 && $stot >= $smax && $stot >= 50 * $sn)"
 
 # 2. Delay: 10 ms each way, so 20 ms round trips.
 link_up --delay 10ms
