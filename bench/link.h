@@ -37,8 +37,9 @@ struct link_conf {
 
 /* Times a forwarding thread's loop, running (not asleep by choice), went
  * LINK_STALL_NS or more between two looks at the clock: its CPU was taken
- * by another task, an interrupt or the hypervisor, and every packet due
- * meanwhile was late. */
+ * by another task, an interrupt or the hypervisor, or one system call took
+ * that long (seen: a write that wakes a receiver on an idle virtual CPU).
+ * Every packet due meanwhile was late. */
 #define LINK_STALL_NS (50 * 1000)
 struct link_stalls {
 	uint64_t count, total_ns, max_ns;

@@ -23,8 +23,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TUB_BUILD:-$ROOT/build}
 export TUB_BUILD="$BIN"
 NETNS="$ROOT/scripts/netns.sh"
-SECS=5
-COUNT=20000
+SECS=10
+COUNT=5000
 RATE=1050M
 LINKRATE=1200mbit
 SHARED=0
@@ -141,7 +141,7 @@ stream() {
 		printf "  tub-link out  %.3f Gbit/s of IP packets, %.0f packets/s (over %d s)\n", bytes * 8 / secs / 1e9, out / secs, secs
 		printf "  lost %d: %d in the receiver'"'"'s buffer, %d at tub-link'"'"'s input device, %d in its queue\n", lost, rbuf, tund, qd
 		printf "  delay error   p50 %.1f us  p99 %.1f us  max %.1f us\n", p50, p99, max
-		printf "  stalls        %d times the forwarding loop lost its CPU for 50 us or more: %.1f ms in all, at most %.1f us\n", sn, stot / 1e3, smax
+		printf "  stalls        %d times the forwarding loop went 50 us or more without a turn: %.1f ms in all, at most %.1f us\n", sn, stot / 1e3, smax
 		printf "  jitter (RFC 3550, against the send schedule) %.1f us at the receiver\n", jit
 	}'
 }
