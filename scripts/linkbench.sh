@@ -1,7 +1,7 @@
 #!/bin/sh
 # How fast and how exact is tub-link itself? Two namespaces joined by
 # tub-link with 1 ms each way (scripts/netns.sh); tub-link forwards on the
-# last CPU and the endpoints run on the others (netns.sh's --cpu). Then:
+# last CPU and the endpoints run on the others (netns.sh's --own-cpu). Then:
 #   1. UDP stream, 1472-byte datagrams (1500-byte packets) offered at RATE
 #      for T seconds, no rate limit on the link: what arrives, tub-link's
 #      delay error under load, and the jitter the receiver saw;
@@ -80,16 +80,13 @@ linkcol() {
 		$1 == d { print $h[c] }' "$WORK/link.csv"
 }
 
-# The link's own CPU: the last online one, when there are two or more.
-LINK_CPU=""
-if [ "$SHARED" -eq 0 ]; then
-	LINK_CPU=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
-fi
+OWN=--own-cpu
+[ "$SHARED" -eq 0 ] || OWN=""
 
 # up [tub-link options]: a fresh link and a receiver in side b; sets PORT.
 up() {
 	"$NETNS" down "$NAME" >/dev/null 2>&1
-	"$NETNS" up "$NAME" --delay 1ms ${LINK_CPU:+--cpu "$LINK_CPU"} "$@" >/dev/null || exit 1
+	"$NETNS" up "$NAME" $OWN --delay 1ms "$@" >"$WORK/up.out" || exit 1
 	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" 2>&1 &
 	RECV_PID=$!
 	PORT=""
@@ -146,7 +143,9 @@ stream() {
 	}'
 }
 
-echo "linkbench: tub-link, 1 ms each way; $(nproc) CPUs, tub-link on ${LINK_CPU:-any CPU}${LINK_CPU:+ (endpoints on the others)}; options: ${*:-none}"
+place="sharing the CPUs with the endpoints"
+[ -n "$OWN" ] && place="on the last CPU, the endpoints on the others (netns.sh --own-cpu)"
+echo "linkbench: tub-link, 1 ms each way; $(nproc) CPUs, tub-link $place; options: ${*:-none}"
 
 stream "no rate limit" "$@"
 stream "link rate $LINKRATE" --rate "$LINKRATE" "$@"

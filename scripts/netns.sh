@@ -4,16 +4,17 @@
 # NAME-tb (in b, 198.18.0.2). tub-link runs in the root namespace; its PID
 # and stats file live in /run/tub-netns/NAME/ (or /tmp/tub-netns/NAME/).
 #
-#   netns.sh up NAME [--profile lan|wan|lossy|wifi|satellite] [tub-link opts]
+#   netns.sh up NAME [--profile lan|wan|lossy|wifi|satellite] [--own-cpu]
+#                 [tub-link opts]
 #   netns.sh down NAME            stop tub-link, delete the namespaces
 #   netns.sh exec NAME a|b CMD... run CMD in one side (off the link's CPU)
 #   netns.sh stats NAME           fresh stats (SIGUSR1) printed on stdout
 #   netns.sh cut NAME             drop every packet both ways, silently
 #   netns.sh heal NAME            ... and let them pass again
 #
-# With tub-link's --cpu N among the options, the link forwards on CPU N and
-# exec keeps commands off it: the link gets a CPU of its own, as a wire
-# does not share the hosts' CPUs.
+# With --own-cpu (the last CPU) or tub-link's --cpu N, the link forwards on
+# that CPU and exec keeps commands off it: the link gets a CPU of its own,
+# as a wire does not share the hosts' CPUs.
 # tub-link comes from $TUB_BUILD (default build/), built if missing.
 # Exit status: 0 ok, 1 failed, 2 bad usage or not root.
 set -u
@@ -23,7 +24,7 @@ ADDR_A=198.18.0.1
 ADDR_B=198.18.0.2
 
 usage() {
-	sed -n '2,15s/^# \{0,1\}//p' "$0"
+	sed -n '2,19s/^# \{0,1\}//p' "$0"
 	cat <<'EOF'
 Profiles (each way; options after the profile override or add):
   lan        0.1 ms, 1 Gbit/s, queue 1000 packets (12 ms)
@@ -180,11 +181,23 @@ cmd_up() {
 	NAME=$1
 	shift
 	popts=""
-	if [ "${1:-}" = "--profile" ]; then
-		[ $# -ge 2 ] || usage_error "--profile needs a name"
-		popts=$(profile_opts "$2") || usage_error "unknown profile '$2'"
-		shift 2
-	fi
+	own=""
+	while :; do
+		case ${1:-} in
+		--profile)
+			[ $# -ge 2 ] || usage_error "--profile needs a name"
+			popts=$(profile_opts "$2") || usage_error "unknown profile '$2'"
+			shift 2
+			;;
+		--own-cpu)
+			own=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
+			[ -n "$own" ] ||
+				echo "netns.sh: one CPU: the link shares it with the endpoints" >&2
+			shift
+			;;
+		*) break ;;
+		esac
+	done
 	if pid=$(link_pid "$NAME"); then
 		echo "netns.sh: $NAME is up already (tub-link $pid); netns.sh down $NAME first" >&2
 		exit 1
@@ -205,11 +218,11 @@ cmd_up() {
 	"$BIN/tub-link" --dev-a "$NAME-ta" --dev-b "$NAME-tb" \
 		--stats "$ST/stats.csv" --ready-file "$ST/ready" \
 		--cut-file "$ST/cut" \
-		$popts "$@" </dev/null >"$ST/log" 2>&1 &
+		$popts ${own:+--cpu "$own"} "$@" </dev/null >"$ST/log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$ST/pid"
 	echo "$ST/stats.csv" >"$ST/stats_path"
-	link_cpu "$@" >"$ST/cpu"
+	link_cpu ${own:+--cpu "$own"} "$@" >"$ST/cpu"
 	i=0
 	while [ ! -f "$ST/ready" ]; do
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -231,8 +244,9 @@ cmd_up() {
 		up_fail "cannot set up side a"
 	setup_side "$NAME-b" "$NAME-tb" "$ADDR_B" "$ADDR_A" ||
 		up_fail "cannot set up side b"
+	cpu=$(cat "$ST/cpu")
 	echo "netns.sh: $NAME up: $NAME-a ($ADDR_A) <-> $NAME-b ($ADDR_B)," \
-		"tub-link $pid, stats $ST/stats.csv"
+		"tub-link $pid${cpu:+ on CPU $cpu of its own}, stats $ST/stats.csv"
 }
 
 # signal_stats NAME SIGNAL: send tub-link the signal and wait for the stats

@@ -129,12 +129,14 @@ check_awk "jitter median within 20% of 2J/3 = 1333 us ($jm)" \
 	"$jm >= 1067 && $jm <= 1600"
 check "jitter kept the order" "$(col "$CSV" udp_reordered)" -eq 0
 
-# 4. A CPU of its own (--cpu, with two CPUs or more): one forwarding thread
-# serves both directions and may run on that CPU only, what netns.sh exec
-# starts runs on the others, and the link still forwards.
+# 4. A CPU of its own (netns.sh --own-cpu, with two CPUs or more): one
+# forwarding thread serves both directions and may run on the last CPU
+# only, what netns.sh exec starts runs on the others, and the link still
+# forwards.
 last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
 if [ -n "$last" ]; then
-	link_up --cpu "$last" --delay 1ms
+	link_up --own-cpu --delay 1ms
+	check "up says which CPU" -n "$(grep " on CPU $last of its own" "$WORK/up.out")"
 	pid=$(cat /run/tub-netns/"$NAME"/pid /tmp/tub-netns/"$NAME"/pid 2>/dev/null | head -1)
 	fwd=$(for t in /proc/"${pid:-0}"/task/*; do
 		[ "${t##*/}" = "$pid" ] || sed -n 's/^Cpus_allowed_list:\t//p' "$t/status"
@@ -142,7 +144,7 @@ if [ -n "$last" ]; then
 	check "forwarding thread on CPU $last only ($fwd)" "$fwd" = "$last "
 	check "one forwarding thread" "$(ls /proc/"${pid:-0}"/task | wc -l)" -eq 2
 	ep=$("$NETNS" exec "$NAME" a sed -n 's/^Cpus_allowed_list:\t//p' /proc/self/status)
-	echo "it_link: --cpu $last: forwarding thread on '$fwd', exec on '$ep'"
+	echo "it_link: --own-cpu: forwarding thread on '$fwd', exec on '$ep'"
 	on=$(echo "$ep" | awk -F, -v c="$last" '{
 		for (i = 1; i <= NF; i++) { n = split($i, r, "-"); if (c >= r[1] && c <= r[n]) print "yes" }
 	}')
@@ -151,7 +153,7 @@ if [ -n "$last" ]; then
 	check "rr on its own CPU: status" "$(col "$CSV" status)" = ok
 	check_awk "rr on its own CPU: rtt min >= 2000 us" "$(col "$CSV" rtt_min_us) >= 2000"
 else
-	echo "it_link: one CPU: --cpu not tried"
+	echo "it_link: one CPU: --own-cpu not tried"
 fi
 
 # 5. down: tub-link gone, namespaces gone; a second down is harmless.

@@ -29,6 +29,11 @@ RUN=$(tail -n 1 "$WORK/out")
 ADV=$RUN/advice.txt
 check "3 rows" "$(wc -l <"$RUN/results.csv")" -eq 4
 check "meta names the link" -n "$(grep '^link: emulated wan: ' "$RUN/meta.txt")"
+last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
+if [ -n "$last" ]; then
+	check "meta: the link on CPU $last of its own" \
+		-n "$(grep "^link: .*on CPU $last of its own" "$RUN/meta.txt")"
+fi
 check "meta has the receiver's side" -n "$(grep '^receiver\.interface: ' "$RUN/meta.txt")"
 check "the link's counters kept" -s "$RUN/link_stats.csv"
 RTT=$(sed -n 's/^  RTT  *\([0-9.]*\) ms: rtt_p50_us of tcp rr 64 B.*/\1/p' "$ADV")

@@ -113,10 +113,9 @@ link_start() {
   # With two CPUs or more, the link forwards on the last one and the
   # endpoints run on the others: on a shared CPU its delay error would be
   # the scheduler's.
-  LINK_CPU=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online 2>/dev/null)
-  netns up "$LINK_NAME" --profile "$LINK" ${LINK_CPU:+--cpu "$LINK_CPU"} \
-    >"$RUN/link.log" 2>&1 ||
+  netns up "$LINK_NAME" --profile "$LINK" --own-cpu >"$RUN/link.log" 2>&1 ||
     { cat "$RUN/link.log" >&2; LINK_NAME=""; die "--link $LINK: the link did not come up"; }
+  LINK_CPU=$(sed -n 's/.* on CPU \([0-9]*\) of its own.*/\1/p' "$RUN/link.log")
   HOST=$NETNS_B
   SEND_WRAP="sh $ROOT/scripts/netns.sh exec $LINK_NAME a"
   spawn_receiver "$RUN/recv.log" env TUB_BUILD="$BIN" sh "$ROOT/scripts/netns.sh" \
