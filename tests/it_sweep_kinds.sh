@@ -23,6 +23,16 @@ check "tcp fill at 16 KiB a send" "$(grep -c '^tcp fill 16 KiB ' "$OUT")" -eq 2
 check "udp fill at 1400 B" "$(grep -c '^udp fill 1400 B ' "$OUT")" -eq 2
 check "connect at 64 B" "$(grep -c '^\(tcp\|udp\) connect 64 B ' "$OUT")" -eq 2
 check "linger points name the reader's rate" "$(grep -c '^tcp linger .* reader 50M ' "$OUT")" -eq 3
+# A TCP-only kind with the default protocols: TCP points only; naming a
+# protocol that lacks the kind: exit 2, and why.
+sh "$BENCH" --bin "$BIN" --sweep 'kind=linger,keepalive' --dry-run >"$WORK/dry" 2>"$ERR"
+check "tcp-only kinds, default protos: exit 0" $? -eq 0
+check "tcp-only kinds, default protos: 2 tcp points" \
+  "$(grep -c '^tcp \(linger\|keepalive\) ' "$WORK/dry")" -eq 2
+check "tcp-only kinds, default protos: no udp point" -z "$(grep '^udp ' "$WORK/dry")"
+sh "$BENCH" --bin "$BIN" --sweep 'proto=udp kind=linger' --dry-run >/dev/null 2>"$ERR"
+check "udp linger: exit 2" $? -eq 2
+check "udp linger: says why" -n "$(grep 'kind=linger is not a kind of proto=udp' "$ERR")"
 
 timeout 40 sh "$BENCH" --bin "$BIN" --duration 0.3 --results "$WORK/res" --label kinds "$@" \
   >"$OUT" 2>"$ERR"
@@ -33,6 +43,14 @@ RUN=$(tail -n 1 "$OUT")
 CSV=$RUN/results.csv
 check "results.csv written" -s "$CSV"
 check "9 rows" "$(($(wc -l <"$CSV") - 1))" -eq 9
+# Progress lines say what each kind found; the table tells the linger
+# points apart by their options and the reader's rate.
+check "progress: tcp fill" "$(grep -c 'ok, send() took [0-9]* B before it would block' "$ERR")" -eq 2
+check "progress: udp fill" "$(grep -c 'ok, a socket nobody reads held [0-9]* of [0-9]* datagrams, dropped [0-9]*' "$ERR")" -eq 2
+check "progress: connect" "$(grep -c 'ok, [0-9]* exchanges/s, p50 ' "$ERR")" -eq 2
+check "progress: linger" "$(grep -c 'ok, close() took .* the peer got [0-9]* B and saw ' "$ERR")" -eq 3
+check "table: linger points named with the reader's rate" \
+  "$(grep -c '^tcp linger 16 KiB .*reader 50M' "$ERR" "$OUT" | awk -F: '{ n += $NF } END { print n }')" -ge 3
 
 # Charts: PNG signature, SVG start; the report shows each one.
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }

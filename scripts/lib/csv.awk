@@ -99,5 +99,6 @@ function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate,    n)
 		n = n " no nodelay"
 	if (kind == "stream" && rate != "") n = n " paced " fmt_rate(rate)
 	else if (kind == "stream" && proto == "udp") n = n " unlimited"
+	else if (kind == "linger" && rate != "") n = n " reader " fmt_rate(rate)
 	return n
 }

@@ -236,7 +236,6 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	if (key in seen) return
 	seen[key] = 1
 	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate)
-	if (kind == "linger" && rate != "") name = name " reader " fmt_rate(rate)
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
 	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
@@ -245,8 +244,18 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	npoints++
 }
 
-# Every combination of the line's lists, the last axis varying fastest.
-function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro) {
+# kind_ok(proto, kind): whether tub-send runs that kind over that protocol.
+function kind_ok(proto, kind) {
+	if (proto == "tcp") return 1
+	if (proto == "udp") return kind ~ /^(stream|rr|connect|fill)$/
+	return kind ~ /^(stream|rr|connect)$/
+}
+
+# Every combination of the line's lists, the last axis varying fastest. A
+# kind that a protocol does not have is left out when the protocols are
+# the default (tcp and udp), and an error when the line names them.
+function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef) {
+	pdef = !("proto" in L)
 	for (i = 1; i <= NAXES; i++) {
 		ax = AXIS[i]
 		if (!(ax in L)) {
@@ -261,8 +270,11 @@ function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro) {
 		for (i = 1; i <= NAXES; i++) v[AXIS[i]] = L[AXIS[i], idx[i]]
 		size = (v["size"] == "") ? default_size(v["proto"], v["kind"]) : v["size"]
 		lo = join(v["opts"], v["lopts"]); ro = join(v["opts"], v["ropts"])
-		emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
-			lo, ro, v["rate"], dur, rep, "-")
+		if (kind_ok(v["proto"], v["kind"]))
+			emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
+				lo, ro, v["rate"], dur, rep, "-")
+		else if (!pdef)
+			fail("kind=" v["kind"] " is not a kind of proto=" v["proto"])
 		for (i = NAXES; i >= 1; i--) {
 			if (++idx[i] <= L[AXIS[i]]) break
 			idx[i] = 1
