@@ -52,6 +52,29 @@ check "progress: linger" "$(grep -c 'ok, close() took .* the peer got [0-9]* B a
 check "table: linger points named with the reader's rate" \
   "$(grep -c '^tcp linger 16 KiB .*reader 50M' "$ERR" "$OUT" | awk -F: '{ n += $NF } END { print n }')" -ge 3
 
+# summary.csv carries the kinds' figures: one row per point here, so each
+# mean is its row's value.
+python3 - "$CSV" "$RUN/summary.csv" >"$WORK/sum.out" 2>&1 <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+summ = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(summ) == len(rows) == 9, (len(summ), len(rows))
+checked = 0
+for r, s in zip(rows, summ):
+    for m in ("fill_bytes", "fill_held_msgs", "fill_dropped_msgs", "linger_close_us",
+              "linger_delivered_bytes", "connect_timewait"):
+        if r[m] == "":
+            assert s[m + "_mean"] == "", (m, s[m + "_mean"])
+            continue
+        # summary.csv prints 6 significant figures, and values of 1e5 or more as integers
+        assert abs(float(s[m + "_mean"]) - float(r[m])) <= max(0.5, 1e-5 * float(r[m])), (m, s[m + "_mean"], r[m])
+        checked += 1
+assert checked >= 12, checked
+print("summary figures checked", checked)
+EOF
+check "summary.csv has the kinds' figures" $? -eq 0
+cat "$WORK/sum.out"
+
 # Charts: PNG signature, SVG start; the report shows each one.
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 is_svg() { head -c 5 "$1" | grep -q '^\(<?xml\|<svg\)'; }
