@@ -1,20 +1,25 @@
 #!/bin/sh
 # How fast and how exact is tub-link itself? Two namespaces joined by
 # tub-link with 1 ms each way (scripts/netns.sh); tub-link forwards on the
-# last CPU and the endpoints run on the others (netns.sh's --own-cpu). Then:
+# last CPU, and the endpoints, and the packets it delivers (RPS), go through
+# their stacks on the others (netns.sh's --own-cpu). Then:
 #   1. UDP stream, 1472-byte datagrams (1500-byte packets) offered at RATE
 #      for T seconds, no rate limit on the link: what arrives, tub-link's
 #      delay error under load, and the jitter the receiver saw;
 #   2. the same across a link limited to LINKRATE, which spaces releases as
 #      a wire serializes packets;
-#   3. UDP request/response, 64 bytes, N round trips: RTT less the 2 ms
+#   3. TCP stream for T seconds across a 1 Gbit/s link: tub-link's delay
+#      error both ways (data, and the ACKs that clock it);
+#   4. UDP request/response, 64 bytes, N round trips: RTT less the 2 ms
 #      configured, and tub-link's delay error when lightly loaded.
 # Each part gets a fresh link, so its stats are its own. The delay error is
 # tub-link's own: the time it started writing a packet less its due time.
 #
 #   scripts/linkbench.sh [-t SECONDS] [-n ROUND_TRIPS] [-b RATE] [-r LINKRATE]
-#                        [--shared] [-- tub-link options]
+#                        [--shared | --no-steer] [-- tub-link options]
 #   --shared: no CPU of its own for tub-link (all share every CPU)
+#   --no-steer: its own CPU, but the stack takes what tub-link delivers on
+#               that CPU, inside tub-link's write (netns.sh --no-steer)
 #   e.g. scripts/linkbench.sh -- --spin 200us
 #
 # Uses $TUB_BUILD (default build/). Exit status: 0 ok, 1 failed, 2 usage.
@@ -28,6 +33,7 @@ COUNT=5000
 RATE=1050M
 LINKRATE=1200mbit
 SHARED=0
+STEER=""
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -36,8 +42,9 @@ while [ $# -gt 0 ]; do
 	-b) RATE=${2:?}; shift 2 ;;
 	-r) LINKRATE=${2:?}; shift 2 ;;
 	--shared) SHARED=1; shift ;;
+	--no-steer) STEER=--no-steer; shift ;;
 	--) shift; break ;;
-	-h | --help) sed -n '2,22s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,27s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "linkbench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -86,7 +93,7 @@ OWN=--own-cpu
 # up [tub-link options]: a fresh link and a receiver in side b; sets PORT.
 up() {
 	"$NETNS" down "$NAME" >/dev/null 2>&1
-	"$NETNS" up "$NAME" $OWN --delay 1ms "$@" >"$WORK/up.out" || exit 1
+	"$NETNS" up "$NAME" $OWN $STEER --delay 1ms "$@" >"$WORK/up.out" || exit 1
 	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$WORK/recv.out" 2>&1 &
 	RECV_PID=$!
 	PORT=""
@@ -145,10 +152,29 @@ stream() {
 
 place="sharing the CPUs with the endpoints"
 [ -n "$OWN" ] && place="on the last CPU, the endpoints on the others (netns.sh --own-cpu)"
+[ -n "$OWN" ] && [ -n "$STEER" ] && place="$place, no RPS (--no-steer)"
 echo "linkbench: tub-link, 1 ms each way; $(nproc) CPUs, tub-link $place; options: ${*:-none}"
 
 stream "no rate limit" "$@"
 stream "link rate $LINKRATE" --rate "$LINKRATE" "$@"
+
+up --rate 1gbit --queue 1000 "$@"
+send --proto tcp -t "$SECS"
+down
+awk -v thr="$(col "$WORK/send.csv" throughput_bps)" \
+	-v rtt="$(col "$WORK/send.csv" tcp_rtt_us)" \
+	-v e50="$(linkcol a2b delay_err_p50_us)" -v e99="$(linkcol a2b delay_err_p99_us)" \
+	-v emax="$(linkcol a2b delay_err_max_us)" \
+	-v f50="$(linkcol b2a delay_err_p50_us)" -v f99="$(linkcol b2a delay_err_p99_us)" \
+	-v fmax="$(linkcol b2a delay_err_max_us)" -v pa="$(linkcol a2b out)" -v pb="$(linkcol b2a out)" \
+	-v sn="$(linkcol a2b loop_stalls)" -v smax="$(linkcol a2b loop_stall_max_us)" \
+	-v stot="$(linkcol a2b loop_stall_total_us)" -v secs="$SECS" 'BEGIN {
+	printf "tcp stream across 1 Gbit/s, 1 ms each way:\n"
+	printf "  received      %.3f Gbit/s of payload, tcp_rtt %.0f us; %.0f data and %.0f ACK packets/s\n", thr / 1e9, rtt, pa / secs, pb / secs
+	printf "  delay error a2b p50 %.1f us  p99 %.1f us  max %.1f us\n", e50, e99, emax
+	printf "  delay error b2a p50 %.1f us  p99 %.1f us  max %.1f us\n", f50, f99, fmax
+	printf "  stalls        %d of 50 us or more: %.1f ms in all, at most %.1f us\n", sn, stot / 1e3, smax
+}'
 
 up "$@"
 send --proto udp --kind rr -l 64 -n "$COUNT"

@@ -5,7 +5,7 @@
 # and stats file live in /run/tub-netns/NAME/ (or /tmp/tub-netns/NAME/).
 #
 #   netns.sh up NAME [--profile lan|wan|lossy|wifi|satellite] [--own-cpu]
-#                 [tub-link opts]
+#                 [--no-steer] [tub-link opts]
 #   netns.sh down NAME            stop tub-link, delete the namespaces
 #   netns.sh exec NAME a|b CMD... run CMD in one side (off the link's CPU)
 #   netns.sh stats NAME           fresh stats (SIGUSR1) printed on stdout
@@ -13,8 +13,10 @@
 #   netns.sh heal NAME            ... and let them pass again
 #
 # With --own-cpu (the last CPU) or tub-link's --cpu N, the link forwards on
-# that CPU and exec keeps commands off it: the link gets a CPU of its own,
-# as a wire does not share the hosts' CPUs.
+# that CPU, exec keeps commands off it, and the packets it delivers go
+# through the stack on the other CPUs (RPS; --no-steer: on the link's CPU,
+# inside its write): the link gets a CPU of its own, as a wire does not
+# share the hosts' CPUs.
 # tub-link comes from $TUB_BUILD (default build/), built if missing.
 # Exit status: 0 ok, 1 failed, 2 bad usage or not root.
 set -u
@@ -24,7 +26,7 @@ ADDR_A=198.18.0.1
 ADDR_B=198.18.0.2
 
 usage() {
-	sed -n '2,19s/^# \{0,1\}//p' "$0"
+	sed -n '2,22s/^# \{0,1\}//p' "$0"
 	cat <<'EOF'
 Profiles (each way; options after the profile override or add):
   lan        0.1 ms, 1 Gbit/s, queue 1000 packets (12 ms)
@@ -177,11 +179,35 @@ other_cpus() {
 	} END { print out }' /sys/devices/system/cpu/online
 }
 
+# cpu_mask LIST: a CPU list ("0,2,3") as sysfs writes a mask: hex words
+# of 32 CPUs, most significant first, comma-separated ("d").
+cpu_mask() {
+	echo "$1" | awk -F, '{
+		top = 0
+		for (i = 1; i <= NF; i++) {
+			w = int($i / 32)
+			word[w] += 2 ^ ($i % 32)
+			if (w > top) top = w
+		}
+		out = sprintf("%x", word[top])
+		for (w = top - 1; w >= 0; w--) out = out sprintf(",%08x", word[w])
+		print out
+	}'
+}
+
+# steer_rx NS DEV CPUS: packets tub-link writes to DEV are taken through the
+# stack on CPUS (receive packet steering), so the host's own work (IP, TCP,
+# and what TCP sends in answer) runs on the host's CPUs, not the link's.
+steer_rx() {
+	ip netns exec "$1" sh -c "echo $(cpu_mask "$3") >/sys/class/net/$2/queues/rx-0/rps_cpus"
+}
+
 cmd_up() {
 	NAME=$1
 	shift
 	popts=""
 	own=""
+	steer=1
 	while :; do
 		case ${1:-} in
 		--profile)
@@ -193,6 +219,10 @@ cmd_up() {
 			own=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
 			[ -n "$own" ] ||
 				echo "netns.sh: one CPU: the link shares it with the endpoints" >&2
+			shift
+			;;
+		--no-steer)
+			steer=0
 			shift
 			;;
 		*) break ;;
@@ -245,6 +275,12 @@ cmd_up() {
 	setup_side "$NAME-b" "$NAME-tb" "$ADDR_B" "$ADDR_A" ||
 		up_fail "cannot set up side b"
 	cpu=$(cat "$ST/cpu")
+	if [ "$steer" -eq 1 ] && [ -n "$cpu" ] && others=$(other_cpus "$cpu") &&
+		[ -n "$others" ]; then
+		steer_rx "$NAME-a" "$NAME-ta" "$others" &&
+			steer_rx "$NAME-b" "$NAME-tb" "$others" ||
+			up_fail "cannot steer received packets to CPUs $others"
+	fi
 	echo "netns.sh: $NAME up: $NAME-a ($ADDR_A) <-> $NAME-b ($ADDR_B)," \
 		"tub-link $pid${cpu:+ on CPU $cpu of its own}, stats $ST/stats.csv"
 }

@@ -133,8 +133,21 @@ check "jitter kept the order" "$(col "$CSV" udp_reordered)" -eq 0
 # forwarding thread serves both directions and may run on the last CPU
 # only, what netns.sh exec starts runs on the others, and the link still
 # forwards.
+# steers_off MASK CPU: "yes" when the sysfs CPU mask has some CPU set but
+# not CPU.
+steers_off() {
+	awk -v m="$1" -v c="$2" 'BEGIN {
+		n = split(m, w, ","); x = w[n - int(c / 32)]; v = 0
+		for (i = 1; i <= length(x); i++)
+			v = v * 16 + index("0123456789abcdef", substr(x, i, 1)) - 1
+		print (m ~ /[1-9a-f]/ && int(v / 2 ^ (c % 32)) % 2 == 0) ? "yes" : "no"
+	}'
+}
 last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
 if [ -n "$last" ]; then
+	link_up --own-cpu --no-steer --delay 1ms
+	rps=$(ip netns exec "$NAME-b" cat "/sys/class/net/$NAME-tb/queues/rx-0/rps_cpus")
+	check "--no-steer: no RPS ($rps)" -z "$(echo "$rps" | tr -d ',0')"
 	link_up --own-cpu --delay 1ms
 	check "up says which CPU" -n "$(grep " on CPU $last of its own" "$WORK/up.out")"
 	pid=$(cat /run/tub-netns/"$NAME"/pid /tmp/tub-netns/"$NAME"/pid 2>/dev/null | head -1)
@@ -149,6 +162,12 @@ if [ -n "$last" ]; then
 		for (i = 1; i <= NF; i++) { n = split($i, r, "-"); if (c >= r[1] && c <= r[n]) print "yes" }
 	}')
 	check "exec keeps off CPU $last ($ep)" -n "$ep" -a -z "$on"
+	# What tub-link delivers is taken through the stack on the other CPUs:
+	# the RPS mask of each device has a CPU set, and not the link's.
+	for side in a b; do
+		rps=$(ip netns exec "$NAME-$side" cat "/sys/class/net/$NAME-t$side/queues/rx-0/rps_cpus")
+		check "side $side steers off CPU $last ($rps)" "$(steers_off "$rps" "$last")" = yes
+	done
 	send --proto udp --kind rr -l 64 -n 100
 	check "rr on its own CPU: status" "$(col "$CSV" status)" = ok
 	check_awk "rr on its own CPU: rtt min >= 2000 us" "$(col "$CSV" rtt_min_us) >= 2000"
