@@ -118,7 +118,12 @@ down() {
 send() {
 	rm -f "$WORK/send.csv"
 	"$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 -p "$PORT" -q \
-		--csv "$WORK/send.csv" "$@" || { echo "linkbench.sh: tub-send failed" >&2; exit 1; }
+		--csv "$WORK/send.csv" "$@" 2>"$WORK/send.err" || {
+		echo "linkbench.sh: tub-send $*: failed:" \
+			"$(col "$WORK/send.csv" status 2>/dev/null) $(col "$WORK/send.csv" error 2>/dev/null)" >&2
+		cat "$WORK/send.err" >&2
+		exit 1
+	}
 }
 
 # stream TITLE [tub-link options]: part 1 or 2.
