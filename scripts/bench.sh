@@ -24,6 +24,7 @@ PEER_PORT=""
 SSH=""
 SSH_OPTS=""
 LINK=""
+LINK_STEER=""
 RESULTS=$ROOT/results
 BIN=""
 PLOT=1
@@ -50,7 +51,12 @@ Where the receiver is (default: tub-recv started on 127.0.0.1):
                       (with --peer too: ssh to one name, test to another)
   --ssh-opts 'OPTS'   more ssh options, e.g. '-p 2222 -i ~/.ssh/lab'
   --link PROFILE      across an emulated link (scripts/netns.sh, needs root):
-                      lan, wan, lossy, wifi, satellite
+                      lan, wan, lossy, wifi, satellite; with 2 CPUs or more
+                      the link has the last one, the hosts the others
+  --link-steer yes|no whether the hosts' CPUs also take the packets the link
+                      delivers through their stacks (yes: an exact link; no:
+                      the link's CPU does, leaving the hosts more CPU). The
+                      default is yes with 3 CPUs or more, no with 2
 What runs:
   --suite NAME|FILE   a suite of scripts/suites/ or a file (default quick)
   --list-suites       the suites and what they are for
@@ -98,6 +104,7 @@ parse_args() {
       --ssh) need_value "$1" $#; SSH=$2; shift ;;
       --ssh-opts) need_value "$1" $#; SSH_OPTS=$2; shift ;;
       --link) need_value "$1" $#; LINK=$2; shift ;;
+      --link-steer) need_value "$1" $#; LINK_STEER=$2; shift ;;
       --results) need_value "$1" $#; RESULTS=$2; shift ;;
       --bin) need_value "$1" $#; BIN=$2; shift ;;
       --quick) QUICK=1 ;;
@@ -146,6 +153,11 @@ check_where() {
     [ "$PEER_PORT" -ge 1 ] && [ "$PEER_PORT" -le 65535 ] ||
       usage_error "--port: $PEER_PORT is out of range"
   fi
+  [ -z "$LINK_STEER" ] || [ -n "$LINK" ] || usage_error "--link-steer needs --link"
+  case $LINK_STEER in
+    "" | yes | no) ;;
+    *) usage_error "--link-steer: '$LINK_STEER' is not yes or no" ;;
+  esac
   if [ -n "$LINK" ]; then
     [ -z "$PEER$SSH" ] || usage_error "--link is one machine; not with --peer or --ssh"
     case $LINK in

@@ -33,6 +33,11 @@ last=$(sed -n 's/.*[-,]\([0-9]*\)$/\1/p' /sys/devices/system/cpu/online)
 if [ -n "$last" ]; then
 	check "meta: the link on CPU $last of its own" \
 		-n "$(grep "^link: .*on CPU $last of its own" "$RUN/meta.txt")"
+	# Steering by default only when the hosts keep two CPUs or more.
+	steer=no
+	[ "$(nproc)" -ge 3 ] && steer=yes
+	check "meta: --link-steer $steer by default" \
+		-n "$(grep "^link: .*(--link-steer $steer))$" "$RUN/meta.txt")"
 fi
 check "meta has the receiver's side" -n "$(grep '^receiver\.interface: ' "$RUN/meta.txt")"
 check "the link's counters kept" -s "$RUN/link_stats.csv"
