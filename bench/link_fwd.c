@@ -1,16 +1,17 @@
 /* tub-link's data path: a thread per direction (or one for both) reads
- * its input TUN device, stamps and pushes each packet into its engine, and writes the
- * packets that come due to the other device at their release time:
- * ppoll() for input until shortly before the next release, then a busy
- * wait for the last spin_ns (yielding to any other runnable task), so a
- * release is not late by a timer's wake-up time. Writes and reads take
+ * its input TUN device, stamps and pushes each packet into its engine, and
+ * writes the packets that come due to the other device at their release
+ * time: ppoll() for input until shortly before the next release, then a
+ * busy wait for the last spin_ns (yielding to any other runnable task), so
+ * a release is not late by a timer's wake-up time. Writes and reads take
  * turns, at most FWD_BATCH of each: a packet's due time counts from when
  * it is read, so a long run of writes would stamp the packets waiting
  * meanwhile late and together, and a clump read now is a clump due later,
- * written in a run that makes the next clump. Payloads stay in a pool of slots indexed by the
- * packet id the engine carries. While the link is cut (--cut-file), every
- * packet read is dropped before the engine sees it; those already on the
- * link still arrive, as after a cable cut at its entrance. */
+ * written in a run that makes the next clump. Payloads stay in a pool of
+ * slots indexed by the packet id the engine carries. While the link is cut
+ * (--cut-file), every packet read is dropped before the engine sees it;
+ * those already on the link still arrive, as after a cable cut at its
+ * entrance. */
 #include "link.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@
 
 #include "clock.h"
 
-#define FWD_BATCH 8                          /* reads between releases */
+#define FWD_BATCH 8                          /* writes, then reads, a turn */
 #define FWD_IDLE_NS (20 * TUB_NSEC_PER_MSEC) /* longest sleep */
 /* A long sleep (an idle CPU) wakes late more often, by up to a few hundred
  * us on a virtual machine: end it this much earlier, then sleep briefly
