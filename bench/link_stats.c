@@ -9,34 +9,66 @@
 
 static const char *const dir_name[LINK_DIRS] = {"a2b", "b2a"};
 
+/* One direction's figures, in the order of the CSV columns and the JSON
+ * keys: a count, or a time in ns written as us with one decimal. */
+struct stat_field {
+	const char *name;
+	uint64_t v;
+	int ns_as_us;
+};
+#define STAT_FIELDS 17
+
+static void stat_fields(const struct link_snap *s,
+			struct stat_field f[STAT_FIELDS])
+{
+	const struct stat_field all[STAT_FIELDS] = {
+		{"in", s->st.in, 0},
+		{"out", s->st.out, 0},
+		{"dropped_loss", s->st.dropped_loss, 0},
+		{"dropped_queue", s->st.dropped_queue, 0},
+		{"reordered", s->st.reordered, 0},
+		{"duplicated", s->st.duplicated, 0},
+		{"bytes_in", s->st.bytes_in, 0},
+		{"bytes_out", s->st.bytes_out, 0},
+		{"delay_err_p50_us", s->err_p50_ns, 1},
+		{"delay_err_p99_us", s->err_p99_ns, 1},
+		{"delay_err_max_us", s->err_max_ns, 1},
+		{"write_errors", s->write_errors, 0},
+		{"unmatched", s->unmatched, 0},
+		{"dropped_cut", s->dropped_cut, 0},
+		{"loop_stalls", s->stalls.count, 0},
+		{"loop_stall_max_us", s->stalls.max_ns, 1},
+		{"loop_stall_total_us", s->stalls.total_ns, 1},
+	};
+
+	memcpy(f, all, sizeof all);
+}
+
+static void put_value(FILE *f, const struct stat_field *x)
+{
+	if (x->ns_as_us)
+		fprintf(f, "%.1f", (double)x->v / 1e3);
+	else
+		fprintf(f, "%llu", (unsigned long long)x->v);
+}
+
 static void write_csv(FILE *f, const struct link_snap snap[LINK_DIRS])
 {
-	fputs("direction,in,out,dropped_loss,dropped_queue,reordered,"
-	      "duplicated,bytes_in,bytes_out,delay_err_p50_us,"
-	      "delay_err_p99_us,delay_err_max_us,write_errors,unmatched,"
-	      "dropped_cut,loop_stalls,loop_stall_max_us,loop_stall_total_us\n",
-	      f);
-	for (int d = 0; d < LINK_DIRS; d++) {
-		const struct link_snap *s = &snap[d];
+	struct stat_field x[STAT_FIELDS];
 
-		fprintf(f, "%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-			   "%.1f,%.1f,%.1f,%llu,%llu,%llu,%llu,%.1f,%.1f\n",
-			dir_name[d], (unsigned long long)s->st.in,
-			(unsigned long long)s->st.out,
-			(unsigned long long)s->st.dropped_loss,
-			(unsigned long long)s->st.dropped_queue,
-			(unsigned long long)s->st.reordered,
-			(unsigned long long)s->st.duplicated,
-			(unsigned long long)s->st.bytes_in,
-			(unsigned long long)s->st.bytes_out,
-			(double)s->err_p50_ns / 1e3, (double)s->err_p99_ns / 1e3,
-			(double)s->err_max_ns / 1e3,
-			(unsigned long long)s->write_errors,
-			(unsigned long long)s->unmatched,
-			(unsigned long long)s->dropped_cut,
-			(unsigned long long)s->stalls.count,
-			(double)s->stalls.max_ns / 1e3,
-			(double)s->stalls.total_ns / 1e3);
+	stat_fields(&snap[0], x);
+	fputs("direction", f);
+	for (int i = 0; i < STAT_FIELDS; i++)
+		fprintf(f, ",%s", x[i].name);
+	fputc('\n', f);
+	for (int d = 0; d < LINK_DIRS; d++) {
+		stat_fields(&snap[d], x);
+		fputs(dir_name[d], f);
+		for (int i = 0; i < STAT_FIELDS; i++) {
+			fputc(',', f);
+			put_value(f, &x[i]);
+		}
+		fputc('\n', f);
 	}
 }
 
@@ -79,6 +111,8 @@ static void json_conf(FILE *f, const struct linkem_conf *e)
 static void write_json(FILE *f, const struct link_conf *c,
 		       const struct link_snap snap[LINK_DIRS])
 {
+	struct stat_field x[STAT_FIELDS];
+
 	fputs("{\"dev_a\":", f);
 	json_str(f, c->dev[0]);
 	fputs(",\"dev_b\":", f);
@@ -88,31 +122,13 @@ static void write_json(FILE *f, const struct link_conf *c,
 	for (int d = 0; d < LINK_DIRS; d++) {
 		const struct link_snap *s = &snap[d];
 
-		fprintf(f, ",\"%s\":{\"in\":%llu,\"out\":%llu,"
-			   "\"dropped_loss\":%llu,\"dropped_queue\":%llu,"
-			   "\"reordered\":%llu,\"duplicated\":%llu,"
-			   "\"bytes_in\":%llu,\"bytes_out\":%llu,"
-			   "\"delay_err_p50_us\":%.1f,\"delay_err_p99_us\":%.1f,"
-			   "\"delay_err_max_us\":%.1f,\"write_errors\":%llu,"
-			   "\"unmatched\":%llu,\"dropped_cut\":%llu,"
-			   "\"loop_stalls\":%llu,\"loop_stall_max_us\":%.1f,"
-			   "\"loop_stall_total_us\":%.1f,",
-			dir_name[d], (unsigned long long)s->st.in,
-			(unsigned long long)s->st.out,
-			(unsigned long long)s->st.dropped_loss,
-			(unsigned long long)s->st.dropped_queue,
-			(unsigned long long)s->st.reordered,
-			(unsigned long long)s->st.duplicated,
-			(unsigned long long)s->st.bytes_in,
-			(unsigned long long)s->st.bytes_out,
-			(double)s->err_p50_ns / 1e3, (double)s->err_p99_ns / 1e3,
-			(double)s->err_max_ns / 1e3,
-			(unsigned long long)s->write_errors,
-			(unsigned long long)s->unmatched,
-			(unsigned long long)s->dropped_cut,
-			(unsigned long long)s->stalls.count,
-			(double)s->stalls.max_ns / 1e3,
-			(double)s->stalls.total_ns / 1e3);
+		stat_fields(s, x);
+		fprintf(f, ",\"%s\":{", dir_name[d]);
+		for (int i = 0; i < STAT_FIELDS; i++) {
+			fprintf(f, "\"%s\":", x[i].name);
+			put_value(f, &x[i]);
+			fputc(',', f);
+		}
 		json_conf(f, &c->em[d]);
 		fputc('}', f);
 	}
