@@ -16,7 +16,6 @@
 #include "rudp.h"
 #include "sockopt.h"
 
-#define RIO_WINDOW 256                          /* packets, by default */
 #define RIO_WAIT_MAX_NS (10 * TUB_NSEC_PER_MSEC) /* look at ctl this often */
 #define RIO_BURST 64                            /* datagrams per recv pass */
 
@@ -44,13 +43,14 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 	const struct tub_spec *s = ctx->spec;
 	int v6 = sock_family(&ctx->ctl_peer) == AF_INET6;
 	struct rudp_conf c = {
-		.mtu_payload = v6 ? 1452 : 1472, /* one datagram in 1500 B */
-		.window = s->window ? s->window : RIO_WINDOW,
+		.mtu_payload = v6 ? 1452 : TUB_RUDP_PKT_MAX, /* one in 1500 B */
+		.window = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT,
 		.ordered = !(s->flags & TUB_SPEC_UNORDERED),
 		.rto_init_ns = 200 * TUB_NSEC_PER_MSEC,
 		.rto_min_ns = 5 * TUB_NSEC_PER_MSEC,
 		.rto_max_ns = 2 * TUB_NSEC_PER_SEC,
 		.dead_ns = 30 * TUB_NSEC_PER_SEC,
+		.handshake_ns = RUN_CTL_TIMEOUT_NS,
 		/* -b paces the application, as for TCP and UDP; the
 		 * transport runs AIMD, or with --cc paced sends at twice the
 		 * offered rate with the whole window open. */
@@ -98,10 +98,15 @@ static void rio_input(struct rio *io, uint64_t now)
 		if (n < 0)
 			return;
 		if (!io->connected) {
+			/* Connect only to the control peer's host, and only
+			 * once it has opened our session. */
 			struct sock_addr src = {.len = fromlen};
+			uint32_t session;
 			memcpy(&src.ss, &from, fromlen);
 			sock_unmap(&src);
-			if (!sock_same_host(&src, &io->ctx->ctl_peer)) {
+			if (!sock_same_host(&src, &io->ctx->ctl_peer) ||
+			    !rudp_peek_syn(io->pkt, (size_t)n, &session) ||
+			    session != io->ctx->spec->session) {
 				io->ctx->mine.rx.wrong_session++;
 				continue;
 			}
@@ -137,6 +142,15 @@ static void rio_wait(struct rio *io, uint64_t now)
 	rio_wait_until(io, now, UINT64_MAX);
 }
 
+/* Whether the peer ever sent a packet of our session. */
+static int heard_from(const struct rudp *r)
+{
+	struct rudp_stats st;
+
+	rudp_get_stats(r, &st);
+	return st.pkts_recv > 0;
+}
+
 /* One turn: clock, stop flag, control, output, input. */
 static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 {
@@ -148,7 +162,9 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 	rio_flush(io, *now);
 	if (rudp_state(io->r) == RUDP_DEAD)
 		return run_fail(io->ctx, io->refused ? "peer_closed" : "timeout",
-				"reliable-UDP peer dead (no answer for 30 s%s)",
+				"reliable-UDP peer dead (%s%s)",
+				heard_from(io->r) ? "no answer for 30 s"
+						  : "handshake unanswered",
 				io->refused ? ", port unreachable" : "");
 	return 0;
 }
@@ -246,20 +262,22 @@ static int rudp_stream_send(struct run_ctx *ctx)
 			goto out;
 		if (now >= end || (s->count && tx->msgs >= s->count))
 			break;
-		errno = 0;
+		int err = 0;
 		while (tx->msgs < cap && pacer_due(&pace, now, tx->msgs, 1)) {
 			run_msg_stamp(msg, tx->msgs, now);
-			if (rudp_send(io->r, msg, s->msg_size, now) < 0)
+			if (rudp_send(io->r, msg, s->msg_size, now) < 0) {
+				err = errno;
 				break;
+			}
 			tx->msgs++;
 			tx->calls++;
 			tx->bytes += s->msg_size;
 			last = now;
 			ctx->progress_ns = now;
 		}
-		if (errno != EAGAIN && errno != 0 && tx->msgs < s->count) {
+		if (err != 0 && err != EAGAIN) { /* in count and -t mode alike */
 			run_fail(ctx, "data_error", "rudp_send: %s",
-				 strerror(errno));
+				 strerror(err));
 			goto out;
 		}
 		rio_flush(io, now);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "gate.h"
 #include <endian.h>
 #include "sockopt.h"
 
@@ -79,33 +80,13 @@ int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
 	return type;
 }
 
-/* A second sender while a test runs: tell it so and close. */
-static void refuse_busy(int listen_fd)
-{
-	struct wire_error e = {.reason = "receiver busy with another test; "
-					 "try again later"};
-	uint8_t frame[WIRE_HDR_LEN + sizeof e.reason + 2], sink[4096];
-	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-	if (fd < 0)
-		return;
-	int n = wire_encode_error(frame, sizeof frame, &e);
-	if (n > 0)
-		send(fd, frame, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
-	shutdown(fd, SHUT_WR);
-	/* Unread input would turn the close into a reset that may beat the
-	 * ERROR; read what is there once, but never let a stranger hold us. */
-	recv(fd, sink, sizeof sink, MSG_DONTWAIT);
-	close(fd);
-}
-
 int run_check_ctl(struct run_ctx *ctx)
 {
 	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
 	struct pollfd l = {.fd = ctx->listen_fd, .events = POLLIN};
 
 	if (ctx->listen_fd >= 0 && poll(&l, 1, 0) > 0)
-		refuse_busy(ctx->listen_fd);
+		gate_refuse_one(ctx->listen_fd);
 
 	if (ctx->peer_done || poll(&p, 1, 0) <= 0)
 		return 0;
@@ -121,10 +102,51 @@ int run_check_ctl(struct run_ctx *ctx)
 		return run_fail(ctx, "protocol_error",
 				"unexpected control message %d during the test",
 				type);
-	if (wire_decode_done(body, len, &ctx->peer, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
+	if (wire_decode_done(body, len, &ctx->peer, why, sizeof why) < 0 ||
+	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "DONE: %s", why);
 	ctx->peer_done = 1;
 	return 0;
+}
+
+int run_wait(struct run_ctx *ctx, int fd, short events, uint64_t until)
+{
+	struct pollfd p[3];
+	nfds_t n = 0;
+	int at_fd = -1, at_listen = -1;
+	uint64_t now = clock_now_ns();
+
+	if (until > now + RUN_WAIT_MAX_NS)
+		until = now + RUN_WAIT_MAX_NS;
+	if (fd >= 0) {
+		at_fd = (int)n;
+		p[n++] = (struct pollfd){.fd = fd, .events = events};
+	}
+	if (!ctx->peer_done && ctx->ctl >= 0)
+		p[n++] = (struct pollfd){.fd = ctx->ctl, .events = POLLIN};
+	if (ctx->listen_fd >= 0) {
+		at_listen = (int)n;
+		p[n++] = (struct pollfd){.fd = ctx->listen_fd, .events = POLLIN};
+	}
+	for (;;) {
+		int ms = now >= until ? 0
+				      : (int)((until - now + TUB_NSEC_PER_MSEC - 1) /
+					      TUB_NSEC_PER_MSEC);
+		if (poll(p, n, ms) <= 0)
+			return 0;
+		if (at_listen < 0 || p[at_listen].revents == 0)
+			break;
+		gate_refuse_one(ctx->listen_fd);
+		int other = 0;
+		for (nfds_t i = 0; i < n; i++)
+			other |= (int)i != at_listen && p[i].revents;
+		if (other)
+			break;
+		now = clock_now_ns();
+		if (now >= until)
+			return 0;
+	}
+	return at_fd >= 0 && p[at_fd].revents ? 1 : 0;
 }
 
 int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
@@ -171,7 +193,7 @@ int run_wait_done(struct run_ctx *ctx)
 		if (run_keep_going(ctx, now, &next_ctl) < 0)
 			return -1;
 		if (!ctx->peer_done)
-			sock_wait_readable(ctx->ctl, now + RUN_CTL_CHECK_NS);
+			run_wait(ctx, -1, 0, now + RUN_CTL_CHECK_NS);
 		next_ctl = 0;
 	}
 	return 0;

@@ -17,6 +17,7 @@
 #define RUN_UDP_SETTLE_NS (20 * TUB_NSEC_PER_MSEC) /* after the end marker */
 #define RUN_CTL_CHECK_NS (10 * TUB_NSEC_PER_MSEC)  /* control look period */
 #define RUN_STALL_NS (10 * TUB_NSEC_PER_SEC)     /* no progress: peer gone */
+#define RUN_WAIT_MAX_NS (100 * TUB_NSEC_PER_MSEC)  /* one run_wait at most */
 #define RUN_END_MARKERS 3
 
 /* One test as one end runs it. */
@@ -97,6 +98,14 @@ int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
  * returned; EOF, ERROR or anything else is a failure (-1, ctx set). Returns 0
  * when nothing is there. Costs one poll() with zero timeout. */
 int run_check_ctl(struct run_ctx *ctx);
+
+/* Wait until fd (if >= 0) has one of events, the control connection is
+ * readable, or until (at most RUN_WAIT_MAX_NS from now); other senders
+ * knocking on the listener meanwhile are told the receiver is busy. 1 when
+ * fd is ready, 0 otherwise: the caller looks at the control connection
+ * (run_keep_going with *next_ctl = 0) and the clock. Every wait of a test
+ * goes through here or through run_keep_going. */
+int run_wait(struct run_ctx *ctx, int fd, short events, uint64_t until);
 
 /* Send DONE with this end's counters now (kinds that need the receiver to
  * act before the data phase ends). 0 or -1. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -60,7 +61,8 @@ static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 }
 
 /* Take the sender's data connection; connections from any other host are
- * closed at once and counted. */
+ * closed at once and counted. A control connection that closes (or says
+ * anything) meanwhile ends the wait. */
 static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 {
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
@@ -69,12 +71,24 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 		return 0; /* one connection per operation: keep listening */
 
 	for (;;) {
+		uint64_t now = clock_now_ns();
+		if (now >= deadline)
+			return run_fail(ctx, "timeout", "sender did not open "
+					"the data connection within %.0f s",
+					RUN_CTL_TIMEOUT_NS / 1e9);
+		if (run_wait(ctx, lfd, POLLIN, deadline) == 0) {
+			uint64_t next_ctl = 0;
+			if (run_keep_going(ctx, now, &next_ctl) < 0)
+				return -1;
+			if (ctx->peer_done)
+				return run_fail(ctx, "protocol_error", "DONE "
+						"before the data connection");
+			continue;
+		}
 		struct sock_addr peer;
-		int fd = sock_accept(lfd, deadline, &peer);
+		int fd = sock_accept(lfd, now, &peer);
 		if (fd < 0)
-			return run_fail(ctx, "timeout",
-					"sender did not open the data "
-					"connection: %s", strerror(errno));
+			continue;
 		sock_unmap(&peer);
 		if (sock_same_host(&peer, &ctx->ctl_peer)) {
 			ctx->data = fd;

@@ -294,7 +294,10 @@ int tcp_linger_server(struct run_ctx *ctx)
 		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
 			break;
 		if (pacer_due(&pace, now, rx->calls, 1) == 0) {
-			clock_sleep_until(pacer_when(&pace, rx->calls));
+			/* Never past the deadline, nor past the next look at
+			 * the control connection: run_wait wakes for it. */
+			run_wait(ctx, -1, 0, pacer_when(&pace, rx->calls));
+			next_ctl = 0;
 			continue;
 		}
 		ssize_t r = recv(ctx->data, buf, chunk, 0);
@@ -424,15 +427,21 @@ int tcp_keepalive_client(struct run_ctx *ctx)
 int tcp_keepalive_server(struct run_ctx *ctx)
 {
 	/* Hold the connection until the sender goes away or the test's time
-	 * is up; with the path cut we may never hear from it again. */
+	 * is up; with the path cut we may never hear from it again. The
+	 * sender says nothing on the control connection meanwhile: its close
+	 * ends the test, anything else is a protocol error. */
 	char byte;
 
 	ctx->stall_ns = 0;
 	while (!*ctx->stop && clock_now_ns() < ctx->deadline_ns) {
-		if (sock_wait_readable(ctx->ctl, clock_now_ns() +
-					       100 * TUB_NSEC_PER_MSEC) > 0 &&
-		    recv(ctx->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
-			break;
+		if (run_wait(ctx, ctx->ctl, POLLIN, ctx->deadline_ns) == 0)
+			continue;
+		ssize_t r = recv(ctx->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (r > 0)
+			return run_fail(ctx, "protocol_error", "control data "
+					"during a keepalive test");
+		if (r == 0 || (errno != EAGAIN && errno != EINTR))
+			break; /* the sender left */
 	}
 	return 0;
 }

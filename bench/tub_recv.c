@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "gate.h"
 #include "run.h"
 #include "sock.h"
 #include "sockopt.h"
@@ -32,10 +33,68 @@ struct recv_conf {
 	int once;
 	int quiet;
 	struct tub_limits lim;
+	uint32_t allowed; /* --allow-opt: bit (1u << sockopt id) */
 	char host[TUB_HOST_MAX];
 };
 
 #define usage_error(...) cli_usage_error("tub-recv", __VA_ARGS__)
+
+/* What a client may set on the receiver's socket. The receiver runs as
+ * whoever started it, often root, on a host that is not the client's: an
+ * option that reaches beyond the test (marks the receiver's packets, spins
+ * its CPU, blocks its close) is capped, or off unless the receiver's owner
+ * allows it (--allow-opt NAME: any value the vocabulary takes). Options
+ * without a row take their whole vocabulary range. */
+struct remote_policy {
+	int64_t min, max;  /* the range a client may ask for */
+	int off;           /* refused unless --allow-opt */
+	const char *why;   /* for --help and refusals */
+};
+
+/* clang-format off */
+static const struct remote_policy remote_policy[SOCKOPT_COUNT] = {
+	[SOCKOPT_MAXSEG] = {536, 65535, 0, "smaller segments multiply the "
+			    "receiver's packets"},
+	[SOCKOPT_USER_TIMEOUT] = {0, 300000, 0, "a connection held longer "
+				  "than a test"},
+	[SOCKOPT_LINGER] = {-1, 5, 0, "close() blocks the receiver"},
+	[SOCKOPT_BUSY_POLL] = {0, 1000, 0, "spins the receiver's CPU"},
+	[SOCKOPT_PRIORITY] = {0, 6, 0, "above 6 needs CAP_NET_ADMIN"},
+	[SOCKOPT_TOS] = {0, 255, 1, "marks the receiver's packets (DSCP) on "
+			 "its network"},
+	[SOCKOPT_MTU_DISCOVER] = {0, 3, 1, "turns off the receiver's path "
+				  "MTU discovery"},
+};
+/* clang-format on */
+
+/* Whether a row restricts the option at all. */
+static int policy_restricts(enum sockopt_id id)
+{
+	return remote_policy[id].why != NULL;
+}
+
+/* The --help lines about the policy. */
+static void usage_policy(void)
+{
+	puts("What a client may set on this end's socket (--remote-opt):\n"
+	     "  any option of tub-send --list-options, within its range, "
+	     "except:");
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		const struct remote_policy *p = &remote_policy[id];
+		if (!policy_restricts((enum sockopt_id)id))
+			continue;
+		if (p->off)
+			printf("  %-13s off unless --allow-opt %s (%s)\n",
+			       sockopt_info((enum sockopt_id)id)->name,
+			       sockopt_info((enum sockopt_id)id)->name, p->why);
+		else
+			printf("  %-13s %lld..%lld (%s)\n",
+			       sockopt_info((enum sockopt_id)id)->name,
+			       (long long)p->min, (long long)p->max, p->why);
+	}
+	puts("  congestion    only algorithms already loaded "
+	     "(tcp_available_congestion_control)");
+}
 
 static void usage(void)
 {
@@ -52,9 +111,16 @@ static void usage(void)
 	     "(default 100G bit/s)\n"
 	     "      --max-msg-size S   largest message accepted (default 1M)\n"
 	     "      --max-count N      largest message count accepted\n"
+	     "      --max-window-bytes S  largest rudp window x packet size "
+	     "accepted\n"
+	     "                         (default 16M; each of its three rings "
+	     "takes this much)\n"
+	     "      --allow-opt NAME   let clients set option NAME to any "
+	     "value (repeatable)\n"
 	     "  -q, --quiet            no log line per test\n"
 	     "  -V, --version          print the version\n"
-	     "Exit status: 0 ok, 1 a failure at run time, 2 bad usage.");
+	     "Exit status: 0 ok, 1 a failure at run time, 2 bad usage.\n");
+	usage_policy();
 }
 
 static void parse_args(int argc, char **argv, struct recv_conf *c)
@@ -67,6 +133,8 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 		{"max-rate", required_argument, NULL, 'R'},
 		{"max-msg-size", required_argument, NULL, 'S'},
 		{"max-count", required_argument, NULL, 'N'},
+		{"max-window-bytes", required_argument, NULL, 'W'},
+		{"allow-opt", required_argument, NULL, 'A'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
@@ -117,6 +185,22 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 				usage_error("bad count '%s'", optarg);
 			c->lim.max_count = v;
 			break;
+		case 'W':
+			if (units_parse_size(optarg, &v) < 0 ||
+			    v < TUB_RUDP_PKT_MAX)
+				usage_error("bad window size '%s' (at least one "
+					    "packet, %u B)", optarg,
+					    TUB_RUDP_PKT_MAX);
+			c->lim.max_window_bytes = v;
+			break;
+		case 'A': {
+			int id = sockopt_lookup(optarg);
+			if (id < 0)
+				usage_error("unknown option '%s' for "
+					    "--allow-opt", optarg);
+			c->allowed |= 1u << id;
+			break;
+		}
 		case 'q':
 			c->quiet = 1;
 			break;
@@ -139,9 +223,6 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 	c->host[sizeof c->host - 1] = '\0';
 }
 
-#define RECV_MAX_LINGER_S 5     /* close() may block this long at most */
-#define RECV_MAX_BUSY_POLL_US 1000
-
 /* Whether a congestion control is already loaded (listed as available);
  * a root receiver would otherwise load any module a client names. */
 static int cc_available(const char *name)
@@ -160,80 +241,54 @@ static int cc_available(const char *name)
 	return found;
 }
 
-/* What a client may set on the receiver's socket: the receiver runs as
- * whoever started it, often root, so some options are capped. */
-static int check_remote_opts(struct run_ctx *ctx, const struct sockopt_set *o)
+static int check_remote_opts(struct run_ctx *ctx, const struct recv_conf *c,
+			     const struct sockopt_set *o)
 {
-	if (sockopt_has(o, SOCKOPT_LINGER) &&
-	    o->value[SOCKOPT_LINGER] > RECV_MAX_LINGER_S)
-		return run_fail(ctx, "refused", "remote linger above the "
-				"receiver's cap of %d s", RECV_MAX_LINGER_S);
-	if (sockopt_has(o, SOCKOPT_BUSY_POLL) &&
-	    o->value[SOCKOPT_BUSY_POLL] > RECV_MAX_BUSY_POLL_US)
-		return run_fail(ctx, "refused", "remote busy_poll above the "
-				"receiver's cap of %d us", RECV_MAX_BUSY_POLL_US);
-	if (sockopt_has(o, SOCKOPT_PRIORITY) && o->value[SOCKOPT_PRIORITY] > 6)
-		return run_fail(ctx, "refused", "remote priority above 6 "
-				"(needs CAP_NET_ADMIN; refused to clients)");
+	for (int i = 0; i < SOCKOPT_COUNT; i++) {
+		enum sockopt_id id = (enum sockopt_id)i;
+		const struct remote_policy *p = &remote_policy[id];
+		const char *name = sockopt_info(id)->name;
+		if (!sockopt_has(o, id) || !policy_restricts(id) ||
+		    (c->allowed & 1u << id))
+			continue;
+		if (p->off)
+			return run_fail(ctx, "refused", "remote %s is off on "
+					"this receiver (%s); its owner may "
+					"allow it with --allow-opt %s", name,
+					p->why, name);
+		if (o->value[id] < p->min || o->value[id] > p->max)
+			return run_fail(ctx, "refused", "remote %s=%lld outside "
+					"the receiver's range %lld..%lld (%s; "
+					"--allow-opt %s lifts it)", name,
+					(long long)o->value[id],
+					(long long)p->min, (long long)p->max,
+					p->why, name);
+	}
 	if (sockopt_has(o, SOCKOPT_CONGESTION) && !cc_available(o->congestion))
 		return run_fail(ctx, "refused", "congestion control '%s' is "
 				"not available on the receiver", o->congestion);
 	return 0;
 }
 
-/* Tell the sender why, best effort; the connection closes after it. */
-static void send_error(struct run_ctx *ctx)
-{
-	struct wire_error e;
-	uint8_t frame[WIRE_HDR_LEN + TUB_TEXT_MAX + 8];
-
-	snprintf(e.reason, sizeof e.reason, "%s", ctx->err);
-	for (char *p = e.reason; *p; p++)
-		if (*p < 0x20 || *p > 0x7e)
-			*p = '?';
-	int n = wire_encode_error(frame, sizeof frame, &e);
-	if (n > 0)
-		sock_write_full(ctx->ctl, frame, (size_t)n,
-				clock_now_ns() + TUB_NSEC_PER_SEC);
-}
-
-/* Read the one frame of type want; -1 with ctx set otherwise. */
-static int expect(struct run_ctx *ctx, int want, uint8_t *body, uint32_t *len)
-{
-	int type = run_read_frame(ctx, body, len,
-				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
-	if (type < 0 || type == WIRE_ERROR)
-		return -1;
-	if (type != want)
-		return run_fail(ctx, "protocol_error",
-				"expected message %d, got %d", want, type);
-	return 0;
-}
-
-/* HELLO, TEST, checks, data socket, READY. */
+/* The TEST (HELLO came before it, checked by the gate), checks, data
+ * socket, READY. */
 static int setup(struct run_ctx *ctx, const struct recv_conf *c,
-		 struct tub_spec *spec, uint8_t *body)
+		 const struct gate_conn *conn, struct tub_spec *spec,
+		 uint8_t *body)
 {
-	struct wire_hello hello;
 	struct wire_ready ready;
 	struct sock_addr local;
-	uint32_t len;
 	char why[TUB_TEXT_MAX];
 
-	if (expect(ctx, WIRE_HELLO, body, &len) < 0)
-		return -1;
-	if (wire_decode_hello(body, len, &hello, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
-	if (expect(ctx, WIRE_TEST, body, &len) < 0)
-		return -1;
-	if (wire_decode_test(body, len, spec, why, sizeof why) < 0)
+	if (wire_decode_test(conn->test, conn->test_len, spec, why,
+			     sizeof why) < 0)
 		return run_fail(ctx, "protocol_error", "%s", why);
 	if (spec_check(spec, &c->lim, why, sizeof why) < 0)
 		return run_fail(ctx, "refused", "%s", why);
 	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
 			  sizeof why) < 0)
 		return run_fail(ctx, "refused", "remote options: %s", why);
-	if (check_remote_opts(ctx, &ctx->opts_req) < 0)
+	if (check_remote_opts(ctx, c, &ctx->opts_req) < 0)
 		return -1;
 
 	const struct transport *t = run_transport(spec->proto);
@@ -280,15 +335,15 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
 			return -1;
 		if (!ctx->peer_done)
-			sock_wait_readable(ctx->ctl, deadline);
+			run_wait(ctx, -1, 0, deadline);
 	}
 	ctx->mine.rx.wrong_session += ctx->strays;
 	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
 	return run_send_frame(ctx, body, n);
 }
 
-static int serve_one(int ctl, int lfd, const struct recv_conf *c,
-		     unsigned test_no)
+static int serve_one(const struct gate_conn *conn, int lfd,
+		     const struct recv_conf *c, unsigned test_no)
 {
 	struct run_ctx *ctx = calloc(1, sizeof *ctx);
 	struct tub_spec *spec = calloc(1, sizeof *spec);
@@ -298,23 +353,22 @@ static int serve_one(int ctl, int lfd, const struct recv_conf *c,
 
 	if (ctx == NULL || spec == NULL || body == NULL)
 		goto out;
-	ctx->ctl = ctl;
+	ctx->ctl = conn->fd;
 	ctx->data = -1;
 	ctx->listen_fd = lfd;
 	ctx->stop = &stop_flag;
 	ctx->spec = spec;
-	sock_peer(ctl, &ctx->ctl_peer);
-	sock_unmap(&ctx->ctl_peer);
+	ctx->ctl_peer = conn->peer;
 	sock_addr_str(&ctx->ctl_peer, peer, sizeof peer);
 	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;
 
-	rc = setup(ctx, c, spec, body);
+	rc = setup(ctx, c, conn, spec, body);
 	if (rc == 0) {
 		run_begin_data(ctx, c->lim.max_duration_ns);
 		rc = serve(ctx, spec, body);
 	}
 	if (rc < 0 && strcmp(ctx->status, "peer_closed") != 0)
-		send_error(ctx);
+		gate_send_error(ctx->ctl, ctx->err);
 	if (!c->quiet)
 		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B: %s%s%s\n",
 			test_no, peer, spec_proto_name(spec->proto),
@@ -358,26 +412,44 @@ int main(int argc, char **argv)
 	printf("tub-recv: listening on port %u\n", sock_port(&la));
 	fflush(stdout);
 
+	uint64_t nofile;
+	size_t max_pending = gate_max_pending(&nofile);
+	struct gate *g = gate_new(lfd, max_pending);
+	if (g == NULL) {
+		fputs("tub-recv: out of memory\n", stderr);
+		return 1;
+	}
+	if (!conf.quiet)
+		fprintf(stderr, "tub-recv: fd limit %llu: up to %zu "
+			"connections in their handshake at once\n",
+			(unsigned long long)nofile, max_pending);
+
+	struct gate_conn *conn = malloc(sizeof *conn);
 	unsigned test_no = 0;
 	int rc = 0;
-	while (!stop_flag) {
-		int fd = sock_accept(lfd, clock_now_ns() + TUB_NSEC_PER_SEC,
-				     NULL);
-		if (fd < 0) {
-			if (errno != ETIMEDOUT && errno != EINTR) {
-				/* EMFILE and friends: do not spin */
-				fprintf(stderr, "tub-recv: accept: %s\n",
-					strerror(errno));
-				clock_sleep_until(clock_now_ns() +
-						  100 * TUB_NSEC_PER_MSEC);
+	while (conn != NULL && !stop_flag) {
+		enum gate_event ev = gate_next(g, &stop_flag, conn);
+		if (ev == GATE_STOPPED)
+			break;
+		if (ev == GATE_REJECTED) {
+			if (!conf.quiet && strcmp(conn->why, "left") != 0) {
+				char peer[80];
+				fprintf(stderr, "tub-recv: connection from %s "
+					"refused: %s\n",
+					sock_addr_str(&conn->peer, peer,
+						      sizeof peer),
+					conn->why);
 			}
 			continue;
 		}
-		rc = serve_one(fd, lfd, &conf, ++test_no);
-		close(fd);
+		gate_refuse_all(g); /* the others: busy, at once */
+		rc = serve_one(conn, lfd, &conf, ++test_no);
+		close(conn->fd);
 		if (conf.once)
 			break;
 	}
+	free(conn);
+	gate_free(g);
 	close(lfd);
 	return rc < 0 ? 1 : 0;
 }

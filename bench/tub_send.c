@@ -354,6 +354,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		.max_rate_bps = UINT64_MAX,
 		.max_msg_size = 64u << 20,
 		.min_interval_ns = 10 * TUB_NSEC_PER_MSEC,
+		.max_window_bytes = UINT64_MAX, /* our own memory */
 	};
 	s->session = 1;
 	if (spec_check(s, &lim, err, sizeof err) < 0)
@@ -401,6 +402,24 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 	snprintf(r->status, sizeof r->status, "ok");
 }
 
+/* What a kernel can have granted: getsockopt gives an int (linger -1 for
+ * off). A receiver that claims more is not to be believed. */
+static int check_granted(const struct sockopt_set *g, char *why, size_t len)
+{
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		if (!sockopt_has(g, (enum sockopt_id)id))
+			continue;
+		int64_t v = g->value[id];
+		if (v < -1 || v > INT32_MAX) {
+			snprintf(why, len, "granted %s of %lld is out of range",
+				 sockopt_info((enum sockopt_id)id)->name,
+				 (long long)v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* HELLO and TEST out, READY in, data socket open. */
 static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 		     struct sock_addr *server)
@@ -425,8 +444,9 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	if (type != WIRE_READY)
 		return run_fail(ctx, "protocol_error", "expected READY, got "
 				"message %d", type);
-	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
+	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0 ||
+	    check_granted(&ready.granted, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "READY: %s", why);
 	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
 	snprintf(r->remote_version, sizeof r->remote_version, "%s",
 		 ready.tool_version);
@@ -474,8 +494,9 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	if (type != WIRE_RESULT)
 		return run_fail(ctx, "protocol_error", "expected RESULT, got "
 				"message %d", type);
-	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
+	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
+	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
+		return run_fail(ctx, "protocol_error", "RESULT: %s", why);
 	r->have_rx = 1;
 	r->rx = ctx->peer.rx;
 	if (r->spec.proto == TUB_PROTO_TCP)

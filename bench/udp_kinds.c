@@ -19,9 +19,12 @@
 
 #define UDP_KIND_POLL_NS (10 * TUB_NSEC_PER_MSEC)
 
-/* One request/response on a fresh socket. 1 answered, 0 lost, -1 failed. */
+/* One request/response on a fresh socket, the reply awaited until the
+ * probe's timeout or until (the test's end), whichever comes first: other
+ * datagrams arriving meanwhile do not extend the wait. 1 answered, 0 lost,
+ * -1 failed. */
 static int one_exchange(struct run_ctx *ctx, uint8_t *req, uint8_t *rep,
-			uint64_t seq)
+			uint64_t seq, uint64_t until)
 {
 	const struct tub_spec *s = ctx->spec;
 	int fam = sock_family(&ctx->server);
@@ -39,22 +42,21 @@ static int one_exchange(struct run_ctx *ctx, uint8_t *req, uint8_t *rep,
 		close(fd);
 		return run_fail(ctx, "connect_failed", "%s", strerror(e));
 	}
-	run_set_timeouts(fd, s->timeout_ns, s->timeout_ns);
-	struct wire_data d = {.session = s->session, .seq = seq,
-			      .send_ns = clock_now_ns()};
+	run_set_timeouts(fd, 0, s->timeout_ns);
+	uint64_t now = clock_now_ns();
+	struct wire_data d = {.session = s->session, .seq = seq, .send_ns = now};
+	if (now + s->timeout_ns < until)
+		until = now + s->timeout_ns;
 	wire_data_encode(req, &d);
 	if (send(fd, req, s->msg_size, 0) == (ssize_t)s->msg_size) {
-		for (;;) {
-			ssize_t n = recv(fd, rep, s->msg_size + 1, 0);
-			if (n < 0)
-				break; /* timed out (or refused): lost */
+		while (!answered && sock_wait_readable(fd, until) > 0) {
+			ssize_t n = recv(fd, rep, s->msg_size + 1, MSG_DONTWAIT);
 			struct wire_data r;
-			if ((size_t)n == s->msg_size &&
-			    wire_data_decode(rep, (size_t)n, &r) == 0 &&
-			    r.session == s->session && r.seq == seq) {
-				answered = 1;
-				break;
-			}
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				break; /* refused: lost */
+			answered = n == (ssize_t)s->msg_size &&
+				   wire_data_decode(rep, (size_t)n, &r) == 0 &&
+				   r.session == s->session && r.seq == seq;
 		}
 	}
 	close(fd);
@@ -84,7 +86,9 @@ int udp_connect_client(struct run_ctx *ctx)
 		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
 			break;
 		uint64_t t0 = clock_now_ns();
-		int r = one_exchange(ctx, req, rep, tx->msgs);
+		int r = one_exchange(ctx, req, rep, tx->msgs,
+				     end < ctx->deadline_ns ? end
+							    : ctx->deadline_ns);
 		now = clock_now_ns();
 		if (r < 0) {
 			rc = -1;

@@ -84,6 +84,8 @@ struct rudp {
 
 	/* control packets due, close */
 	int syn_due, syn_sent, synack_due, probe_due;
+	uint32_t hs_sent;          /* SYN or SYN-ACK transmissions */
+	uint64_t hs_start;         /* the first of them */
 	int close_req, fin_due, fin_sent, fin_acked;
 	int peer_fin, finack_due;
 
@@ -540,6 +542,22 @@ static uint64_t timer_gap(const struct rudp *r)
 	return min_u64(r->rto, r->conf.dead_ns / 4);
 }
 
+/* One more SYN or SYN-ACK goes out. */
+static void hs_count(struct rudp *r, uint64_t now)
+{
+	if (r->hs_sent++ == 0)
+		r->hs_start = now;
+}
+
+/* When an unfinished handshake gives up. */
+static uint64_t hs_deadline(const struct rudp *r)
+{
+	if (r->state != RUDP_CONNECTING || r->hs_sent == 0)
+		return UINT64_MAX;
+	return r->hs_start + (r->conf.handshake_ns ? r->conf.handshake_ns
+						   : r->conf.dead_ns);
+}
+
 static uint64_t dead_at(const struct rudp *r)
 {
 	if (!r->waiting)
@@ -837,6 +855,10 @@ static void on_timeout(struct rudp *r, uint64_t now)
 {
 	r->st.rto_events++;
 	if (r->state == RUDP_CONNECTING) {
+		if (r->hs_sent >= RUDP_HS_TRIES) {
+			go_closed(r, RUDP_DEAD);
+			return;
+		}
 		r->syn_due = r->initiator;
 		r->synack_due = !r->initiator;
 	} else if (r->snd_una < r->snd_nxt) {
@@ -847,6 +869,8 @@ static void on_timeout(struct rudp *r, uint64_t now)
 		r->probe_due = 1;
 	}
 	r->rto = min_u64(2 * r->rto, r->conf.rto_max_ns);
+	if (r->state == RUDP_CONNECTING)
+		r->rto = min_u64(r->rto, RUDP_HS_RTO_MAX_NS);
 	r->rto_at = now + timer_gap(r);
 }
 
@@ -854,7 +878,7 @@ static void run_timers(struct rudp *r, uint64_t now)
 {
 	if (r->state == RUDP_DEAD || r->state == RUDP_CLOSED)
 		return;
-	if (now >= dead_at(r)) {
+	if (now >= dead_at(r) || now >= hs_deadline(r)) {
 		go_closed(r, RUDP_DEAD);
 		return;
 	}
@@ -1217,12 +1241,14 @@ static size_t out_data(struct rudp *r, uint8_t *pkt, uint64_t now)
 static size_t out_handshake(struct rudp *r, uint8_t *pkt, uint64_t now)
 {
 	if (r->syn_due) {
+		hs_count(r, now);
 		r->syn_due = 0;
 		r->syn_sent = 1;
 		r->rto_at = now + timer_gap(r);
 		return emit_ctrl(r, pkt, RUDP_PKT_SYN, 0, 0, now);
 	}
 	if (r->synack_due && r->have_peer) {
+		hs_count(r, now);
 		r->synack_due = 0;
 		r->rto_at = now + timer_gap(r);
 		return emit_ctrl(r, pkt, RUDP_PKT_SYNACK, 0, 0, now);
@@ -1535,7 +1561,7 @@ uint64_t rudp_next_timer(const struct rudp *r)
 		return UINT64_MAX;
 	if (r->state == RUDP_CLOSED)
 		return finack_sendable(r) ? 0 : UINT64_MAX;
-	t = min_u64(r->rto_at, dead_at(r));
+	t = min_u64(min_u64(r->rto_at, dead_at(r)), hs_deadline(r));
 	if (r->state == RUDP_CONNECTING)
 		return r->syn_due || (r->synack_due && r->have_peer) ? 0 : t;
 	if (r->ack_pending)

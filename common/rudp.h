@@ -51,6 +51,8 @@
 #define RUDP_MAX_MSG (1u << 20)
 #define RUDP_SACK_BITS 64
 #define RUDP_INIT_CWND 10            /* packets (RFC 6928) */
+#define RUDP_HS_TRIES 6              /* SYN or SYN-ACK sends, then DEAD */
+#define RUDP_HS_RTO_MAX_NS 1000000000ull /* handshake backoff cap: 1 s */
 
 enum rudp_pkt_type {
 	RUDP_PKT_SYN = 1,
@@ -80,6 +82,9 @@ struct rudp_conf {
 	int ordered;           /* 1: deliver in send order; 0: when whole */
 	uint64_t rto_init_ns, rto_min_ns, rto_max_ns;
 	uint64_t dead_ns;      /* silence while waiting on the peer -> DEAD */
+	uint64_t handshake_ns; /* handshake unfinished this long after its
+				* first SYN (or SYN-ACK) -> DEAD; 0: dead_ns.
+				* At most RUDP_HS_TRIES of them either way */
 	uint64_t pacing_bps;   /* 0: AIMD window; else this rate, cwnd=window */
 	uint32_t max_msg;      /* largest message, <= RUDP_MAX_MSG */
 	uint64_t ack_delay_ns; /* delayed ACK: 0 acks every packet at once;

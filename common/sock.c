@@ -64,7 +64,7 @@ static int listen_on(const struct sockaddr *sa, socklen_t len, int dual)
 	if (dual && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero,
 			       sizeof zero) < 0)
 		goto fail;
-	if (bind(fd, sa, len) < 0 || listen(fd, 16) < 0)
+	if (bind(fd, sa, len) < 0 || listen(fd, SOCK_BACKLOG) < 0)
 		goto fail;
 	return fd;
 fail:;

@@ -14,6 +14,8 @@ struct sock_addr {
 	socklen_t len;
 };
 
+#define SOCK_BACKLOG 1024 /* the kernel caps it at net.core.somaxconn */
+
 /* Listening TCP socket on host:port; host NULL or "" binds every address,
  * IPv6 and IPv4 together where the system allows (IPv4 alone otherwise).
  * port 0 takes an ephemeral port. Returns the fd, or -1 with err filled. */

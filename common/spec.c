@@ -65,6 +65,7 @@ void spec_default_limits(struct tub_limits *lim)
 	lim->max_rate_bps = 100000000000ull; /* 100 Gbit/s */
 	lim->max_msg_size = 1024 * 1024;
 	lim->min_interval_ns = 10 * TUB_NSEC_PER_MSEC;
+	lim->max_window_bytes = 16u << 20;
 }
 
 int spec_supported(int proto, int kind, int dir)
@@ -128,6 +129,16 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		snprintf(reason, len, "bad window or flags");
 		return -1;
 	}
+	if (s->proto == TUB_PROTO_RUDP) {
+		uint64_t w = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT;
+		if (w * TUB_RUDP_PKT_MAX > lim->max_window_bytes) {
+			snprintf(reason, len, "rudp window of %llu packets x %u B "
+				 "over the receiver's --max-window-bytes of %llu",
+				 (unsigned long long)w, TUB_RUDP_PKT_MAX,
+				 (unsigned long long)lim->max_window_bytes);
+			return -1;
+		}
+	}
 	if (s->duration_ns == 0 && s->count == 0) {
 		snprintf(reason, len, "neither a duration nor a count given");
 		return -1;
@@ -150,14 +161,22 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			 (unsigned long long)lim->max_rate_bps);
 		return -1;
 	}
-	if (s->rate_bps != 0 && s->count != 0 &&
-	    (double)s->count * s->msg_size * 8 / (double)s->rate_bps * 1e9 >
-		    (double)lim->max_duration_ns) {
-		snprintf(reason, len, "%llu messages at that rate take longer "
-			 "than the receiver's limit of %.3f s",
-			 (unsigned long long)s->count,
-			 lim->max_duration_ns / 1e9);
-		return -1;
+	/* A rate must let the test finish: its count (or, without one, its
+	 * first message) within the time the test may run. */
+	if (s->rate_bps != 0) {
+		double n = s->count ? (double)s->count : 1;
+		double need = n * s->msg_size * 8 / (double)s->rate_bps * 1e9;
+		double may = s->count || s->duration_ns == 0
+				     ? (double)lim->max_duration_ns
+				     : (double)s->duration_ns;
+		if (need > may) {
+			snprintf(reason, len, "%.0f message%s of %u B at %llu "
+				 "bit/s take %.1f s, longer than the %.1f s "
+				 "the test may run", n, n == 1 ? "" : "s",
+				 s->msg_size, (unsigned long long)s->rate_bps,
+				 need / 1e9, may / 1e9);
+			return -1;
+		}
 	}
 	if (s->interval_ns != 0) {
 		if (s->interval_ns > lim->max_duration_ns ||
@@ -176,10 +195,12 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			return -1;
 		}
 	}
-	if (s->kind == TUB_KIND_RR && s->proto == TUB_PROTO_UDP &&
+	if ((s->kind == TUB_KIND_RR || s->kind == TUB_KIND_CONNECT) &&
+	    s->proto == TUB_PROTO_UDP &&
 	    (s->timeout_ns < TUB_NSEC_PER_MSEC ||
 	     s->timeout_ns > 60 * TUB_NSEC_PER_SEC)) {
-		snprintf(reason, len, "rr reply timeout outside 1 ms .. 60 s");
+		snprintf(reason, len, "reply timeout (--rr-timeout) outside "
+			 "1 ms .. 60 s");
 		return -1;
 	}
 	if (memchr(s->remote_opts, '\0', sizeof s->remote_opts) == NULL) {
@@ -200,4 +221,56 @@ void spec_interval_push(struct tub_intervals *iv, uint64_t end_ns,
 	iv->s[iv->n].bytes = bytes;
 	iv->s[iv->n].msgs = msgs;
 	iv->n++;
+}
+
+/* Interval samples end in time order. */
+static int intervals_ok(const struct tub_intervals *iv, const char *which,
+			char *reason, size_t len)
+{
+	for (uint32_t i = 1; i < iv->n; i++) {
+		if (iv->s[i].end_ns < iv->s[i - 1].end_ns) {
+			snprintf(reason, len, "%s interval %u ends at %llu ns, "
+				 "before interval %u (%llu ns)", which, i,
+				 (unsigned long long)iv->s[i].end_ns, i - 1,
+				 (unsigned long long)iv->s[i - 1].end_ns);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int spec_side_check(const struct tub_side *side, char *reason, size_t len)
+{
+	const struct tub_rx *rx = &side->rx;
+
+	if (rx->delay_max_ns != 0 &&
+	    !(rx->delay_min_ns <= rx->delay_p50_ns &&
+	      rx->delay_p50_ns <= rx->delay_p99_ns &&
+	      rx->delay_p99_ns <= rx->delay_max_ns)) {
+		snprintf(reason, len, "rx delay figures out of order (min %llu, "
+			 "p50 %llu, p99 %llu, max %llu ns)",
+			 (unsigned long long)rx->delay_min_ns,
+			 (unsigned long long)rx->delay_p50_ns,
+			 (unsigned long long)rx->delay_p99_ns,
+			 (unsigned long long)rx->delay_max_ns);
+		return -1;
+	}
+	if (rx->received > rx->msgs || rx->duplicates > rx->msgs) {
+		snprintf(reason, len, "rx received (%llu) or duplicates (%llu) "
+			 "above the datagrams counted (%llu)",
+			 (unsigned long long)rx->received,
+			 (unsigned long long)rx->duplicates,
+			 (unsigned long long)rx->msgs);
+		return -1;
+	}
+	if (rx->reorder_max > 0 && rx->reordered == 0) {
+		snprintf(reason, len, "rx reorder extent %llu without a "
+			 "reordered datagram",
+			 (unsigned long long)rx->reorder_max);
+		return -1;
+	}
+	if (intervals_ok(&side->tx.iv, "tx", reason, len) < 0 ||
+	    intervals_ok(&rx->iv, "rx", reason, len) < 0)
+		return -1;
+	return 0;
 }

@@ -49,6 +49,8 @@ struct tub_spec {
 				   rate instead of AIMD */
 #define TUB_SPEC_KNOWN_FLAGS (TUB_SPEC_UNORDERED | TUB_SPEC_PACED)
 #define TUB_RUDP_WINDOW_MAX 65535
+#define TUB_RUDP_WINDOW_DEFAULT 256 /* packets, when the spec says 0 */
+#define TUB_RUDP_PKT_MAX 1472       /* largest rudp datagram (IPv4) */
 #define TUB_MSG_HDR 16 /* rudp and tcp stream: seq u64 + send time u64 */
 
 struct tub_limits {
@@ -57,6 +59,8 @@ struct tub_limits {
 	uint64_t max_rate_bps;
 	uint32_t max_msg_size;
 	uint64_t min_interval_ns;
+	uint64_t max_window_bytes; /* rudp: window x TUB_RUDP_PKT_MAX; each of
+				      its three rings takes this much */
 };
 
 struct tub_interval {
@@ -171,6 +175,12 @@ void spec_default_limits(struct tub_limits *lim);
  * yet (see spec_supported). */
 int spec_check(const struct tub_spec *spec, const struct tub_limits *lim,
 	       char *reason, size_t len);
+
+/* Check a peer's report (DONE or RESULT) for sense beyond what the decoder
+ * checks field by field: delay percentiles in order, interval samples in
+ * time order, counts that cannot exceed what they count. 0, or -1 with a
+ * one-line reason naming the field. */
+int spec_side_check(const struct tub_side *side, char *reason, size_t len);
 
 /* 1 if this build implements proto x kind x dir. */
 int spec_supported(int proto, int kind, int dir);

@@ -603,8 +603,8 @@ int wire_decode_header(const uint8_t *hdr, int *type, uint32_t *body_len,
 		return -1;
 	}
 	if (hdr[2] != WIRE_VERSION) {
-		set_err(err, errlen, "protocol version %u, expected %d",
-			(unsigned)hdr[2], WIRE_VERSION);
+		set_err(err, errlen, "the peer speaks protocol version %u, "
+			"this end %d", (unsigned)hdr[2], WIRE_VERSION);
 		return -1;
 	}
 	if (hdr[3] == 0 || hdr[3] >= WIRE_TYPE_END) {

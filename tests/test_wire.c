@@ -721,10 +721,10 @@ static void test_header(const struct samples *s)
 
 	h[2] = 2;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
-	CHECK_STR(err, "protocol version 2, expected 1");
+	CHECK_STR(err, "the peer speaks protocol version 2, this end 1");
 	h[2] = 0;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
-	CHECK_STR(err, "protocol version 0, expected 1");
+	CHECK_STR(err, "the peer speaks protocol version 0, this end 1");
 	h[2] = WIRE_VERSION;
 
 	h[3] = 0;
