@@ -242,8 +242,11 @@ int udp_fill_server(struct run_ctx *ctx)
 		free(buf);
 		return -1;
 	}
-	clock_sleep_until(clock_now_ns() + 2 * ctl_rtt_ns(ctx->ctl) +
-			  RUN_UDP_SETTLE_NS);
+	/* Datagrams still on the way: two round trips, never over 1 s. */
+	uint64_t settle = 2 * ctl_rtt_ns(ctx->ctl);
+	if (settle > TUB_NSEC_PER_SEC)
+		settle = TUB_NSEC_PER_SEC;
+	clock_sleep_until(clock_now_ns() + settle + RUN_UDP_SETTLE_NS);
 	int64_t drops = socket_drops(ctx->data);
 	uint64_t t0 = clock_now_ns();
 	for (;;) {

@@ -1481,6 +1481,55 @@ static void test_api(void)
 }
 
 /* A server that makes one endpoint per connection recognises the SYN. */
+/* A responder that got one SYN and never hears again answers at most
+ * RUDP_HS_TRIES times, then gives up by count or by handshake_ns, long before
+ * dead_ns; an initiator whose SYNs go unanswered likewise. */
+static void test_handshake_bounded(void)
+{
+	struct rudp_conf c = base_conf();
+	uint8_t pkt[PKT_CAP];
+
+	for (int role = 0; role < 2; role++) {
+		for (int by_time = 0; by_time < 2; by_time++) {
+			c.handshake_ns = by_time ? 2 * SEC : 0;
+			c.dead_ns = 60 * SEC;
+			struct rudp *a = rudp_new(&c, 77, 1, 0);
+			struct rudp *b = rudp_new(&c, 77, 0, 0);
+			struct rudp *me = role ? a : b;
+			uint64_t now = 0, sent = 0, last = 0;
+			ssize_t n = rudp_output(a, pkt, sizeof pkt, 0);
+			CHECK(n > 0);
+			if (!role)
+				rudp_input(b, pkt, (size_t)n, 0);
+			else
+				sent++; /* the first SYN */
+			while (rudp_state(me) == RUDP_CONNECTING &&
+			       now < c.dead_ns) {
+				while ((n = rudp_output(me, pkt, sizeof pkt,
+							now)) > 0) {
+					sent++;
+					last = now;
+				}
+				if (rudp_state(me) != RUDP_CONNECTING)
+					break;
+				uint64_t t = rudp_next_timer(me);
+				CHECK(t != UINT64_MAX);
+				now = t > now ? t : now + 1;
+			}
+			CHECK(rudp_state(me) == RUDP_DEAD);
+			CHECK(sent <= RUDP_HS_TRIES);
+			CHECK(sent >= (by_time ? 3u : (unsigned)RUDP_HS_TRIES));
+			if (by_time)
+				CHECK(now <= 2 * SEC + 1);
+			else
+				CHECK(now < 8 * SEC);
+			CHECK(last < now);
+			rudp_free(a);
+			rudp_free(b);
+		}
+	}
+}
+
 static void test_peek_syn(void)
 {
 	struct rudp_conf c = base_conf();
@@ -1526,6 +1575,7 @@ int main(int argc, char **argv)
 		{"deterministic", test_deterministic},
 		{"perfect_and_lossy", test_perfect_and_lossy},
 		{"peek_syn", test_peek_syn},
+		{"handshake_bounded", test_handshake_bounded},
 	};
 	size_t i;
 

@@ -109,5 +109,78 @@ int main(void)
 		spec_interval_push(&iv, (uint64_t)i, 1, 1);
 	CHECK_EQ_U64(iv.n, TUB_INTERVALS_MAX);
 	CHECK_EQ_U64(iv.truncated, 5);
+	/* A rate must let the test finish: 36 h for one linger chunk at
+	 * 1 bit/s was accepted once (no count, so the count rule missed it). */
+	s = good();
+	s.proto = TUB_PROTO_TCP;
+	s.kind = TUB_KIND_LINGER;
+	s.msg_size = 65536;
+	s.duration_ns = 10 * TUB_NSEC_PER_SEC;
+	s.count = 0;
+	s.rate_bps = 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "bit/s take") != NULL);
+	s.duration_ns = 2 * TUB_NSEC_PER_SEC; /* one message in 2 s: 262 kbit/s */
+	s.rate_bps = 262144;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.rate_bps = 262143;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.duration_ns = 0;
+	s.count = 32; /* 32 x 64 KiB within the 300 s limit */
+	s.rate_bps = 1000000;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.rate_bps = 50000;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+
+	/* The reply timeout's range holds for UDP connect as for rr. */
+	s = good();
+	s.kind = TUB_KIND_CONNECT;
+	s.msg_size = 64;
+	s.timeout_ns = 0;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "--rr-timeout") != NULL);
+	s.timeout_ns = TUB_NSEC_PER_MSEC;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+
+	/* RUDP memory: window x 1472 B within --max-window-bytes. */
+	s = good();
+	s.proto = TUB_PROTO_RUDP;
+	s.window = 65535;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "--max-window-bytes") != NULL);
+	s.window = (uint32_t)(lim.max_window_bytes / TUB_RUDP_PKT_MAX);
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.window++;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.window = 0; /* the default, 256 packets */
+	lim.max_window_bytes = 256 * TUB_RUDP_PKT_MAX - 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	spec_default_limits(&lim);
+
+	/* A peer's report must make sense. */
+	struct tub_side side;
+	memset(&side, 0, sizeof side);
+	CHECK(spec_side_check(&side, why, sizeof why) == 0);
+	side.rx.delay_min_ns = 10;
+	side.rx.delay_p50_ns = 20;
+	side.rx.delay_p99_ns = 30;
+	side.rx.delay_max_ns = 30;
+	CHECK(spec_side_check(&side, why, sizeof why) == 0);
+	side.rx.delay_min_ns = 21;
+	CHECK(spec_side_check(&side, why, sizeof why) < 0);
+	CHECK(strstr(why, "delay") != NULL);
+	side.rx.delay_min_ns = 10;
+	spec_interval_push(&side.tx.iv, 100, 1, 1);
+	spec_interval_push(&side.tx.iv, 200, 1, 1);
+	CHECK(spec_side_check(&side, why, sizeof why) == 0);
+	spec_interval_push(&side.tx.iv, 150, 1, 1);
+	CHECK(spec_side_check(&side, why, sizeof why) < 0);
+	CHECK(strstr(why, "tx interval 2") != NULL);
+	memset(&side, 0, sizeof side);
+	side.rx.msgs = 5;
+	side.rx.received = 6;
+	CHECK(spec_side_check(&side, why, sizeof why) < 0);
+	CHECK(strstr(why, "received") != NULL);
+
 	return check_done("test_spec");
 }
