@@ -8,6 +8,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIB=$ROOT/scripts/lib
 PROG=bench.sh
 . "$LIB/util.sh"
+. "$LIB/install.sh"
 . "$LIB/target.sh"
 . "$LIB/sweep.sh"
 
@@ -75,10 +76,17 @@ Output:
   --no-plot           no charts (scripts/plot.sh RUN_DIR draws them later)
   --bin DIR           tub-send and tub-recv from DIR; do not build
   -h, --help          this text
+Set-up: run as root on a system with apt-get, it first installs what is
+missing of the build tools (cmake make gcc libc6-dev; only when it builds)
+and gnuplot-nox (only when it draws), saying what; never with
+TUB_NO_INSTALL=1. Otherwise, without the build tools it prints the command
+to run and exits 2; without gnuplot it draws no charts and says how to get
+them.
 Progress goes to stderr; the table and, last, the run directory to stdout.
 Ctrl-C stops after the current test, which still writes its row; what was
 measured is summarized and drawn. Exit status: 0 all tests ok, 1 a test
-failed, 2 bad usage, 130/143 stopped by SIGINT/SIGTERM.
+failed, 2 bad usage or missing build tools, 130/143 stopped by
+SIGINT/SIGTERM.
 EOF
 }
 
@@ -246,19 +254,21 @@ needs_build() {
   return 1
 }
 
-check_build_tools() {
-  missing=""
-  for t in cmake make; do
-    command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-  done
-  command -v gcc >/dev/null 2>&1 || command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-  [ -z "$missing" ] && return 0
-  echo "$PROG: missing$missing; install with: sudo apt-get install -y cmake make gcc libc6-dev" >&2
-  exit 2
+# set_up BUILD: what this run needs from the system, before any test (as
+# root with apt-get, installed; lib/install.sh): the build tools when BUILD
+# is 1, gnuplot when it draws. Without the build tools: exit 2, saying how
+# to get them.
+set_up() {
+  tools=""
+  [ "$1" -eq 1 ] && tools="cmake make gcc libc6-dev"
+  plot=""
+  [ "$PLOT" -eq 1 ] && plot="gnuplot-nox"
+  rc=0
+  install_missing "$tools" "$plot" || rc=$?
+  [ $rc -eq 0 ] || exit $rc
 }
 
 build_programs() {
-  check_build_tools
   say "building $(programs | tr '\n' ' ')in $BIN ..."
   jobs=$(nproc 2>/dev/null || echo 2)
   cmake -S "$ROOT" -B "$BIN" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 || die "build failed"
@@ -273,10 +283,16 @@ prepare_programs() {
       [ -x "$BIN/$p" ] || usage_error "--bin: no $p in $BIN"
     done
     BIN=$(cd "$BIN" && pwd)
+    set_up 0
     return 0
   fi
   BIN=$ROOT/build
-  if needs_build; then build_programs; fi
+  if needs_build; then
+    set_up 1
+    build_programs
+  else
+    set_up 0
+  fi
 }
 
 # ---- the run directory and meta.txt ----

@@ -10,8 +10,10 @@
 #   --data DIR                          keep what each chart is drawn from
 #                                       in DIR: NAME.sN.dat (one per series),
 #                                       NAME.vars.gp, NAME.plot.gp, charts.txt
-# A chart the runs have no data for is left out. Exit status: 0 ok, 1 some
-# chart could not be drawn (gnuplot missing or failing), 2 bad usage.
+# A chart the runs have no data for is left out. Without gnuplot (or
+# $GNUPLOT) it draws nothing and says how to get it; it never installs it
+# (bench.sh does, before its first test). Exit status: 0 ok, 1 some chart
+# could not be drawn (gnuplot missing or failing), 2 bad usage.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +28,7 @@ NRUNS=0
 TMP=""
 
 usage() {
-  sed -n '2,15s/^# \{0,1\}//p' "$0"
+  sed -n '2,16s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {

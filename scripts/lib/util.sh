@@ -44,18 +44,14 @@ mmss() {
     else printf "%d:%02d", s / 60, s % 60 }'
 }
 
-# need_gnuplot: 0 when gnuplot can draw; installs it where it may.
+# need_gnuplot: 0 when gnuplot can draw; else says how to get it. It never
+# installs: plot.sh runs in tests, under timeouts, and without a terminal;
+# bench.sh installs gnuplot-nox before its first test (lib/install.sh).
 need_gnuplot() {
   command -v "${GNUPLOT:-gnuplot}" >/dev/null 2>&1 && return 0
-  if [ "${BENCH_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" -eq 0 ] &&
-    command -v apt-get >/dev/null 2>&1; then
-    say "$PROG: gnuplot is missing; installing gnuplot-nox (apt-get) ..."
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 ||
-      { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1; }
-    command -v "${GNUPLOT:-gnuplot}" >/dev/null 2>&1 && return 0
-  fi
-  if command -v apt-get >/dev/null 2>&1; then hint="sudo apt-get install -y gnuplot-nox"
+  if command -v apt-get >/dev/null 2>&1; then
+    hint="apt-get install -y gnuplot-nox"
+    [ "$(id -u)" -eq 0 ] || hint="sudo $hint"
   elif command -v dnf >/dev/null 2>&1; then hint="sudo dnf install -y gnuplot"
   elif command -v brew >/dev/null 2>&1; then hint="brew install gnuplot"
   else hint="install gnuplot (5.0 or later)"
