@@ -78,19 +78,25 @@ cat "$WORK/sum.out"
 # Charts: PNG signature, SVG start; the report shows each one.
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 is_svg() { head -c 5 "$1" | grep -q '^\(<?xml\|<svg\)'; }
-for c in fill_tcp fill_udp connect linger; do
-  check "$c.png written" -s "$RUN/charts/$c.png"
-  is_png "$RUN/charts/$c.png" && ok || bad "$c.png signature"
-  is_svg "$RUN/charts/$c.svg" && ok || bad "$c.svg start"
-  check "report shows $c" -n "$(grep "(charts/$c.png)" "$RUN/report.md")"
-  check "index.html shows $c" -n "$(grep "charts/$c.svg" "$RUN/index.html")"
-done
+if have_gnuplot "the kinds' charts"; then
+  for c in fill_tcp fill_udp connect linger; do
+    check "$c.png written" -s "$RUN/charts/$c.png"
+    is_png "$RUN/charts/$c.png" && ok || bad "$c.png signature"
+    is_svg "$RUN/charts/$c.svg" && ok || bad "$c.svg start"
+    check "report shows $c" -n "$(grep "(charts/$c.png)" "$RUN/report.md")"
+    check "index.html shows $c" -n "$(grep "charts/$c.svg" "$RUN/index.html")"
+  done
+fi
 check "no stream charts without streams" ! -e "$RUN/charts/throughput_size.png"
 
-# The data the charts are drawn from, against the rows.
+# The data the charts are drawn from, against the rows (written with or
+# without gnuplot).
 sh "$PLOT" --data "$WORK/data" "$RUN" >/dev/null 2>"$ERR"
-check "plot.sh --data exit 0" $? -eq 0
-check "plot.sh --data quiet" ! -s "$ERR"
+rc=$?
+if have_gnuplot "plot.sh --data drawing"; then
+  check "plot.sh --data exit 0" $rc -eq 0
+  check "plot.sh --data quiet" ! -s "$ERR"
+fi
 check "charts.txt kept" -s "$WORK/data/charts.txt"
 python3 - "$CSV" "$WORK/data" >"$WORK/py.out" 2>&1 <<'EOF'
 import csv, glob, sys
@@ -106,7 +112,9 @@ def points(chart):
     return out
 
 def near(a, b):
-    return abs(float(a) - float(b)) <= 1e-6 * max(1.0, abs(float(b)))
+    # the chart data has 6 significant figures (awk prints with %.6g): 2052.095 us
+    # is written 2052.09, 2.4e-6 off
+    return abs(float(a) - float(b)) <= 1e-5 * max(1.0, abs(float(b)))
 
 def has(pts, x, y):
     return any(near(p[0], x) and near(p[1], y) for p in pts if len(p) >= 2)
@@ -177,9 +185,12 @@ mkdir -p "$ONLY"
 cp "$RUN/meta.txt" "$ONLY/"
 awk -F, 'NR == 1 || /,connect,/' "$CSV" >"$ONLY/results.csv"
 sh "$PLOT" "$ONLY" >/dev/null 2>"$ERR"
-check "plot.sh on connect rows exit 0" $? -eq 0
-check "plot.sh on connect rows quiet" ! -s "$ERR"
-is_png "$ONLY/charts/connect.png" && ok || bad "connect chart from connect rows"
+rc=$?
+if have_gnuplot "the chart of connect rows"; then
+  check "plot.sh on connect rows exit 0" $rc -eq 0
+  check "plot.sh on connect rows quiet" ! -s "$ERR"
+  is_png "$ONLY/charts/connect.png" && ok || bad "connect chart from connect rows"
+fi
 for c in fill_tcp fill_udp linger; do
   check "no $c chart without its rows" ! -e "$ONLY/charts/$c.png"
 done

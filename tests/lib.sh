@@ -2,6 +2,9 @@
 # read CSV columns, check, clean up. Sourced with BIN set to the build dir.
 set -u
 BIN=${1:?usage: $0 BUILD_DIR}
+# No test installs anything (scripts/lib/install.sh): a timeout killing
+# apt-get leaves dpkg broken. scripts/test.sh installs before the tests.
+export TUB_NO_INSTALL=1
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORK=$(mktemp -d /tmp/tub-it.XXXXXX)
 RECV_PID=""
@@ -84,6 +87,14 @@ check() {
 # check_awk DESCRIPTION AWK-CONDITION: for float comparisons.
 check_awk() {
 	if awk "BEGIN { exit !($2) }"; then ok; else bad "$1 ($2)"; fi
+}
+
+# have_gnuplot WHAT: 0 when gnuplot (or $GNUPLOT) is here; else says that
+# the checks of WHAT are skipped.
+have_gnuplot() {
+	command -v "${GNUPLOT:-gnuplot}" >/dev/null 2>&1 && return 0
+	echo "SKIP: gnuplot not installed: $*"
+	return 1
 }
 
 finish() {
