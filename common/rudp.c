@@ -1726,12 +1726,15 @@ void rudp_get_stats(const struct rudp *r, struct rudp_stats *s)
 
 int rudp_peek_syn(const uint8_t *pkt, size_t len, uint32_t *session)
 {
-	uint32_t be;
+	struct hdr h;
+	struct hs_params hs;
 
-	if (len < RUDP_HDR_LEN + RUDP_HS_LEN || get16(pkt) != RUDP_MAGIC ||
-	    pkt[2] != RUDP_VERSION || pkt[3] != RUDP_PKT_SYN)
+	/* Exactly the SYNs a responder would take (on_syn), so that a
+	 * server never opens a connection for one it will refuse. */
+	if (hdr_get(pkt, len, &h) < 0 || h.type != RUDP_PKT_SYN ||
+	    !fields_ok(&h) || hs_get(pkt + RUDP_HDR_LEN, &hs) < 0 ||
+	    h.window > hs.window)
 		return 0;
-	memcpy(&be, pkt + 4, sizeof be);
-	*session = be32toh(be);
+	*session = h.session;
 	return 1;
 }

@@ -1547,6 +1547,20 @@ static void test_peek_syn(void)
 	pkt[3] = RUDP_PKT_SYN;
 	pkt[0] ^= 0xff;
 	CHECK(rudp_peek_syn(pkt, (size_t)n, &session) == 0);
+	pkt[0] ^= 0xff;
+	CHECK(rudp_peek_syn(pkt, (size_t)n, &session) == 1);
+	/* A SYN the responder would refuse is no SYN to open a connection
+	 * for: handshake window 0, a sequence number, a trailing byte. */
+	uint8_t bad[PKT_CAP];
+	memcpy(bad, pkt, (size_t)n);
+	memset(bad + RUDP_HDR_LEN + 4, 0, 4);
+	CHECK(rudp_peek_syn(bad, (size_t)n, &session) == 0);
+	memcpy(bad, pkt, (size_t)n);
+	bad[11] = 1;
+	CHECK(rudp_peek_syn(bad, (size_t)n, &session) == 0);
+	memcpy(bad, pkt, (size_t)n);
+	bad[n] = 0;
+	CHECK(rudp_peek_syn(bad, (size_t)n + 1, &session) == 0);
 	rudp_free(a);
 }
 
