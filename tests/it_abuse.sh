@@ -11,7 +11,7 @@ S=$BIN/tub-send
 [ -x "$A" ] || { echo "FAIL: $A not built"; exit 1; }
 MINE="" # PIDs of the receivers and helpers started here
 trap 'for p in $MINE; do kill "$p" 2>/dev/null; done; cleanup' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' HUP INT TERM
 TCK=$(getconf CLK_TCK)
 WV=$("$BIN/tub-recv" -V | sed -n 's/.*(protocol \([0-9]*\)).*/\1/p')
 NRECV=0
