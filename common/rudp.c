@@ -1494,7 +1494,7 @@ static void on_conn_pkt(struct rudp *r, const struct hdr *h,
 
 void rudp_input(struct rudp *r, const uint8_t *pkt, size_t len, uint64_t now)
 {
-	const uint8_t *pl = pkt + RUDP_HDR_LEN;
+	const uint8_t *pl;
 	struct hdr h;
 
 	now = note_time(r, now);
@@ -1502,6 +1502,7 @@ void rudp_input(struct rudp *r, const uint8_t *pkt, size_t len, uint64_t now)
 		r->st.malformed++;
 		return;
 	}
+	pl = pkt + RUDP_HDR_LEN; /* only now known to be inside the datagram */
 	if (h.session != r->session) {
 		r->st.foreign++;
 		return;
