@@ -24,6 +24,7 @@ struct rio {
 	struct rudp *r;
 	uint8_t pkt[RUDP_MAX_MTU];
 	int connected;     /* server: socket connected to the sender */
+	int opened;        /* the handshake completed once */
 	uint64_t refused;  /* ICMP port unreachable on send */
 	struct sockaddr_storage to; /* connect server: the current client */
 	socklen_t tolen;            /* 0: send on the connected socket */
@@ -142,15 +143,6 @@ static void rio_wait(struct rio *io, uint64_t now)
 	rio_wait_until(io, now, UINT64_MAX);
 }
 
-/* Whether the peer ever sent a packet of our session. */
-static int heard_from(const struct rudp *r)
-{
-	struct rudp_stats st;
-
-	rudp_get_stats(r, &st);
-	return st.pkts_recv > 0;
-}
-
 /* One turn: clock, stop flag, control, output, input. */
 static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 {
@@ -160,11 +152,14 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 	rio_flush(io, *now);
 	rio_input(io, *now);
 	rio_flush(io, *now);
+	if (rudp_state(io->r) != RUDP_CONNECTING &&
+	    rudp_state(io->r) != RUDP_DEAD)
+		io->opened = 1;
 	if (rudp_state(io->r) == RUDP_DEAD)
 		return run_fail(io->ctx, io->refused ? "peer_closed" : "timeout",
 				"reliable-UDP peer dead (%s%s)",
-				heard_from(io->r) ? "no answer for 30 s"
-						  : "handshake unanswered",
+				io->opened ? "no answer for 30 s"
+					   : "handshake not completed",
 				io->refused ? ", port unreachable" : "");
 	return 0;
 }

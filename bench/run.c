@@ -88,8 +88,21 @@ int run_check_ctl(struct run_ctx *ctx)
 	if (ctx->listen_fd >= 0 && poll(&l, 1, 0) > 0)
 		gate_refuse_one(ctx->listen_fd);
 
-	if (ctx->peer_done || poll(&p, 1, 0) <= 0)
+	if (poll(&p, 1, 0) <= 0)
 		return 0;
+	if (ctx->peer_done) {
+		/* Nothing may follow DONE but the receiver's RESULT: a close
+		 * means the sender is gone, and we need not wait for it. */
+		char byte;
+		ssize_t r = recv(ctx->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (r > 0)
+			return run_fail(ctx, "protocol_error", "control data "
+					"after DONE");
+		if (r == 0 || (errno != EAGAIN && errno != EINTR))
+			return run_fail(ctx, "peer_closed", "control "
+					"connection closed after DONE");
+		return 0;
+	}
 
 	uint8_t body[WIRE_MAX_BODY];
 	uint32_t len;

@@ -420,6 +420,24 @@ static int check_granted(const struct sockopt_set *g, char *why, size_t len)
 	return 0;
 }
 
+/* A write of HELLO or TEST failed: a busy receiver may have said so and
+ * closed before our frames arrived (they then drew a reset). Its ERROR is
+ * still readable; report that rather than the broken pipe. -1. */
+static int refused_early(struct run_ctx *ctx, uint8_t *buf)
+{
+	char status[sizeof ctx->status], err[sizeof ctx->err];
+	uint32_t len;
+
+	memcpy(status, ctx->status, sizeof status);
+	memcpy(err, ctx->err, sizeof err);
+	if (run_read_frame(ctx, buf, &len, clock_now_ns() + TUB_NSEC_PER_SEC) ==
+	    WIRE_ERROR)
+		return -1;
+	memcpy(ctx->status, status, sizeof status);
+	memcpy(ctx->err, err, sizeof err);
+	return -1;
+}
+
 /* HELLO and TEST out, READY in, data socket open. */
 static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 		     struct sock_addr *server)
@@ -436,7 +454,7 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 						       &hello)) < 0 ||
 	    run_send_frame(ctx, buf, wire_encode_test(buf, WIRE_MAX_FRAME,
 						      &r->spec)) < 0)
-		return -1;
+		return refused_early(ctx, buf);
 	int type = run_read_frame(ctx, buf, &len,
 				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
 	if (type < 0 || type == WIRE_ERROR)
