@@ -51,7 +51,10 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 		.rto_min_ns = 5 * TUB_NSEC_PER_MSEC,
 		.rto_max_ns = 2 * TUB_NSEC_PER_SEC,
 		.dead_ns = 30 * TUB_NSEC_PER_SEC,
-		.handshake_ns = RUN_CTL_TIMEOUT_NS,
+		/* The receiver's side faces the network: a SYN that goes
+		 * quiet costs it little. The sender waits as long as for any
+		 * silence (a busy receiver may free up). */
+		.handshake_ns = initiator ? 0 : RUN_CTL_TIMEOUT_NS,
 		/* -b paces the application, as for TCP and UDP; the
 		 * transport runs AIMD, or with --cc paced sends at twice the
 		 * offered rate with the whole window open. */

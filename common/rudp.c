@@ -855,7 +855,7 @@ static void on_timeout(struct rudp *r, uint64_t now)
 {
 	r->st.rto_events++;
 	if (r->state == RUDP_CONNECTING) {
-		if (r->hs_sent >= RUDP_HS_TRIES) {
+		if (!r->initiator && r->hs_sent >= RUDP_HS_TRIES) {
 			go_closed(r, RUDP_DEAD);
 			return;
 		}

@@ -51,7 +51,7 @@
 #define RUDP_MAX_MSG (1u << 20)
 #define RUDP_SACK_BITS 64
 #define RUDP_INIT_CWND 10            /* packets (RFC 6928) */
-#define RUDP_HS_TRIES 6              /* SYN or SYN-ACK sends, then DEAD */
+#define RUDP_HS_TRIES 6              /* responder: SYN-ACKs, then DEAD */
 #define RUDP_HS_RTO_MAX_NS 1000000000ull /* handshake backoff cap: 1 s */
 
 enum rudp_pkt_type {
@@ -84,7 +84,8 @@ struct rudp_conf {
 	uint64_t dead_ns;      /* silence while waiting on the peer -> DEAD */
 	uint64_t handshake_ns; /* handshake unfinished this long after its
 				* first SYN (or SYN-ACK) -> DEAD; 0: dead_ns.
-				* At most RUDP_HS_TRIES of them either way */
+				* A responder also gives up after
+				* RUDP_HS_TRIES SYN-ACKs */
 	uint64_t pacing_bps;   /* 0: AIMD window; else this rate, cwnd=window */
 	uint32_t max_msg;      /* largest message, <= RUDP_MAX_MSG */
 	uint64_t ack_delay_ns; /* delayed ACK: 0 acks every packet at once;
