@@ -176,7 +176,7 @@ check_awk "udp goodput within 5% of 50 x 1200 / 1228 Mbit/s ($thr)" \
 # hook started; timer rounding); late by at most 1.5 s (the kernel's timers
 # for seconds-long timeouts fire up to ~1/8 late, tub-send polls every
 # 100 ms, and a loaded machine adds its delays).
-up
+link_up
 hook="s=\$(date +%s%N) && TUB_BUILD='$BIN' sh '$NETNS' cut $NAME &&"
 hook="$hook echo \$((\$(date +%s%N) - s)) >'$WORK/hook_ns'"
 send --kind keepalive -t 15 --local-opt keepalive,keepidle=1,keepintvl=1,keepcnt=3 \
