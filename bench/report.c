@@ -43,13 +43,26 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 				       sizeof a),
 			units_fmt_size(rx->bytes, b, sizeof b),
 			rx->elapsed_ns / 1e9);
+	uint64_t sent = tx->bytes - (tx->unsent_bytes < tx->bytes
+					     ? tx->unsent_bytes : tx->bytes);
 	if (r->have_tx && tx->elapsed_ns)
-		fprintf(f, "  sender     %s (%s in %.3f s, %" PRIu64
-			" messages)\n",
-			units_fmt_rate(tx->bytes * 8e9 / tx->elapsed_ns, a,
+		fprintf(f, "  sender     %s (%s sent in %.3f s, %" PRIu64
+			" messages written)\n",
+			units_fmt_rate(sent * 8e9 / tx->elapsed_ns, a,
 				       sizeof a),
-			units_fmt_size(tx->bytes, b, sizeof b),
+			units_fmt_size(sent, b, sizeof b),
 			tx->elapsed_ns / 1e9, tx->msgs);
+	if (r->have_tx && tx->unsent_bytes > 0) {
+		double bps = r->have_rx && rx->elapsed_ns
+				     ? rx->bytes * 8e9 / rx->elapsed_ns : 0;
+		fprintf(f, "  left in the send buffer at the end: %s never "
+			"sent", units_fmt_size(tx->unsent_bytes, a, sizeof a));
+		if (bps > 0)
+			fprintf(f, " (%.2f s at the measured rate)",
+				tx->unsent_bytes * 8 / bps);
+		fprintf(f, ", %s in flight; not waited for\n",
+			units_fmt_size(tx->unacked_bytes, b, sizeof b));
+	}
 	if (r->spec.proto == TUB_PROTO_TCP && r->have_rx && rx->bytes) {
 		double msgs = (double)rx->bytes / r->spec.msg_size;
 		fprintf(f, "  recv() calls per %u-byte message: %.2f\n",

@@ -160,10 +160,20 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "tx_msgs", r->have_tx, tx->msgs);
 	put_u64(row, "tx_calls", r->have_tx, tx->calls);
 	put_f(row, "tx_elapsed_s", r->have_tx, secs(tx->elapsed_ns), 6);
+	/* Bytes that only reached our send buffer were not sent. */
 	put_f(row, "tx_rate_bps", r->have_tx && stream,
-	      rate_bps(tx->bytes, tx->elapsed_ns), 0);
+	      rate_bps(tx->bytes - (tx->unsent_bytes < tx->bytes
+					    ? tx->unsent_bytes
+					    : tx->bytes),
+		       tx->elapsed_ns), 0);
 	put_u64(row, "tx_blocked", r->have_tx, tx->blocked);
 	put_u64(row, "tx_enobufs", r->have_tx, tx->enobufs);
+	int tcp_stream = stream && r->spec.proto == TUB_PROTO_TCP && r->have_tx;
+	double rx_bps = rate_bps(rx->bytes, rx->elapsed_ns);
+	put_u64(row, "tx_unsent_bytes", tcp_stream, tx->unsent_bytes);
+	put_u64(row, "tx_unacked_bytes", tcp_stream, tx->unacked_bytes);
+	put_f(row, "tx_unsent_s", tcp_stream && r->have_rx && rx_bps > 0,
+	      tx->unsent_bytes * 8.0 / rx_bps, 3);
 	int delay = r->have_rx && rx->delay_max_ns != 0;
 	put_f(row, "msg_delay_min_us", delay, rx->delay_min_ns / 1e3, 3);
 	put_f(row, "msg_delay_p50_over_min_us", delay,

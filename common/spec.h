@@ -92,6 +92,10 @@ struct tub_tx {
 	uint64_t elapsed_ns; /* first send to last send */
 	uint64_t blocked;    /* sends that would block or timed out (retried) */
 	uint64_t enobufs;    /* sends refused with ENOBUFS (counted, retried) */
+	uint64_t unsent_bytes;  /* TCP stream, at the sender's deadline: in the
+				   send buffer, never sent (SIOCOUTQNSD) */
+	uint64_t unacked_bytes; /* sent, not yet acknowledged (SIOCOUTQ less
+				   unsent_bytes) */
 	struct tub_tcpinfo tcpi; /* TCP_INFO at the end (TCP only) */
 	struct tub_intervals iv;
 };

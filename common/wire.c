@@ -339,6 +339,8 @@ static void put_tx(struct wbuf *w, const struct tub_tx *tx)
 	put_u64(w, tx->elapsed_ns);
 	put_u64(w, tx->blocked);
 	put_u64(w, tx->enobufs);
+	put_u64(w, tx->unsent_bytes);
+	put_u64(w, tx->unacked_bytes);
 	put_u8(w, tx->tcpi.valid);
 	put_u32(w, tx->tcpi.total_retrans);
 	put_u32(w, tx->tcpi.rtt_us);
@@ -357,6 +359,8 @@ static void get_tx(struct rbuf *r, struct tub_tx *tx)
 	tx->elapsed_ns = get_u64(r, "elapsed_ns");
 	tx->blocked = get_u64(r, "blocked");
 	tx->enobufs = get_u64(r, "enobufs");
+	tx->unsent_bytes = get_u64(r, "unsent_bytes");
+	tx->unacked_bytes = get_u64(r, "unacked_bytes");
 	tx->tcpi.valid = get_bool(r, "tcpi.valid");
 	tx->tcpi.total_retrans = get_u32(r, "tcpi.total_retrans");
 	tx->tcpi.rtt_us = get_u32(r, "tcpi.rtt_us");

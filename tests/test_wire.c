@@ -13,12 +13,12 @@
 #define FUZZ_ROUNDS 200000
 #define FUZZ_MAX_LEN 700
 
-/* Wire layout of a side (DONE/RESULT) body: tx has six u64, tcpi (u8 + five
+/* Wire layout of a side (DONE/RESULT) body: tx has eight u64, tcpi (u8 + five
  * u32), then its intervals; rx has twelve u64, the jitter double, the
  * end_how u8 and eight more u64, then its intervals. The tests patch fields
  * at these offsets. */
-#define SIDE_TCPI_VALID 48
-#define SIDE_TX_IV 69
+#define SIDE_TCPI_VALID 64
+#define SIDE_TX_IV 85
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define RX_JITTER 96
@@ -344,6 +344,8 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	tx->elapsed_ns = 0x1122334455667788ull;
 	tx->blocked = 5;
 	tx->enobufs = 6;
+	tx->unsent_bytes = 8400000;
+	tx->unacked_bytes = 65536;
 	tx->tcpi.valid = 1;
 	tx->tcpi.total_retrans = 0xffffffffu;
 	tx->tcpi.rtt_us = 8;
@@ -438,6 +440,8 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->tx.elapsed_ns, b->tx.elapsed_ns);
 	CHECK_EQ_U64(a->tx.blocked, b->tx.blocked);
 	CHECK_EQ_U64(a->tx.enobufs, b->tx.enobufs);
+	CHECK_EQ_U64(a->tx.unsent_bytes, b->tx.unsent_bytes);
+	CHECK_EQ_U64(a->tx.unacked_bytes, b->tx.unacked_bytes);
 	CHECK_EQ_U64(a->tx.tcpi.valid, b->tx.tcpi.valid);
 	CHECK_EQ_U64(a->tx.tcpi.total_retrans, b->tx.tcpi.total_retrans);
 	CHECK_EQ_U64(a->tx.tcpi.rtt_us, b->tx.tcpi.rtt_us);
@@ -693,7 +697,7 @@ static void test_header(const struct samples *s)
 		CHECK(ops[i].enc(h, 0, s->msg[i]) == -1);
 	}
 	/* A valid header, patched field by field. */
-	patch_u32(h, 0x54420102u);
+	patch_u32(h, 0x54420002u | (uint32_t)WIRE_VERSION << 8);
 	patch_u32(h + 4, WIRE_MAX_BODY);
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == 0);
 	CHECK_EQ_U64(type, WIRE_TEST);
@@ -719,12 +723,17 @@ static void test_header(const struct samples *s)
 	h[0] = 0x54;
 	h[1] = 0x42;
 
-	h[2] = 2;
+	char want[TUB_TEXT_MAX];
+	h[2] = WIRE_VERSION + 1;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
-	CHECK_STR(err, "the peer speaks protocol version 2, this end 1");
+	snprintf(want, sizeof want, "the peer speaks protocol version %d, "
+		 "this end %d", WIRE_VERSION + 1, WIRE_VERSION);
+	CHECK_STR(err, want);
 	h[2] = 0;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
-	CHECK_STR(err, "the peer speaks protocol version 0, this end 1");
+	snprintf(want, sizeof want, "the peer speaks protocol version 0, "
+		 "this end %d", WIRE_VERSION);
+	CHECK_STR(err, want);
 	h[2] = WIRE_VERSION;
 
 	h[3] = 0;
