@@ -25,6 +25,7 @@ struct rio {
 	uint8_t pkt[RUDP_MAX_MTU];
 	int connected;     /* server: socket connected to the sender */
 	int opened;        /* the handshake completed once */
+	uint32_t session;  /* the endpoint's */
 	uint64_t refused;  /* ICMP port unreachable on send */
 	struct sockaddr_storage to; /* connect server: the current client */
 	socklen_t tolen;            /* 0: send on the connected socket */
@@ -65,6 +66,7 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 
 	memset(io, 0, sizeof *io);
 	io->ctx = ctx;
+	io->session = session;
 	io->connected = initiator; /* the sender's socket is connected */
 	io->r = rudp_new(&c, session, initiator, clock_now_ns());
 	if (io->r == NULL)
@@ -551,8 +553,18 @@ static int rudp_connect_client(struct run_ctx *ctx)
 	return rc;
 }
 
-/* One datagram for the connect server: a new connection's SYN replaces
- * the endpoint of the last one (kept until then to answer its FIN again);
+/* Whether connection session a was opened after b (the counter below the
+ * spec's upper 16 bits counts up, op_session). */
+static int session_newer(uint32_t a, uint32_t b)
+{
+	uint32_t d = ((a & 0xffffu) - (b & 0xffffu)) & 0xffffu;
+
+	return d > 0 && d < 0x8000u;
+}
+
+/* One datagram for the connect server: a newer connection's SYN replaces
+ * the endpoint of the last one (kept until then to answer its FIN again),
+ * even from the same port (a new socket may get the port of the last);
  * anything else goes to the current endpoint if it comes from its client. */
 static void connect_input(struct rio *io, const uint8_t *pkt, size_t n,
 			  const struct sockaddr_storage *from,
@@ -570,9 +582,11 @@ static void connect_input(struct rio *io, const uint8_t *pkt, size_t n,
 	}
 	int same = io->r && fromlen == io->tolen &&
 		   memcmp(from, &io->to, fromlen) == 0;
-	if (!same && rudp_peek_syn(pkt, n, &session) &&
-	    (session & 0xffff0000u) == (ctx->spec->session & 0xffff0000u) &&
-	    (io->r == NULL || rudp_state(io->r) >= RUDP_CLOSED)) {
+	int syn = rudp_peek_syn(pkt, n, &session) &&
+		  (session & 0xffff0000u) == (ctx->spec->session & 0xffff0000u);
+	if (syn && (io->r == NULL ||
+		    (!same && rudp_state(io->r) >= RUDP_CLOSED) ||
+		    session_newer(session, io->session))) {
 		if (io->r)
 			rio_close(io);
 		if (rio_open_session(io, ctx, 0, session) < 0)
