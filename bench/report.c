@@ -140,6 +140,13 @@ static void summary_rr(FILE *f, const struct tub_result *r)
 		r->rr_elapsed_ns / 1e9,
 		r->rr_elapsed_ns ? r->rr_done / (r->rr_elapsed_ns / 1e9) : 0.0,
 		r->rr_lost, r->rr_late);
+	uint64_t tried = r->rr_done + r->rr_lost;
+	if (r->spec.proto == TUB_PROTO_UDP && tried > 0 &&
+	    r->rr_lost * 10 >= tried * 9 && r->rr_late * 2 >= r->rr_lost)
+		fprintf(f, "  nearly every probe was lost, and most of them came "
+			"back late: the reply timeout (%.0f ms) is shorter than "
+			"this path's round trip; raise --rr-timeout\n",
+			r->spec.timeout_ns / 1e6);
 	if (h->count)
 		fprintf(f, "  rtt us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  "
 			"p99.9 %.1f  max %.1f  mean %.1f\n", h->min / 1e3,

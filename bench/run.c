@@ -320,6 +320,23 @@ uint64_t run_stall_limit(const struct tub_spec *spec)
 	return RUN_STALL_NS;
 }
 
+uint64_t run_ctl_rtt_ns(int ctl)
+{
+	struct tub_tcpinfo ti;
+
+	run_tcp_info(ctl, &ti);
+	return ti.valid ? (uint64_t)ti.rtt_us * 1000 : 0;
+}
+
+uint64_t run_grace_ns(int ctl)
+{
+	uint64_t g = 2 * run_ctl_rtt_ns(ctl);
+
+	if (g < RUN_UDP_GRACE_NS)
+		return RUN_UDP_GRACE_NS;
+	return g > RUN_GRACE_MAX_NS ? RUN_GRACE_MAX_NS : g;
+}
+
 void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns)
 {
 	uint64_t now = clock_now_ns();
@@ -327,6 +344,7 @@ void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns)
 	ctx->deadline_ns = run_deadline(ctx->spec, now, max_duration_ns);
 	ctx->progress_ns = now;
 	ctx->stall_ns = run_stall_limit(ctx->spec);
+	ctx->grace_ns = run_grace_ns(ctx->ctl);
 }
 
 uint64_t run_deadline(const struct tub_spec *spec, uint64_t now,

@@ -14,6 +14,7 @@
 #define RUN_CTL_TIMEOUT_NS (5 * TUB_NSEC_PER_SEC)  /* one control exchange */
 #define RUN_SLACK_NS (10 * TUB_NSEC_PER_SEC)       /* past the test's end */
 #define RUN_UDP_GRACE_NS (1 * TUB_NSEC_PER_SEC)    /* late datagrams */
+#define RUN_GRACE_MAX_NS (10 * TUB_NSEC_PER_SEC)   /* ... on any path */
 #define RUN_UDP_SETTLE_NS (20 * TUB_NSEC_PER_MSEC) /* after the end marker */
 #define RUN_CTL_CHECK_NS (10 * TUB_NSEC_PER_MSEC)  /* control look period */
 #define RUN_STALL_NS (10 * TUB_NSEC_PER_SEC)     /* no progress: peer gone */
@@ -31,6 +32,7 @@ struct run_ctx {
 	uint64_t deadline_ns;       /* the data phase cannot pass this */
 	uint64_t progress_ns;       /* last time data moved */
 	uint64_t stall_ns;          /* fail when nothing moved for this long */
+	uint64_t grace_ns;          /* late datagrams after DONE (run_grace_ns) */
 	int connect_timeout_ms;     /* sender: data connection */
 	volatile sig_atomic_t *stop;
 
@@ -168,6 +170,15 @@ int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns);
 
 /* Fill a message buffer with a recognisable pattern. */
 void run_fill_pattern(uint8_t *buf, size_t len);
+
+/* The control connection's smoothed RTT (TCP_INFO), ns; 0 if unknown. The
+ * one view of the path a test has without a probe. */
+uint64_t run_ctl_rtt_ns(int ctl);
+
+/* How long to wait for datagrams still on the path after the sender's
+ * DONE: RUN_UDP_GRACE_NS, or two control round trips on a long path (at
+ * most RUN_GRACE_MAX_NS). */
+uint64_t run_grace_ns(int ctl);
 
 /* Start the data phase clock: deadline, progress, stall limit. */
 void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns);

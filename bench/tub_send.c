@@ -39,6 +39,7 @@ struct send_conf {
 	int json;
 	int quiet;
 	int have_len;
+	int have_rr_timeout; /* --rr-timeout given: else from the path's RTT */
 	uint64_t connect_timeout_ns;
 	struct tub_spec spec;
 	struct sockopt_set local;
@@ -46,6 +47,7 @@ struct send_conf {
 };
 
 #define usage_error(...) cli_usage_error("tub-send", __VA_ARGS__)
+#define RR_TIMEOUT_DEFAULT_NS (200 * TUB_NSEC_PER_MSEC)
 
 static void usage(void)
 {
@@ -79,8 +81,10 @@ static void usage(void)
 	     "nodelay,sndbuf=64K\n"
 	     "      --remote-opt SPEC  options for the receiver's socket\n"
 	     "      --list-options     the option vocabulary\n"
-	     "      --rr-timeout DUR   UDP rr: a reply later than this is a "
-	     "lost probe (200ms)\n"
+	     "      --rr-timeout DUR   UDP rr, connect: a reply later than "
+	     "this is a lost probe\n"
+	     "                         (default 200ms, or 3 round trips of "
+	     "the control connection)\n"
 	     "      --on-idle CMD      keepalive: run CMD (e.g. one that cuts "
 	     "the path) once\n"
 	     "                         the connection is up, then time the "
@@ -202,7 +206,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 
 	c->port = TUB_DEFAULT_PORT;
 	c->connect_timeout_ns = 5 * TUB_NSEC_PER_SEC;
-	s->timeout_ns = 200 * TUB_NSEC_PER_MSEC;
+	s->timeout_ns = RR_TIMEOUT_DEFAULT_NS;
 	opterr = 0; /* one line of our own instead */
 	while ((ch = getopt_long(argc, argv, "c:p:l:t:n:b:i:JqRP:Vh", opts,
 				 NULL)) != -1) {
@@ -266,6 +270,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			list_options();
 			exit(0);
 		case O_RRTO:
+			c->have_rr_timeout = 1;
 			s->timeout_ns = arg_duration("timeout", optarg);
 			break;
 		case O_UNORD:
@@ -506,7 +511,7 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	 * stall limit while data still drains. */
 	int type = run_read_frame(ctx, buf, &len,
 				  clock_now_ns() + ctx->stall_ns +
-					  RUN_UDP_GRACE_NS + RUN_CTL_TIMEOUT_NS);
+					  ctx->grace_ns + RUN_CTL_TIMEOUT_NS);
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_RESULT)
@@ -520,6 +525,18 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	if (r->spec.proto == TUB_PROTO_TCP)
 		run_tcp_info(ctx->data, &r->tx.tcpi);
 	return irc;
+}
+
+/* A probe's reply timeout when none is given: TCP's minimum RTO (200 ms),
+ * or three round trips of the control connection on a longer path, so that
+ * one test across a long path does not call every late reply lost. */
+static uint64_t default_rr_timeout(int ctl)
+{
+	uint64_t t = 3 * run_ctl_rtt_ns(ctl);
+
+	if (t < RR_TIMEOUT_DEFAULT_NS)
+		return RR_TIMEOUT_DEFAULT_NS;
+	return t > 60 * TUB_NSEC_PER_SEC ? 60 * TUB_NSEC_PER_SEC : t;
 }
 
 static int run_test(const struct send_conf *c, struct tub_result *r,
@@ -552,6 +569,8 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	}
 	sock_peer(ctx->ctl, &server);
 	ctx->ctl_peer = server;
+	if (!c->have_rr_timeout)
+		r->spec.timeout_ns = default_rr_timeout(ctx->ctl);
 	snprintf(r->family, sizeof r->family, "%s",
 		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
 	rc = handshake(ctx, r, buf, &server);

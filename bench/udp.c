@@ -315,7 +315,7 @@ static int stream_over(const struct run_ctx *ctx, uint64_t now,
 		return 0;
 	if (end_at && now >= end_at + RUN_UDP_SETTLE_NS)
 		return 1;
-	return now >= done_at + RUN_UDP_GRACE_NS;
+	return now >= done_at + ctx->grace_ns;
 }
 
 static int udp_stream_recv(struct run_ctx *ctx)

@@ -219,16 +219,6 @@ static int64_t socket_drops(int fd)
 	return -1;
 }
 
-/* The control connection's smoothed RTT, so that datagrams still on the
- * path when DONE arrives are waited for. */
-static uint64_t ctl_rtt_ns(int ctl)
-{
-	struct tub_tcpinfo ti;
-
-	run_tcp_info(ctl, &ti);
-	return ti.valid ? (uint64_t)ti.rtt_us * 1000 : 0;
-}
-
 int udp_fill_server(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
@@ -243,7 +233,7 @@ int udp_fill_server(struct run_ctx *ctx)
 		return -1;
 	}
 	/* Datagrams still on the way: two round trips, never over 1 s. */
-	uint64_t settle = 2 * ctl_rtt_ns(ctx->ctl);
+	uint64_t settle = 2 * run_ctl_rtt_ns(ctx->ctl);
 	if (settle > TUB_NSEC_PER_SEC)
 		settle = TUB_NSEC_PER_SEC;
 	clock_sleep_until(clock_now_ns() + settle + RUN_UDP_SETTLE_NS);

@@ -252,6 +252,8 @@ static void put_rr(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "rr_done", rr, r->rr_done);
 	put_u64(row, "rr_lost", rr, r->rr_lost);
 	put_u64(row, "rr_late", rr, r->rr_late);
+	put_f(row, "rr_timeout_s", rr && r->spec.proto == TUB_PROTO_UDP,
+	      secs(r->spec.timeout_ns), 3);
 	put_f(row, "rr_rate_tps", rr && r->rr_elapsed_ns,
 	      r->rr_elapsed_ns ? r->rr_done / secs(r->rr_elapsed_ns) : 0, 1);
 	put_f(row, "rtt_min_us", any, any ? h->min / 1e3 : 0, 3);
