@@ -31,6 +31,18 @@ static void line_buffers(FILE *f, const char *who,
 		fprintf(f, "  %-6s notes: %s\n", who, notes);
 }
 
+/* A datagram larger than the path MTU goes as fragments: say so. */
+static void summary_fragments(FILE *f, const struct tub_result *r)
+{
+	uint32_t n = spec_udp_fragments(r->spec.msg_size, r->probe.path_mtu,
+					r->probe.ipv6);
+
+	if (r->spec.proto == TUB_PROTO_UDP && n > 1)
+		fprintf(f, "  each %u-byte datagram is %u IP fragments on this "
+			"path's MTU of %u B: one lost fragment loses the whole "
+			"datagram\n", r->spec.msg_size, n, r->probe.path_mtu);
+}
+
 static void summary_stream(FILE *f, const struct tub_result *r)
 {
 	char a[32], b[32];
@@ -217,6 +229,7 @@ void report_summary(FILE *f, const struct tub_result *r)
 	else if (r->spec.kind == TUB_KIND_RR ||
 		 r->spec.kind == TUB_KIND_CONNECT)
 		summary_rr(f, r);
+	summary_fragments(f, r);
 	summary_probe(f, r);
 	summary_intervals(f, r);
 	line_buffers(f, "local", &r->local_req, &r->local_granted,

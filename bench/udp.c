@@ -78,6 +78,8 @@ int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 				strerror(errno));
 	}
 	ctx->data = fd;
+	ctx->probe.ipv6 = sock_family(server) == AF_INET6;
+	ctx->probe.path_mtu = sock_path_mtu(fd, sock_family(server));
 	return 0;
 }
 

@@ -233,6 +233,13 @@ static void put_udp(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "udp_too_old", both, rx->too_old);
 	put_u64(row, "udp_wrong_session", both, rx->wrong_session);
 	put_f(row, "udp_jitter_us", both, rx->jitter_ns / 1e3, 3);
+	/* One lost fragment loses the whole datagram. */
+	uint32_t frags = spec_udp_fragments(r->spec.msg_size,
+					    r->probe.path_mtu, r->probe.ipv6);
+	int udp = r->spec.proto == TUB_PROTO_UDP && r->have_tx;
+	put_u64(row, "path_mtu_bytes", udp && r->probe.path_mtu,
+		r->probe.path_mtu);
+	put_u64(row, "udp_ip_fragments", udp && frags, frags);
 }
 
 static void put_rr(struct csv_row *row, const struct tub_result *r)

@@ -379,3 +379,20 @@ int sock_count_timewait(uint16_t port)
 		return -1;
 	return (v4 > 0 ? v4 : 0) + (v6 > 0 ? v6 : 0);
 }
+
+uint32_t sock_path_mtu(int fd, int family)
+{
+	int mtu = 0;
+	socklen_t len = sizeof mtu;
+
+#if defined(IP_MTU) && defined(IPV6_MTU)
+	if (getsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       family == AF_INET6 ? IPV6_MTU : IP_MTU, &mtu, &len) < 0)
+		return 0;
+#else
+	(void)fd;
+	(void)family;
+	(void)len;
+#endif
+	return mtu > 0 ? (uint32_t)mtu : 0;
+}

@@ -61,6 +61,10 @@ void sock_unmap(struct sock_addr *a);
  * (/proc/net/tcp and tcp6); -1 where that cannot be read. */
 int sock_count_timewait(uint16_t port);
 
+/* The path MTU the kernel holds for a connected socket (IP_MTU or
+ * IPV6_MTU), bytes; 0 where it cannot say. */
+uint32_t sock_path_mtu(int fd, int family);
+
 /* O_NONBLOCK on or off; 0 or -1. */
 int sock_set_nonblock(int fd, int on);
 

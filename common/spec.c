@@ -274,3 +274,16 @@ int spec_side_check(const struct tub_side *side, char *reason, size_t len)
 		return -1;
 	return 0;
 }
+
+uint32_t spec_udp_fragments(uint32_t payload, uint32_t mtu, int ipv6)
+{
+	uint32_t ip_hdr = ipv6 ? 40 : 20, frag_hdr = ipv6 ? 8 : 0;
+	uint64_t data = (uint64_t)payload + 8; /* the UDP header rides along */
+
+	if (mtu < ip_hdr + frag_hdr + 8 + 8)
+		return 0;
+	if (data <= mtu - ip_hdr)
+		return 1;
+	uint32_t per = (mtu - ip_hdr - frag_hdr) / 8 * 8;
+	return (uint32_t)((data + per - 1) / per);
+}

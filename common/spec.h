@@ -151,6 +151,9 @@ struct tub_probe {
 	uint64_t rudp_pkts_sent, rudp_srtt_ns;
 	uint32_t rudp_cwnd;
 	char ka_error[32];         /* keepalive: the error, e.g. "ETIMEDOUT" */
+	uint32_t path_mtu;         /* UDP: IP_MTU of the connected data socket
+				      (the route's path MTU), bytes; 0 unknown */
+	uint8_t ipv6;              /* the data socket's family is IPv6 */
 };
 
 /* One end's report: DONE carries the sender's, RESULT the receiver's. Each
@@ -185,6 +188,12 @@ int spec_check(const struct tub_spec *spec, const struct tub_limits *lim,
  * time order, counts that cannot exceed what they count. 0, or -1 with a
  * one-line reason naming the field. */
 int spec_side_check(const struct tub_side *side, char *reason, size_t len);
+
+/* IP packets one UDP datagram of payload bytes takes on a path of mtu
+ * bytes: 1, or the fragments it is cut into (each but the last carries a
+ * multiple of 8 bytes; IPv6 adds an 8-byte fragment header). 0 if mtu is
+ * unknown or too small to say. */
+uint32_t spec_udp_fragments(uint32_t payload, uint32_t mtu, int ipv6);
 
 /* 1 if this build implements proto x kind x dir. */
 int spec_supported(int proto, int kind, int dir);

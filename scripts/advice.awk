@@ -327,6 +327,22 @@ function udp_drops(    p, drops, any) {
 	first_drop()
 }
 
+# fragments(): the UDP points whose datagrams the path cut into IP
+# fragments: one lost fragment loses the datagram, so their loss is not
+# the path's loss per packet.
+function fragments(    p, any, f) {
+	for (p = 1; p <= np; p++) {
+		if (s(p, "proto") != "udp" || s(p, "n") == 0) continue
+		f = s(p, "udp_ip_fragments_mean")
+		if (f == "" || f <= 1) continue
+		if (!any) print "Datagrams larger than the path MTU (udp_ip_fragments: IP packets per datagram):"
+		any = 1
+		printf "  %-44s %s fragments each; one lost fragment loses the datagram %s\n", s(p, "name") ":", f, rows_txt(p)
+	}
+	if (any)
+		print "  keep UDP datagrams within the path MTU (path_mtu_bytes less 28 B of headers for IPv4, 48 B for IPv6)"
+}
+
 function drop_txt(p,    d) {
 	d = s(p, "udp_rcvbuf_drops_mean") + 0
 	if (d == 0) return "none " rows_txt(p)
@@ -410,7 +426,7 @@ END {
 		clamps(proto)
 		if (proto == "tcp" && ((proto, "rcvbuf") in CHOSEN))
 			print "  note: setting SO_RCVBUF on TCP turns off receive autotuning (tcp_rmem " meta["net.ipv4.tcp_rmem"] ")"
-		if (proto == "udp") { udp_drops(); maxrates() }
+		if (proto == "udp") { udp_drops(); fragments(); maxrates() }
 		print ""
 	}
 }

@@ -56,4 +56,24 @@ send -l 128K -t 2
 check "plain: status ok" "$(col "$CSV" status)" = ok
 check_awk "plain: sender rate near the receiver's ($(col "$CSV" tx_rate_bps) vs $(col "$CSV" throughput_bps))" \
 	"$(col "$CSV" tx_rate_bps) <= $(col "$CSV" throughput_bps) * 1.1"
+
+# On the same link (MTU 1500) an 8 KiB datagram goes as six IP fragments:
+# the row and the summary say so.
+rm -f "$CSV"
+timeout 30 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 -p "$PORT" \
+	--csv "$CSV" --proto udp -l 8K -b 20M -t 1 2>"$WORK/summary"
+check "fragments: status ok" "$(col "$CSV" status)" = ok
+check "fragments: path MTU 1500" "$(col "$CSV" path_mtu_bytes)" -eq 1500
+check "fragments: six per 8 KiB datagram" "$(col "$CSV" udp_ip_fragments)" -eq 6
+check "fragments: the summary warns" \
+	-n "$(grep 'one lost fragment loses the whole datagram' "$WORK/summary")"
+# ... and so do bench.sh's table and advice, from the same row.
+LIB=$HERE/../scripts/lib
+awk -f "$LIB/csv.awk" -f "$HERE/../scripts/aggregate.awk" "$CSV" >"$WORK/summary.csv"
+printf 'link: emulated wan\n' >"$WORK/meta.txt"
+check "fragments: the table marks the point" \
+	-n "$(awk -f "$LIB/csv.awk" -f "$LIB/table.awk" "$WORK/summary.csv" | grep ' frag6 ')"
+check "fragments: the advice warns" -n "$(awk -f "$LIB/csv.awk" \
+	-f "$HERE/../scripts/advice.awk" "$WORK/meta.txt" "$WORK/summary.csv" |
+	grep '6 fragments each; one lost fragment loses the datagram')"
 finish

@@ -182,5 +182,17 @@ int main(void)
 	CHECK(spec_side_check(&side, why, sizeof why) < 0);
 	CHECK(strstr(why, "received") != NULL);
 
+	/* Fragments: 8 KiB is six IP packets on a 1500-byte MTU (1480 bytes
+	 * of IP payload each, the UDP header in the first), 1472 B is one,
+	 * 1473 B two; IPv6 takes 1448 per fragment (40 + 8 of headers). */
+	CHECK_EQ_U64(spec_udp_fragments(8192, 1500, 0), 6);
+	CHECK_EQ_U64(spec_udp_fragments(1472, 1500, 0), 1);
+	CHECK_EQ_U64(spec_udp_fragments(1473, 1500, 0), 2);
+	CHECK_EQ_U64(spec_udp_fragments(1452, 1500, 1), 1);
+	CHECK_EQ_U64(spec_udp_fragments(1453, 1500, 1), 2);
+	CHECK_EQ_U64(spec_udp_fragments(8192, 1500, 1), 6);
+	CHECK_EQ_U64(spec_udp_fragments(65507, 65536, 0), 1);
+	CHECK_EQ_U64(spec_udp_fragments(1400, 0, 0), 0);
+
 	return check_done("test_spec");
 }

@@ -7,8 +7,13 @@ function v(name) {
 	return (name in col) ? row[col[name]] : ""
 }
 
-function loss_txt() {
-	return v("udp_loss_pct_mean") == "" ? "-" : sprintf("%.2f%%", v("udp_loss_pct_mean"))
+# A datagram cut into IP fragments is lost with any one of them: marked.
+function loss_txt(   t) {
+	if (v("udp_loss_pct_mean") == "") return "-"
+	t = sprintf("%.2f%%", v("udp_loss_pct_mean"))
+	if (v("udp_ip_fragments_mean") > 1)
+		t = t " frag" v("udp_ip_fragments_mean")
+	return t
 }
 
 function rtt_txt() {
@@ -38,8 +43,12 @@ NR == 1 { csv_index($0, col); next }
 END {
 	if (w < 4) w = 4
 	if (sw < 6) sw = 6
-	fmt = "%-" w "s %3s %-" sw "s %14s %8s %18s %10s\n"
+	fmt = "%-" w "s %3s %-" sw "s %14s %14s %18s %10s\n"
 	printf fmt, "test", "n", "status", "throughput", "loss", "rtt p50/p99 us", "trans/s"
 	for (k = 1; k <= nl; k++)
 		printf fmt, name[k], n[k], st[k], thr[k], loss[k], rtt[k], tps[k]
+	for (k = 1; k <= nl && !fragnote; k++)
+		fragnote = loss[k] ~ /frag/
+	if (fragnote)
+		print "fragN: each datagram is N IP fragments on this path's MTU; one lost fragment loses the datagram"
 }
