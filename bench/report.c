@@ -269,3 +269,34 @@ int report_intervals(FILE *f, const struct tub_result *r)
 		return -1;
 	return 0;
 }
+
+/* One comparison line: agree, or by how much not. */
+static void kernel_line(FILE *f, const char *what, uint64_t kernel,
+			const char *ours_name, uint64_t ours)
+{
+	fprintf(f, "  kernel %s %" PRIu64 " %s %s %" PRIu64 "%s\n", what, kernel,
+		kernel == ours ? "==" : "!=", ours_name, ours,
+		kernel == ours ? "" : " (other traffic in the namespace, or a "
+				      "miscount)");
+}
+
+void report_kernel_check(FILE *f, const struct tub_result *r)
+{
+	const struct tub_kernel *rk = &r->rx.kernel, *tk = &r->tx.kernel;
+
+	fprintf(f, "  kernel check (per network namespace, all its traffic):\n");
+	if (r->spec.proto == TUB_PROTO_UDP && r->spec.kind == TUB_KIND_STREAM &&
+	    r->have_rx && rk->valid) {
+		kernel_line(f, "Udp RcvbufErrors (receiver)", rk->udp_rcvbuf_errors,
+			    "udp_rcvbuf_drops", r->rx.rcvbuf_drops);
+		fprintf(f, "  kernel Ip ReasmFails (receiver) %" PRIu64 " (a lost "
+			"fragment counts when its queue expires, "
+			"net.ipv4.ipfrag_time after)\n", rk->ip_reasm_fails);
+	}
+	if (r->spec.proto == TUB_PROTO_TCP && r->have_tx && tk->valid &&
+	    r->tx.tcpi.valid)
+		kernel_line(f, "Tcp RetransSegs (sender)", tk->tcp_retrans_segs,
+			    "tcp_retrans_segs", r->tx.tcpi.total_retrans);
+	if (!rk->valid && !tk->valid)
+		fprintf(f, "  /proc/net/snmp could not be read\n");
+}

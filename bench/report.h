@@ -9,6 +9,11 @@
 /* A short human summary of r on f. */
 void report_summary(FILE *f, const struct tub_result *r);
 
+/* The kernels' counters over the test beside the tool's own: UDP
+ * RcvbufErrors on the receiver against udp_rcvbuf_drops, Ip ReasmFails,
+ * TCP RetransSegs on the sender against TCP_INFO's retransmissions. */
+void report_kernel_check(FILE *f, const struct tub_result *r);
+
 /* Per-interval rows of both ends into f (header first when the file is
  * empty): run_id, proto, kind, end, index, start_s, end_s, bytes, msgs,
  * rate_bps. Returns 0 or -1. */

@@ -325,6 +325,9 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 		 uint8_t *body)
 {
 	const struct transport *t = run_transport(spec->proto);
+	struct tub_kernel k0, k1;
+
+	sock_snmp_read(&k0);
 	int rc = t->server[spec->kind](ctx);
 	if (rc < 0 || spec->kind == TUB_KIND_KEEPALIVE)
 		return rc; /* keepalive: the path was cut, nothing follows */
@@ -338,6 +341,8 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 			run_wait(ctx, -1, 0, deadline);
 	}
 	ctx->mine.rx.wrong_session += ctx->strays;
+	sock_snmp_read(&k1);
+	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
 	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
 	return run_send_frame(ctx, body, n);
 }

@@ -40,6 +40,8 @@ struct send_conf {
 	int quiet;
 	int have_len;
 	int have_rr_timeout; /* --rr-timeout given: else from the path's RTT */
+	int kernel_check;    /* --kernel-check: the summary holds the kernel's
+				counters against ours */
 	uint64_t connect_timeout_ns;
 	struct tub_spec spec;
 	struct sockopt_set local;
@@ -89,6 +91,10 @@ static void usage(void)
 	     "the path) once\n"
 	     "                         the connection is up, then time the "
 	     "detection\n"
+	     "      --kernel-check     summary: the kernels' counters "
+	     "(/proc/net/snmp) beside\n"
+	     "                         ours (valid only where the test is "
+	     "alone in its namespace)\n"
 	     "      --csv FILE         append the row to FILE (header once)\n"
 	     "      --interval-csv F   append per-interval rows to F\n"
 	     "  -J, --json             write the row as JSON on stdout\n"
@@ -168,7 +174,8 @@ static uint32_t default_length(int proto, int kind)
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
-	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC };
+	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC,
+	       O_KCHECK };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -183,6 +190,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"remote-opt", required_argument, NULL, O_REMOTE},
 		{"list-options", no_argument, NULL, O_LIST},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
+		{"kernel-check", no_argument, NULL, O_KCHECK},
 		{"on-idle", required_argument, NULL, O_IDLE},
 		{"unordered", no_argument, NULL, O_UNORD},
 		{"window", required_argument, NULL, O_WIN},
@@ -269,6 +277,9 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		case O_LIST:
 			list_options();
 			exit(0);
+		case O_KCHECK:
+			c->kernel_check = 1;
+			break;
 		case O_RRTO:
 			c->have_rr_timeout = 1;
 			s->timeout_ns = arg_duration("timeout", optarg);
@@ -495,7 +506,10 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	char why[TUB_TEXT_MAX];
 	uint32_t len;
 
+	struct tub_kernel k0, k1;
+
 	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
+	sock_snmp_read(&k0);
 	int rc = t->client[r->spec.kind](ctx);
 	r->have_tx = 1;
 	r->tx = ctx->mine.tx;
@@ -522,6 +536,8 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 		return run_fail(ctx, "protocol_error", "RESULT: %s", why);
 	r->have_rx = 1;
 	r->rx = ctx->peer.rx;
+	sock_snmp_read(&k1);
+	sock_snmp_delta(&k0, &k1, &r->tx.kernel);
 	if (r->spec.proto == TUB_PROTO_TCP)
 		run_tcp_info(ctx->data, &r->tx.tcpi);
 	return irc;
@@ -627,8 +643,11 @@ static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 		if (f && fclose(f) != 0)
 			rc = -1;
 	}
-	if (!c->quiet)
+	if (!c->quiet) {
 		report_summary(stderr, r);
+		if (c->kernel_check)
+			report_kernel_check(stderr, r);
+	}
 	free(row);
 	return rc;
 }

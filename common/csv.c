@@ -242,6 +242,19 @@ static void put_udp(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "udp_ip_fragments", udp && frags, frags);
 }
 
+/* Kernel counters over the test, of each end's whole network namespace. */
+static void put_kernel(struct csv_row *row, const struct tub_result *r)
+{
+	const struct tub_kernel *rk = &r->rx.kernel, *tk = &r->tx.kernel;
+	int udp = r->spec.proto == TUB_PROTO_UDP && r->have_rx && rk->valid;
+	int tcp = r->spec.proto == TUB_PROTO_TCP && r->have_tx && tk->valid;
+
+	put_u64(row, "kernel_udp_rcvbuf_errors", udp, rk->udp_rcvbuf_errors);
+	put_u64(row, "kernel_ip_reasm_fails", udp, rk->ip_reasm_fails);
+	put_u64(row, "kernel_tcp_retrans_segs", tcp, tk->tcp_retrans_segs);
+	put_str(row, "kernel_scope", udp || tcp ? "netns" : "");
+}
+
 static void put_rr(struct csv_row *row, const struct tub_result *r)
 {
 	int rr = (r->spec.kind == TUB_KIND_RR ||
@@ -328,6 +341,7 @@ void csv_fill(const struct tub_result *r, struct csv_row *row)
 	put_ends(row, r);
 	put_tcp(row, r);
 	put_udp(row, r);
+	put_kernel(row, r);
 	put_rr(row, r);
 	put_probe(row, r);
 }

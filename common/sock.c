@@ -1,5 +1,7 @@
 #include "sock.h"
 
+#include "spec.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -395,4 +398,85 @@ uint32_t sock_path_mtu(int fd, int family)
 	(void)len;
 #endif
 	return mtu > 0 ? (uint32_t)mtu : 0;
+}
+
+/* The value under name in a /proc/net/snmp pair of lines for prefix
+ * ("Udp:"): the first line names the fields, the second has the values. */
+static int snmp_field(const char *text, const char *prefix, const char *name,
+		      uint64_t *out)
+{
+	size_t pl = strlen(prefix);
+	const char *names = NULL, *vals = NULL;
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, prefix, pl) != 0)
+			continue;
+		if (names == NULL) {
+			names = l + pl;
+		} else {
+			vals = l + pl;
+			break;
+		}
+	}
+	if (names == NULL || vals == NULL)
+		return -1;
+	for (;;) {
+		while (*names == ' ')
+			names++;
+		while (*vals == ' ')
+			vals++;
+		if (*names == '\n' || *names == '\0' || *vals == '\n' ||
+		    *vals == '\0')
+			return -1;
+		size_t n = strcspn(names, " \n");
+		if (n == strlen(name) && strncmp(names, name, n) == 0) {
+			char *end;
+			unsigned long long v = strtoull(vals, &end, 10);
+			if (end == vals)
+				return -1;
+			*out = v;
+			return 0;
+		}
+		names += n;
+		vals += strcspn(vals, " \n");
+	}
+}
+
+void sock_snmp_read(struct tub_kernel *k)
+{
+	char text[8192];
+	FILE *f = fopen("/proc/net/snmp", "r");
+	size_t n = 0;
+
+	memset(k, 0, sizeof *k);
+	if (f == NULL)
+		return;
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	k->valid = snmp_field(text, "Udp:", "RcvbufErrors",
+			      &k->udp_rcvbuf_errors) == 0 &&
+		   snmp_field(text, "Ip:", "ReasmFails", &k->ip_reasm_fails) == 0 &&
+		   snmp_field(text, "Tcp:", "RetransSegs",
+			      &k->tcp_retrans_segs) == 0;
+}
+
+static uint64_t delta(uint64_t a, uint64_t b)
+{
+	return b >= a ? b - a : 0;
+}
+
+void sock_snmp_delta(const struct tub_kernel *before,
+		     const struct tub_kernel *after, struct tub_kernel *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!before->valid || !after->valid)
+		return;
+	out->valid = 1;
+	out->udp_rcvbuf_errors = delta(before->udp_rcvbuf_errors,
+				       after->udp_rcvbuf_errors);
+	out->ip_reasm_fails = delta(before->ip_reasm_fails,
+				    after->ip_reasm_fails);
+	out->tcp_retrans_segs = delta(before->tcp_retrans_segs,
+				      after->tcp_retrans_segs);
 }

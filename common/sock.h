@@ -65,6 +65,16 @@ int sock_count_timewait(uint16_t port);
  * IPV6_MTU), bytes; 0 where it cannot say. */
 uint32_t sock_path_mtu(int fd, int family);
 
+/* This network namespace's counters from /proc/net/snmp (Udp:
+ * RcvbufErrors, Ip: ReasmFails, Tcp: RetransSegs) into k (valid = 0 where
+ * they cannot be read). */
+struct tub_kernel;
+void sock_snmp_read(struct tub_kernel *k);
+
+/* after - before, field by field, into out (valid only if both are). */
+void sock_snmp_delta(const struct tub_kernel *before,
+		     const struct tub_kernel *after, struct tub_kernel *out);
+
 /* O_NONBLOCK on or off; 0 or -1. */
 int sock_set_nonblock(int fd, int on);
 

@@ -84,6 +84,17 @@ struct tub_tcpinfo {
 	uint32_t snd_mss;       /* bytes */
 };
 
+/* Kernel counters of one host over a test (/proc/net/snmp deltas). They
+ * are per network namespace and count all its traffic: a check on the
+ * tool's own counts only where the test is alone there. */
+struct tub_kernel {
+	uint8_t valid;
+	uint64_t udp_rcvbuf_errors; /* Udp: RcvbufErrors */
+	uint64_t ip_reasm_fails;    /* Ip: ReasmFails (counted when a
+				       reassembly queue expires) */
+	uint64_t tcp_retrans_segs;  /* Tcp: RetransSegs */
+};
+
 /* What the end that sends the data counted. */
 struct tub_tx {
 	uint64_t bytes;      /* payload bytes accepted by send calls */
@@ -97,6 +108,7 @@ struct tub_tx {
 	uint64_t unacked_bytes; /* sent, not yet acknowledged (SIOCOUTQ less
 				   unsent_bytes) */
 	struct tub_tcpinfo tcpi; /* TCP_INFO at the end (TCP only) */
+	struct tub_kernel kernel; /* this end's host over the test */
 	struct tub_intervals iv;
 };
 
@@ -126,6 +138,7 @@ struct tub_rx {
 	uint64_t corrupt;       /* messages whose payload was not as sent */
 	uint64_t dup_dropped;   /* rudp: duplicate packets suppressed */
 	uint64_t foreign;       /* rudp: malformed, stale or foreign packets */
+	struct tub_kernel kernel; /* this end's host over the test */
 	struct tub_intervals iv;
 };
 

@@ -331,6 +331,22 @@ static void get_intervals(struct rbuf *r, struct tub_intervals *iv)
 	iv->n = n;
 }
 
+static void put_kernel(struct wbuf *w, const struct tub_kernel *k)
+{
+	put_u8(w, k->valid);
+	put_u64(w, k->udp_rcvbuf_errors);
+	put_u64(w, k->ip_reasm_fails);
+	put_u64(w, k->tcp_retrans_segs);
+}
+
+static void get_kernel(struct rbuf *r, struct tub_kernel *k)
+{
+	k->valid = get_bool(r, "kernel.valid");
+	k->udp_rcvbuf_errors = get_u64(r, "kernel.udp_rcvbuf_errors");
+	k->ip_reasm_fails = get_u64(r, "kernel.ip_reasm_fails");
+	k->tcp_retrans_segs = get_u64(r, "kernel.tcp_retrans_segs");
+}
+
 static void put_tx(struct wbuf *w, const struct tub_tx *tx)
 {
 	put_u64(w, tx->bytes);
@@ -341,6 +357,7 @@ static void put_tx(struct wbuf *w, const struct tub_tx *tx)
 	put_u64(w, tx->enobufs);
 	put_u64(w, tx->unsent_bytes);
 	put_u64(w, tx->unacked_bytes);
+	put_kernel(w, &tx->kernel);
 	put_u8(w, tx->tcpi.valid);
 	put_u32(w, tx->tcpi.total_retrans);
 	put_u32(w, tx->tcpi.rtt_us);
@@ -361,6 +378,7 @@ static void get_tx(struct rbuf *r, struct tub_tx *tx)
 	tx->enobufs = get_u64(r, "enobufs");
 	tx->unsent_bytes = get_u64(r, "unsent_bytes");
 	tx->unacked_bytes = get_u64(r, "unacked_bytes");
+	get_kernel(r, &tx->kernel);
 	tx->tcpi.valid = get_bool(r, "tcpi.valid");
 	tx->tcpi.total_retrans = get_u32(r, "tcpi.total_retrans");
 	tx->tcpi.rtt_us = get_u32(r, "tcpi.rtt_us");
@@ -395,6 +413,7 @@ static void put_rx(struct wbuf *w, const struct tub_rx *rx)
 	put_u64(w, rx->corrupt);
 	put_u64(w, rx->dup_dropped);
 	put_u64(w, rx->foreign);
+	put_kernel(w, &rx->kernel);
 	put_intervals(w, &rx->iv);
 }
 
@@ -429,6 +448,7 @@ static void get_rx(struct rbuf *r, struct tub_rx *rx)
 	rx->corrupt = get_u64(r, "corrupt");
 	rx->dup_dropped = get_u64(r, "dup_dropped");
 	rx->foreign = get_u64(r, "foreign");
+	get_kernel(r, &rx->kernel);
 	get_intervals(r, &rx->iv);
 	r->part = "";
 }

@@ -19,7 +19,7 @@
 #include "spec.h"
 
 #define WIRE_MAGIC 0x5442u
-#define WIRE_VERSION 2 /* 2: tx unsent and unacked bytes */
+#define WIRE_VERSION 2 /* 2: tx unsent and unacked bytes, kernel counters */
 #define WIRE_HDR_LEN 8
 #define WIRE_MAX_BODY (128u * 1024u)
 #define WIRE_MAX_FRAME (WIRE_HDR_LEN + WIRE_MAX_BODY)

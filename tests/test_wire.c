@@ -13,17 +13,18 @@
 #define FUZZ_ROUNDS 200000
 #define FUZZ_MAX_LEN 700
 
-/* Wire layout of a side (DONE/RESULT) body: tx has eight u64, tcpi (u8 + five
- * u32), then its intervals; rx has twelve u64, the jitter double, the
- * end_how u8 and eight more u64, then its intervals. The tests patch fields
+/* Wire layout of a side (DONE/RESULT) body: tx has eight u64, the kernel
+ * counters (u8 + three u64), tcpi (u8 + five u32), then its intervals; rx
+ * has twelve u64, the jitter double, the end_how u8, eight more u64 and the
+ * kernel counters, then its intervals. The tests patch fields
  * at these offsets. */
-#define SIDE_TCPI_VALID 64
-#define SIDE_TX_IV 85
+#define SIDE_TCPI_VALID 89
+#define SIDE_TX_IV 110
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define RX_JITTER 96
 #define RX_END_HOW 104
-#define RX_IV 169
+#define RX_IV 194
 
 /* ---- message kinds as a table, so generic checks cover all six ------- */
 
@@ -346,6 +347,8 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	tx->enobufs = 6;
 	tx->unsent_bytes = 8400000;
 	tx->unacked_bytes = 65536;
+	tx->kernel.valid = 1;
+	tx->kernel.tcp_retrans_segs = 40;
 	tx->tcpi.valid = 1;
 	tx->tcpi.total_retrans = 0xffffffffu;
 	tx->tcpi.rtt_us = 8;
@@ -375,6 +378,9 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	rx->corrupt = 38;
 	rx->dup_dropped = 39;
 	rx->foreign = 40;
+	rx->kernel.valid = 1;
+	rx->kernel.udp_rcvbuf_errors = 34252;
+	rx->kernel.ip_reasm_fails = 7;
 	make_intervals(&rx->iv, n_iv, 2);
 }
 
@@ -442,6 +448,12 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->tx.enobufs, b->tx.enobufs);
 	CHECK_EQ_U64(a->tx.unsent_bytes, b->tx.unsent_bytes);
 	CHECK_EQ_U64(a->tx.unacked_bytes, b->tx.unacked_bytes);
+	CHECK_EQ_U64(a->tx.kernel.valid, b->tx.kernel.valid);
+	CHECK_EQ_U64(a->tx.kernel.tcp_retrans_segs, b->tx.kernel.tcp_retrans_segs);
+	CHECK_EQ_U64(a->rx.kernel.valid, b->rx.kernel.valid);
+	CHECK_EQ_U64(a->rx.kernel.udp_rcvbuf_errors,
+		     b->rx.kernel.udp_rcvbuf_errors);
+	CHECK_EQ_U64(a->rx.kernel.ip_reasm_fails, b->rx.kernel.ip_reasm_fails);
 	CHECK_EQ_U64(a->tx.tcpi.valid, b->tx.tcpi.valid);
 	CHECK_EQ_U64(a->tx.tcpi.total_retrans, b->tx.tcpi.total_retrans);
 	CHECK_EQ_U64(a->tx.tcpi.rtt_us, b->tx.tcpi.rtt_us);
