@@ -35,6 +35,7 @@ struct send_conf {
 	const char *csv_path;
 	const char *interval_path;
 	const char *run_id;
+	const char *label;
 	const char *on_idle;
 	int json;
 	int quiet;
@@ -99,6 +100,8 @@ static void usage(void)
 	     "      --interval-csv F   append per-interval rows to F\n"
 	     "  -J, --json             write the row as JSON on stdout\n"
 	     "      --run-id ID        label of the run, in every row\n"
+	     "      --label TEXT       the point's name in a sweep, in the row "
+	     "(point_label)\n"
 	     "      --connect-timeout DUR  (default 5s)\n"
 	     "  -q, --quiet            no summary on stderr\n"
 	     "  -R, --reverse          reserved: receiver sends (not yet)\n"
@@ -175,7 +178,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
 	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC,
-	       O_KCHECK };
+	       O_KCHECK, O_LABEL };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -191,6 +194,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"list-options", no_argument, NULL, O_LIST},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
 		{"kernel-check", no_argument, NULL, O_KCHECK},
+		{"label", required_argument, NULL, O_LABEL},
 		{"on-idle", required_argument, NULL, O_IDLE},
 		{"unordered", no_argument, NULL, O_UNORD},
 		{"window", required_argument, NULL, O_WIN},
@@ -279,6 +283,15 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			exit(0);
 		case O_KCHECK:
 			c->kernel_check = 1;
+			break;
+		case O_LABEL:
+			if (strlen(optarg) >= sizeof ((struct tub_result *)0)->label)
+				usage_error("--label longer than 63 characters");
+			for (const char *p = optarg; *p; p++)
+				if (*p < 0x20 || *p > 0x7e)
+					usage_error("--label takes printable "
+						    "ASCII only");
+			c->label = optarg;
 			break;
 		case O_RRTO:
 			c->have_rr_timeout = 1;
@@ -402,6 +415,8 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 		snprintf(r->run_id, sizeof r->run_id, "%s-%d", stamp,
 			 (int)getpid());
 	}
+	if (c->label)
+		snprintf(r->label, sizeof r->label, "%s", c->label);
 	if (gethostname(r->sender_host, sizeof r->sender_host) < 0)
 		snprintf(r->sender_host, sizeof r->sender_host, "unknown");
 	r->sender_host[sizeof r->sender_host - 1] = '\0';

@@ -123,6 +123,12 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	      secs(s->duration_ns), 3);
 	put_u64(row, "count_req", s->count != 0, s->count);
 	put_u64(row, "rate_req_bps", s->rate_bps != 0, s->rate_bps);
+	put_str(row, "point_label", r->label);
+	/* Unpaced UDP offers what the host can send, whatever the path
+	 * carries: an overload test, not a measure of what gets through. */
+	put_u64(row, "udp_overload",
+		s->proto == TUB_PROTO_UDP && s->kind == TUB_KIND_STREAM,
+		s->rate_bps == 0);
 	put_f(row, "interval_req_s", s->interval_ns != 0,
 	      secs(s->interval_ns), 3);
 	put_str(row, "delivery", s->proto != TUB_PROTO_RUDP ? NULL

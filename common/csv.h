@@ -14,6 +14,8 @@
 /* Everything one test produced, from both ends. */
 struct tub_result {
 	char run_id[64];
+	char label[64];                   /* --label: the point's name in a
+					     sweep ("rate=0.5x"), or empty */
 	char timestamp[32];               /* UTC, ISO 8601 */
 	char sender_host[TUB_HOST_MAX];
 	char receiver_host[TUB_HOST_MAX];
