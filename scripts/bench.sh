@@ -324,7 +324,9 @@ write_meta() {
     echo "link: $(describe_link)"
     echo "target: $HOST port $PORT"
     echo "# this host (the sender)"
-    sh "$LIB/hostinfo.sh" "$HOST"
+    # where tub-send runs (across --link: in namespace a)
+    # shellcheck disable=SC2086 # SEND_WRAP is a command prefix
+    $SEND_WRAP sh "$LIB/hostinfo.sh" "$HOST"
     case $MODE in
       local) echo "# the receiver: this host (loopback)" ;;
       peer) echo "# the receiver: $PEER (tub-recv started by hand; --ssh collects its facts)" ;;

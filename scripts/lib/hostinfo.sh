@@ -27,7 +27,7 @@ echo "cpu: $(cpu_model)"
 echo "nproc: $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')"
 for k in net.core.rmem_max net.core.wmem_max net.core.rmem_default \
   net.core.wmem_default net.ipv4.tcp_rmem net.ipv4.tcp_wmem net.ipv4.udp_mem \
-  net.ipv4.tcp_congestion_control net.core.default_qdisc \
+  net.ipv4.tcp_congestion_control net.ipv4.tcp_timestamps net.core.default_qdisc \
   net.core.netdev_max_backlog; do
   echo "$k: $(sysctl_value "$k")"
 done
