@@ -11,6 +11,7 @@ PROG=bench.sh
 . "$LIB/install.sh"
 . "$LIB/target.sh"
 . "$LIB/sweep.sh"
+. "$LIB/probe.sh"
 
 LABEL=""
 SUITE=""
@@ -30,6 +31,7 @@ RESULTS=$ROOT/results
 BIN=""
 PLOT=1
 MAXRATE=1
+PROBE=1
 DRY_RUN=0
 
 RUN=""
@@ -69,6 +71,9 @@ What runs:
   --quick             1 s per test (same as --duration 1s)
   --loss-threshold P  loss in percent the max-rate search allows (default 0.1)
   --no-maxrate        skip the max-rate searches
+  --no-probe          do not measure the path first (with --peer, --ssh or
+                      --link, a probe of ~10-20 s writes path.csv: RTT,
+                      loss, bottleneck, TCP goodput, MTU, BDP)
   --dry-run           list the points and searches, run nothing
 Output:
   --label NAME        name of the run, in its directory name
@@ -118,6 +123,7 @@ parse_args() {
       --quick) QUICK=1 ;;
       --no-plot) PLOT=0 ;;
       --no-maxrate) MAXRATE=0 ;;
+      --no-probe) PROBE=0 ;;
       --dry-run) DRY_RUN=1 ;;
       --list-suites) list_suites; exit 0 ;;
       -h | --help) usage; exit 0 ;;
@@ -231,6 +237,9 @@ dry_run() {
   }' "$POINTS"
   plan_sums
   say "$TOTAL_TESTS tests and $NSEARCH max-rate searches, about $(mmss "$PLAN_COST")"
+  if [ "$MODE" != local ] && [ "$PROBE" -eq 1 ]; then
+    say "and first the path probe (path.csv): about $(probe_estimate) s at a short RTT"
+  fi
 }
 
 # ---- build ----
@@ -367,6 +376,7 @@ draw() {
 
 print_table() {
   echo "TCP vs UDP to $HOST ($(describe_link)), run $RUN_ID"
+  [ -z "$PATH_TEXT" ] || echo "path: $PATH_TEXT"
   if [ -s "$RUN/summary.csv" ]; then
     awk -f "$LIB/csv.awk" -f "$LIB/table.awk" "$RUN/summary.csv"
   else
@@ -420,6 +430,8 @@ plan_sums
 make_run_dir
 target_start
 write_meta
+PATH_TEXT=""
+[ "$MODE" = local ] || [ "$PROBE" -eq 0 ] || probe_path
 
 say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")"
 plan_sums   # the clock starts now

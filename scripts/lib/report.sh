@@ -59,6 +59,8 @@ run_lines() {
   where=$(rel "$1")
   echo "- run: $(meta_value "$1" run_id)$([ "$where" = . ] || echo " ($where)")"
   echo "- link: $(meta_value "$1" link)"
+  path=$(meta_value "$1" path)
+  [ -z "$path" ] || echo "- path: $path (path.csv)"
   echo "- sender: $(meta_value "$1" hostname), $(meta_value "$1" kernel); receiver: $(meta_value "$1" receiver.hostname)"
   echo "- suite: $(meta_value "$1" suite); $(meta_value "$1" plan)"
   echo "- date: $(meta_value "$1" date)"
@@ -124,7 +126,8 @@ write_markdown() {
     echo
     echo "results.csv (one row per test), summary.csv (per point: n, mean, sd, 95% CI, min, max),"
     echo "intervals.csv (per-interval samples), maxrate.csv and maxrate_trials.csv (the searches),"
-    echo "advice.txt, meta.txt (both hosts), suite.txt and points.tsv (what was run), charts/*.png|svg."
+    echo "advice.txt, meta.txt (both hosts), suite.txt and points.tsv (what was run), charts/*.png|svg;"
+    echo "across a network, path.csv (the path probe's figures) and probe_results.csv (its tests)."
   } >"$OUT/report.md"
 }
 

@@ -123,7 +123,9 @@ run_test() {
   csv=$1
   shift
   before=$(csv_rows "$csv")
-  GUARD_S=$(awk -v d="$P_DUR" 'BEGIN { print int(d) + 31 }')
+  # a hung tub-send is killed this long after its duration (GUARD_EXTRA:
+  # the path probe's shorter bound)
+  GUARD_S=$(awk -v d="$P_DUR" -v x="${GUARD_EXTRA:-31}" 'BEGIN { print int(d) + x }')
   # the point's options are plain words (checked by suite.awk)
   # shellcheck disable=SC2046
   send "$csv" $(point_args) "$@"
