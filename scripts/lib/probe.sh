@@ -292,9 +292,12 @@ bn_trial() {
 # buffer: a receiving host that cannot keep up is a bottleneck too) within
 # the path's own loss + the threshold (allowing three standard deviations
 # of the sampling noise of both counts), and its datagrams arriving as
-# fast as they were sent (the span of the arrivals at most 1% + 1 ms
+# fast as they were sent (the span of the arrivals at most 2% + 2 ms
 # longer than that of the sends: a queue building up at the bottleneck
-# stretches it before it overflows and drops). B_WHY says what it saw.
+# stretches it before it overflows and drops; the allowance is for the
+# hosts' and the link's scheduling, and a rate up to 2% over the
+# bottleneck that passes still delivers only the bottleneck's rate, which
+# is the figure). B_WHY says what it saw.
 bn_judge() {
   B_PASS=0
   if [ "$B_OK" -ne 1 ]; then
@@ -307,7 +310,7 @@ bn_judge() {
     noise = 300 * sqrt(p * (1 - p) * (1 / s + (n0 > 0 ? 1 / n0 : 0)))
     bound = p0 + thr + noise
     stretch = (tx > 0) ? 100 * (rx - tx) / tx : 0
-    pass = (loss <= bound && rx <= tx * 1.01 + 0.001)
+    pass = (loss <= bound && rx <= tx * 1.02 + 0.002)
     buf = (d > 0) ? sprintf("; %.3g%% in the receiver'"'"'s socket buffer", 100 * d / s) : ""
     printf "B_PASS=%d B_LOSS=%.4g B_WHY=\"loss %.3g%% (bound %.3g%%%s), arrivals %+.2g%% longer\"\n",
       pass, loss, loss, bound, buf, stretch }')"
@@ -400,10 +403,11 @@ bn_take() {
   else
     [ "$B_STATUS" = refused ] && BN_REFUSED=$B_ERR
     if [ -z "$HI" ] || calc_true "$B_RATE < $HI"; then HI=$B_RATE; fi
+    BN_LASTD=""
+    [ "$B_OK" -eq 1 ] && BN_LASTD=$B_THR
     if [ "$B_OK" -eq 1 ] && calc_true "$B_THR * 1.02 < $HI" &&
       { [ -z "$LO" ] || calc_true "$B_THR * 1.02 > $LO"; }; then
       HI=$(calc "$B_THR * 1.02")
-      BN_EST=$B_THR
     fi
   fi
 }
@@ -420,7 +424,7 @@ probe_bottleneck() {
     say "  bottleneck: $why"
     return 0
   fi
-  LO="" HI="" BN_LIMIT="" BN_EST="" BN_BEST_WHY="" BN_REFUSED=""
+  LO="" HI="" BN_LIMIT="" BN_LASTD="" BN_BEST_WHY="" BN_REFUSED=""
   say "  bottleneck: $BN_SIZE B datagrams, ${PROBE_TRIAL_S} s trials, path loss allowed ${PATH_LOSS_PCT:-0}% + ${PROBE_THRESHOLD}% (--loss-threshold)"
   # shellcheck disable=SC2086 # the first trial's figures, as words
   set -- $BN_FIRST
@@ -433,9 +437,9 @@ probe_bottleneck() {
   while [ "$BN_N" -lt "$PROBE_TRIALS" ] && [ -z "$(skip_reason)" ] && [ -z "$BN_LIMIT" ]; do
     if [ -z "$HI" ]; then next=$(calc "2 * $LO")
     elif [ -z "$LO" ]; then
+      # just under what the last failing trial delivered
       next=$(calc "$HI / 2")
-      [ -n "$BN_EST" ] && calc_true "0.98 * $BN_EST < $HI" && next=$(calc "0.98 * $BN_EST")
-      BN_EST=""
+      [ -n "$BN_LASTD" ] && calc_true "0.98 * $BN_LASTD < $HI" && next=$(calc "0.98 * $BN_LASTD")
     else
       calc_true "$HI - $LO > 0.01 * $HI" || break
       next=$(calc "($LO + $HI) / 2")
