@@ -220,8 +220,11 @@ void run_apply_opts(int fd, int family, int is_tcp,
 
 	notes[0] = '\0';
 	sockopt_apply(fd, family, is_tcp, req, notes, notes_len);
-	/* Buffer sizes are always worth knowing, requested or not. */
+	/* Buffer sizes are always worth knowing, requested or not, and on
+	 * TCP the congestion control in force (the trade-offs depend on it). */
 	want.mask |= 1u << SOCKOPT_SNDBUF | 1u << SOCKOPT_RCVBUF;
+	if (is_tcp)
+		want.mask |= 1u << SOCKOPT_CONGESTION;
 	sockopt_read(fd, family, is_tcp, &want, granted);
 }
 
