@@ -12,6 +12,7 @@ PROG=bench.sh
 . "$LIB/target.sh"
 . "$LIB/sweep.sh"
 . "$LIB/probe.sh"
+. "$LIB/scale.sh"
 
 LABEL=""
 SUITE=""
@@ -219,8 +220,14 @@ expand_suite() {
     set -- "$@" "$WORK/command-line"
   fi
   cat "$@" >"$WORK/suite.txt"
-  awk -v sets="$SETS" -v duration="$DURATION" -v repeat="$REPEAT" \
-    -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$@" >"$POINTS" ||
+  # the figures relative values and durations scale with (lib/scale.sh)
+  old_ifs=$IFS
+  IFS='
+'
+  # shellcheck disable=SC2046 # one -v or assignment a line
+  set -- $(suite_vars) -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$@"
+  IFS=$old_ifs
+  awk -v sets="$SETS" -v duration="$DURATION" -v repeat="$REPEAT" "$@" >"$POINTS" ||
     usage_error "the suite has an error (the line above)"
   if [ "$MAXRATE" -eq 0 ]; then
     grep -v '^maxrate	' "$POINTS" >"$POINTS.tmp"
@@ -230,8 +237,13 @@ expand_suite() {
 
 dry_run() {
   awk -F '\t' '{
-    if ($1 == "point")
-      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s\n", $15, $12, $11, $8, $9
+    if ($17 ~ /: pending$/)
+      printf "%-44s x%d  %ss  --label %s (its value once the path is measured)\n", $15, $12, $11, $16
+    else if ($17 != "-")
+      printf "%-44s skipped: %s\n", $15, $17
+    else if ($1 == "point")
+      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s%s\n", $15, $12, $11, $8, $9,
+        ($16 == "-" ? "" : " --label " $16)
     else
       printf "%-44s search  %ss per trial, loss <= %s%%\n", "maxrate " $15, $11, substr($14, 1, index($14, " ") - 1)
   }' "$POINTS"
@@ -423,6 +435,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/tub-bench.XXXXXX") || die "cannot make a tempo
 trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
+scale_init
 expand_suite
 if [ "$DRY_RUN" -eq 1 ]; then dry_run; exit 0; fi
 prepare_programs
@@ -432,6 +445,8 @@ target_start
 write_meta
 PATH_TEXT=""
 [ "$MODE" = local ] || [ "$PROBE" -eq 0 ] || probe_path
+[ -n "$STOP" ] || scale_reference
+scale_points
 
 say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")"
 plan_sums   # the clock starts now

@@ -56,7 +56,12 @@ check "run id is the dir name" "$(col "$CSV" run_id)" = "$(basename "$RUN")"
 check "3 stream and 3 rr rows" "$(grep -c ',stream,' "$CSV")" -eq 3
 check "two tcp rr rows" "$(grep -c ',tcp,rr,' "$CSV")" -eq 2
 check "nodelay on the first tcp rr" "$(row_col "$CSV" 4 local_granted_nodelay)" = 1
-check "udp paced at 1G" "$(row_col "$CSV" 3 rate_req_bps)" = 1000000000
+# compare's 0.9x: of the unpaced UDP rate measured first (path.csv)
+ref=$(awk -F, '$1 == "reference_bps" { print $2 }' "$RUN/path.csv")
+check "udp paced at 0.9x" "$(row_col "$CSV" 3 rate_req_bps)" = \
+  "$(awk -v r="$ref" 'BEGIN { printf "%.0f", 0.9 * r }')"
+check "its label" "$(row_col "$CSV" 3 point_label)" = "rate=0.9x"
+check "the unpaced one is the overload test" "$(row_col "$CSV" 2 udp_overload)" = 1
 check "meta has rmem_max" -n "$(grep '^net.core.rmem_max: ' "$RUN/meta.txt")"
 check "meta has the command" -n "$(grep '^command: .*--label ittest' "$RUN/meta.txt")"
 check "meta has the version" -n "$(grep '^tool_version: tub-send ' "$RUN/meta.txt")"

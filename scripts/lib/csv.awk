@@ -84,11 +84,14 @@ function opts_drop(spec, name,    n, i, a, out) {
 # point_name(...): how a point is called in progress lines, tables and charts,
 # e.g. "udp stream 1400 B rcvbuf 64K paced 1G", "tcp rr 64 B no nodelay".
 # lopts/ropts are the option lists without the sender's sndbuf and the
-# receiver's rcvbuf, which come as numbers (empty: not set).
-function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate,    n) {
+# receiver's rcvbuf, which come as numbers (empty: not set). label, the
+# point's relative values (rate=0.5x+sndbuf=1bdp, tub-send's --label), names
+# them as the suite does, with the value they had: "paced 0.5x=49.4M",
+# "sndbuf 1bdp=488K"; "paced 0.5x" alone when the figure was missing.
+function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate, label,    n) {
 	n = proto " " kind " " fmt_size(size)
-	if (sndbuf != "") n = n " sndbuf " fmt_buf(sndbuf)
-	if (rcvbuf != "") n = n " rcvbuf " fmt_buf(rcvbuf)
+	if (sndbuf != "" || rel_of(label, "sndbuf") != "") n = n " sndbuf " rel_txt(label, "sndbuf", sndbuf, 0)
+	if (rcvbuf != "" || rel_of(label, "rcvbuf") != "") n = n " rcvbuf " rel_txt(label, "rcvbuf", rcvbuf, 0)
 	if (lopts == ropts) {
 		if (lopts != "") n = n " " lopts
 	} else {
@@ -97,8 +100,28 @@ function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate,    n)
 	}
 	if (proto == "tcp" && kind == "rr" && lopts !~ /(^|,)nodelay(,|$)/)
 		n = n " no nodelay"
-	if (kind == "stream" && rate != "") n = n " paced " fmt_rate(rate)
+	if (kind == "stream" && (rate != "" || rel_of(label, "rate") != "")) n = n " paced " rel_txt(label, "rate", rate, 1)
 	else if (kind == "stream" && proto == "udp") n = n " unlimited"
-	else if (kind == "linger" && rate != "") n = n " reader " fmt_rate(rate)
+	else if (kind == "linger" && (rate != "" || rel_of(label, "rate") != "")) n = n " reader " rel_txt(label, "rate", rate, 1)
 	return n
+}
+
+# rel_of(label, key): the relative value of key in a point's label
+# ("rate=0.5x+sndbuf=1bdp", "rate": "0.5x"), or "".
+function rel_of(label, key,    n, i, a) {
+	n = split(label, a, "+")
+	for (i = 1; i <= n; i++)
+		if (index(a[i], key "=") == 1) return substr(a[i], length(key) + 2)
+	return ""
+}
+
+# rel_txt(label, key, v, israte): v as a name shows it: "0.5x=49.4M",
+# "1bdp=488K", "0.5x" (no value), or the plain value.
+function rel_txt(label, key, v, israte,    r, t) {
+	r = rel_of(label, key)
+	if (v == "") return r
+	if (israte) t = (r == "") ? fmt_rate(v) : fmt_rate(sprintf("%.3g", v))
+	else if (r == "") t = fmt_buf(v)
+	else t = (v + 0 >= 1048576) ? sprintf("%.3gM", v / 1048576) : (v + 0 >= 1024) ? sprintf("%.3gK", v / 1024) : v ""
+	return (r == "") ? t : r "=" t
 }

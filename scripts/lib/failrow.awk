@@ -1,6 +1,7 @@
 # failrow.awk: a results row for a test that left none (tub-send refused to
 # run or was killed), in the column order of the header of the file given.
-# Variables: status why run_id target proto kind size dur rate lopt ropt host now.
+# Variables: status why run_id target proto kind size dur rate lopt ropt host now
+# label (the point's, "-": none).
 # Needs csv.awk.
 
 function val(name) {
@@ -16,6 +17,7 @@ function val(name) {
 	if (name == "rate_req_bps") return rate
 	if (name == "status") return status
 	if (name == "error") return why
+	if (name == "point_label") return (label == "-") ? "" : label
 	if (name == "local_opts") return lopt
 	if (name == "remote_opts") return ropt
 	return ""

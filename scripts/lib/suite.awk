@@ -1,12 +1,26 @@
 # suite.awk: expand suite files (scripts/suites/README) into the list of
 # points and max-rate searches bench.sh runs, one per line, tab-separated:
 #   type src proto kind size sndbuf rcvbuf lopt ropt rate duration repeat
-#   interval params name
+#   interval params name label skip
 # type is "point" or "maxrate"; "-" marks an empty field; sizes are bytes,
 # rates bit/s, durations seconds; lopt/ropt are tub-send's --local-opt and
-# --remote-opt; params (maxrate) is "loss iterations precision lo hi".
+# --remote-opt; params (maxrate) is "loss iterations precision lo hi
+# [start]"; label names the point's relative values (rate=0.5x+sndbuf=1bdp,
+# tub-send's --label); skip is why the point cannot run (a figure it needs
+# is missing), its values then "-".
 # Variables: sets ("KEY=LIST ..." from --set, applied to every line),
-# duration/repeat (from the command line, win over the suite).
+# duration/repeat (from the command line, win over the suite), and the
+# figures relative values and durations scale with (scripts/lib/scale.sh;
+# empty: unknown):
+#   ref_bps    what "1x" is: the bottleneck (payload bit/s of datagrams of
+#              ref_size B), or on loopback the unpaced UDP rate
+#   ref_size   the datagram size ref_bps was measured with (default 1400)
+#   ref_why    why ref_bps is missing (the skip reason)
+#   mtu ip_hdr the path's MTU and IP header (20, or 40 for IPv6), for the
+#              wire bytes of a datagram; tcp_mss the TCP MSS
+#   bdp, bdp_why   what "1bdp" is, in bytes; why it is missing
+#   rtt_us     the path's RTT: tests last at least N round trips
+#   search_ref 1: a max-rate search without lo/hi searches around ref_bps
 # Needs csv.awk (point_name). Exit status 2 on a bad suite, with file:line.
 
 BEGIN {
@@ -21,6 +35,16 @@ BEGIN {
 	def["loss"] = 0.1; def["iterations"] = 8; def["precision"] = 0.02
 	nover = split(sets, over_kv, " ")
 	npoints = 0
+	# round trips a test lasts at least (scripts/suites/README): streams
+	# and max-rate trials 50 (TCP leaves slow start in log2(BDP / 10 MSS)
+	# + 1 round trips, 6 on wan, 8 on satellite, and 50 keep that under a
+	# sixth of the test; a UDP trial 2% over the bottleneck fills a queue of
+	# one BDP in 50 round trips), the other kinds 20 (exchanges)
+	RTTS_STREAM = 50; RTTS_OTHER = 20
+	if (ref_size == "") ref_size = 1400
+	if (mtu == "") mtu = 1500
+	if (ip_hdr == "") ip_hdr = 20
+	if (rtt_us == "") rtt_us = 0
 }
 
 function fail(msg) {
@@ -37,7 +61,7 @@ function fail(msg) {
 # bytes(v): "1400", "64K", "1M", "1.5MiB" in bytes (binary multiples).
 function to_bytes(v, what,    n, u) {
 	if (v !~ /^[0-9]+(\.[0-9]+)?([kKmMgG]([iI]?[bB])?)?$/)
-		fail(what ": '" v "' is not a size like 1400, 64K or 1M")
+		fail(what ": '" v "' is not a size like 1400, 64K or 1M" (what ~ /buf$/ ? ", or 1bdp" : ""))
 	n = v + 0
 	u = ""
 	if (match(v, /[kKmMgG]/)) u = tolower(substr(v, RSTART, 1))
@@ -50,7 +74,7 @@ function to_bytes(v, what,    n, u) {
 # rate(v): "100M", "1G", "10mbit", "500000" in bit/s (decimal multiples).
 function to_bps(v,    n, u) {
 	if (v !~ /^[0-9]+(\.[0-9]+)?([kKmMgG])?(bit|bps)?$/)
-		fail("rate: '" v "' is not a rate like 100M, 1G or 10mbit")
+		fail("rate: '" v "' is not a rate like 100M, 1G, 10mbit or 0.9x")
 	n = v + 0
 	u = ""
 	if (match(v, /[kKmMgG]/)) u = tolower(substr(v, RSTART, 1))
@@ -65,6 +89,71 @@ function to_seconds(v, what) {
 	if (v !~ /^[0-9]+(\.[0-9]+)?(ms|s)?$/ || v + 0 <= 0)
 		fail(what ": '" v "' is not a duration like 2, 2s or 500ms")
 	return (v ~ /ms$/) ? (v + 0) / 1000 : v + 0
+}
+
+# relative(v, unit, key): "0.5x", "1bdp": a factor of a figure of the path,
+# kept as written (a number and its unit) until emit() resolves it.
+function relative(v, unit, key,    f) {
+	f = substr(v, 1, length(v) - length(unit))
+	if (f !~ /^([0-9]+(\.[0-9]*)?|\.[0-9]+)$/ || f + 0 <= 0)
+		fail(key ": '" v "' is not like 0.5" unit " or 2" unit)
+	return (f + 0) unit
+}
+
+function is_rel(v) {
+	return v ~ /(x|bdp)$/
+}
+
+# wire(proto, size): bytes on the wire (IP packets) per message of size B:
+# UDP and RUDP datagrams with their UDP and IP headers, in IP fragments
+# when bigger than the MTU; TCP segments of one MSS.
+function wire(proto, size,    fp, nf, mss) {
+	if (proto == "tcp") {
+		mss = (tcp_mss != "") ? tcp_mss : mtu - ip_hdr - 32
+		return size * mtu / mss
+	}
+	if (size + 8 + ip_hdr <= mtu) return size + 8 + ip_hdr
+	fp = int((mtu - ip_hdr) / 8) * 8
+	nf = int((size + 8 + fp - 1) / fp)
+	return size + 8 + nf * ip_hdr
+}
+
+# rel_rate(f, proto, size): f x the reference rate, in payload bit/s of
+# messages of size B: the same rate of IP packets as f x the reference's
+# (so 1x fills the bottleneck whatever the size), rounded.
+function rel_rate(f, proto, size,    ip) {
+	ip = ref_bps * wire("udp", ref_size) / ref_size
+	return sprintf("%.0f", f * ip * size / wire(proto, size))
+}
+
+# resolve(key, v, proto, size): v with a relative value made absolute;
+# R_LABEL gathers the labels, R_SKIP why one cannot be.
+function resolve(key, v, proto, size,    f) {
+	if (!is_rel(v)) return v
+	R_LABEL = R_LABEL (R_LABEL == "" ? "" : "+") key "=" v
+	f = v + 0
+	if (v ~ /bdp$/) {
+		if (bdp == "") {
+			if (R_SKIP == "") R_SKIP = key "=" v " needs the path's BDP: " bdp_why
+			return ""
+		}
+		return sprintf("%.0f", f * bdp)
+	}
+	if (ref_bps == "") {
+		if (R_SKIP == "") R_SKIP = key "=" v " needs the reference rate: " ref_why
+		return ""
+	}
+	return rel_rate(f, proto, size)
+}
+
+# scaled(dur, kind): the duration, at least N round trips of the path
+# (not when --duration gave it, nor for keepalive, which has its own clock).
+function scaled(dur, kind,    n, d) {
+	if (duration != "" || rtt_us <= 0 || kind == "keepalive") return dur
+	n = (kind == "stream" || kind == "maxrate") ? RTTS_STREAM : RTTS_OTHER
+	d = n * rtt_us / 1e6
+	d = int(d * 10 + 0.999) / 10
+	return (d > dur) ? d : dur
 }
 
 function number(v, what) {
@@ -86,10 +175,14 @@ function normal(key, v) {
 		return v
 	}
 	if (key == "size") return to_bytes(v, "size")
-	if (key == "sndbuf" || key == "rcvbuf")
+	if (key == "sndbuf" || key == "rcvbuf") {
+		if (v ~ /^[0-9.]+bdp$/) return relative(v, "bdp", key)
 		return (v == "default" || v == "-") ? "" : to_bytes(v, key)
-	if (key == "rate" || key == "lo" || key == "hi")
+	}
+	if (key == "rate" || key == "lo" || key == "hi") {
+		if (v ~ /^[0-9.]+x$/) return relative(v, "x", key)
 		return (v == "max" || v == "-" || v == "unlimited") ? "" : to_bps(v)
+	}
 	if (key == "opts" || key == "lopts" || key == "ropts") {
 		if (v == "-" || v == "none") return ""
 		if (v !~ /^[a-z_]+(=[A-Za-z0-9.]+)?(\+[a-z_]+(=[A-Za-z0-9.]+)?)*$/)
@@ -226,21 +319,39 @@ function interval_for(dur,    iv) {
 }
 
 # emit(...): one output line, unless the same test came before.
-function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params,    lopt, ropt, key, name, iv) {
+# A relative value (0.5x, 1bdp) is resolved here; the point keeps it as
+# its label, and a point whose figure is missing is emitted with the
+# reason in its skip field.
+function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params,    lopt, ropt, key, name, iv, np, pa, i) {
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
 	if (kind != "stream" && kind != "linger") rate = ""
+	R_LABEL = ""; R_SKIP = ""
+	sndbuf = resolve("sndbuf", sndbuf, proto, size)
+	rcvbuf = resolve("rcvbuf", rcvbuf, proto, size)
+	rate = resolve("rate", rate, proto, size)
+	if (type == "maxrate") {
+		np = split(params, pa, " ")
+		pa[4] = resolve("lo", pa[4], proto, size)
+		pa[5] = resolve("hi", pa[5], proto, size)
+		if (np > 5) pa[6] = resolve("start", pa[6], proto, size)
+		if (pa[4] == "") pa[4] = 0
+		params = pa[1]
+		for (i = 2; i <= np; i++) params = params " " dash(pa[i])
+	}
+	dur = scaled(dur, (type == "maxrate") ? "maxrate" : kind)
 	lopt = join(sndbuf == "" ? "" : "sndbuf=" sndbuf, lo)
 	ropt = join(rcvbuf == "" ? "" : "rcvbuf=" rcvbuf, ro)
-	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur
+	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur SUBSEP R_LABEL
 	if (key in seen) return
 	seen[key] = 1
-	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate)
+	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, R_LABEL)
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
-	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 		type, FILENAME, FNR, proto, kind, size, dash(sndbuf), dash(rcvbuf),
-		dash(lopt), dash(ropt), dash(rate), dur, rep, iv, params, name
+		dash(lopt), dash(ropt), dash(rate), dur, rep, iv, params, name,
+		dash(R_LABEL), dash(R_SKIP)
 	npoints++
 }
 
@@ -297,6 +408,10 @@ function expand_search(    s, a, b, o, p, q, i, k, v, sax, size, params, lo, ro)
 	for (i = 1; i <= 7; i++) if (!(sax[i] in L)) { L[sax[i]] = 1; L[sax[i], 1] = "" }
 	params = L["loss", 1] " " L["iterations", 1] " " L["precision", 1] " " \
 		(L["lo", 1] == "" ? 0 : L["lo", 1]) " " dash(L["hi", 1])
+	# across a link with a bottleneck, no flood: from 0.1x to 1.25x,
+	# starting just under the bottleneck
+	if (search_ref == 1 && ref_bps != "" && L["lo", 1] == "" && L["hi", 1] == "")
+		params = L["loss", 1] " " L["iterations", 1] " " L["precision", 1] " 0.1x 1.25x 0.95x"
 	for (s = 1; s <= L["size"]; s++)
 	for (a = 1; a <= L["sndbuf"]; a++)
 	for (b = 1; b <= L["rcvbuf"]; b++)

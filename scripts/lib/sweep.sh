@@ -32,9 +32,11 @@ dash() {
 
 # ---- the plan and the ETA ----
 
-# plan_sums: TOTAL_TESTS, NSEARCH, MAX_REPEAT and PLAN_COST from POINTS.
+# plan_sums: TOTAL_TESTS, NSEARCH, MAX_REPEAT and PLAN_COST from POINTS
+# (a point to skip costs nothing).
 plan_sums() {
   eval "$(awk -F '\t' -v ovh="$OVERHEAD" '
+    $17 != "" && $17 != "-" && $17 !~ /: pending$/ { next }
     $1 == "point" { tests += $12; cost += $12 * ($11 + ovh); if ($12 > rep) rep = $12 }
     $1 == "maxrate" { split($14, p, " "); n++; cost += (p[2] + 1) * ($11 + ovh) }
     END { printf "TOTAL_TESTS=%d NSEARCH=%d MAX_REPEAT=%d PLAN_COST=%.3f\n",
@@ -85,12 +87,14 @@ forward_signal() {
   return 0
 }
 
-# failure_row CSV RC ARGS-OF-THE-POINT: a row for a test that left none
-# (tub-send refused the options, or hung and was killed).
+# failure_row CSV RC [STATUS WHY]: a row for the test of the point in P_*
+# that left none (tub-send refused the options, or hung and was killed),
+# or, with STATUS and WHY, one that did not run (skipped).
 failure_row() {
   csv=$1
   rc=$2
-  if [ "$rc" -eq 124 ]; then st=timeout; why="killed by bench.sh after $GUARD_S s"
+  if [ $# -ge 4 ]; then st=$3; why=$4
+  elif [ "$rc" -eq 124 ]; then st=timeout; why="killed by bench.sh after $GUARD_S s"
   else st=error; why="tub-send exit $rc: $(tail -n 1 "$WORK/send.err" 2>/dev/null)"
   fi
   if [ ! -s "$csv" ]; then   # no header yet: take tub-send's
@@ -104,6 +108,7 @@ failure_row() {
   awk -v status="$st" -v why="$why" -v run_id="$RUN_ID" -v target="$HOST" \
     -v proto="$P_PROTO" -v kind="$P_KIND" -v size="$P_SIZE" -v dur="$P_DUR" \
     -v rate="$P_RATE" -v lopt="$P_LOPT" -v ropt="$P_ROPT" -v host="$(uname -n)" \
+    -v label="${P_LABEL:--}" \
     -v now="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -f "$LIB/csv.awk" -f "$LIB/failrow.awk" "$WORK/head.csv" >>"$csv"
 }
@@ -114,6 +119,7 @@ point_args() {
   [ "$P_LOPT" = - ] || set -- "$@" --local-opt "$P_LOPT"
   [ "$P_ROPT" = - ] || set -- "$@" --remote-opt "$P_ROPT"
   [ "$P_RATE" = - ] || set -- "$@" -b "$P_RATE"
+  [ "${P_LABEL:--}" = - ] || set -- "$@" --label "$P_LABEL"
   printf '%s\n' "$@"
 }
 
@@ -139,7 +145,16 @@ run_test() {
 # read_point LINE-FIELDS: the fields of one line of POINTS into P_*.
 read_point() {
   IFS='	' read -r P_TYPE P_SRC P_PROTO P_KIND P_SIZE P_SNDBUF P_RCVBUF \
-    P_LOPT P_ROPT P_RATE P_DUR P_REPEAT P_IV P_PARAMS P_NAME <&3
+    P_LOPT P_ROPT P_RATE P_DUR P_REPEAT P_IV P_PARAMS P_NAME P_LABEL P_SKIP <&3
+}
+
+# skip_point CSV: the row of a point that cannot run (P_SKIP says why:
+# a figure of the path it needs is missing); not a failure.
+skip_point() {
+  P_SIZE=${P_SIZE:--}
+  failure_row "$1" 0 skipped "$P_SKIP"
+  T_ROW=$(csv_rows "$1")
+  T_STATUS=skipped
 }
 
 # ---- the sweep ----
@@ -158,6 +173,12 @@ sweep_point() {
   n=$((DONE_TESTS + 1))
   label=$P_NAME
   [ "$P_REPEAT" -gt 1 ] && label="$label (run $ROUND/$P_REPEAT)"
+  if [ "${P_SKIP:--}" != - ]; then
+    [ "$ROUND" -eq 1 ] || return 0
+    skip_point "$RUN/results.csv"
+    say "[skipped] $label: $P_SKIP"
+    return 0
+  fi
   printf '[%d/%d %s] %s ...' "$n" "$TOTAL_TESTS" "$(clock_text)" "$label" >&2
   rm -f "$WORK/iv.csv"
   if [ "$P_IV" = - ]; then
@@ -194,10 +215,13 @@ run_sweep() {
 # rate_bps is what the sender offered (tx_rate_bps) in the best passing
 # trial, rate_req_bps what it was asked for; trial_rows are rows of
 # maxrate_trials.csv, best_row the one behind rate_bps.
-MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvbuf_granted_bytes,rcvbuf_clamped,loss_threshold_pct,rate_bps,rate_req_bps,throughput_bps,loss_pct,rcvbuf_drops,iterations,ceiling_bps,trial_rows,best_row,status"
+# path_loss_pct is the path's own loss (the probe's), which a trial may lose
+# on top of loss_threshold_pct.
+MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvbuf_granted_bytes,rcvbuf_clamped,loss_threshold_pct,rate_bps,rate_req_bps,throughput_bps,loss_pct,rcvbuf_drops,iterations,ceiling_bps,trial_rows,best_row,status,path_loss_pct"
 
 # trial RATE: one test of the search at RATE bit/s ("-": unpaced); sets
-# T_PASS (1: ok and loss within the threshold), T_LOSS, T_TX, T_THR.
+# T_PASS (1: ok and loss within the threshold above the path's own loss,
+# S_BOUND), T_LOSS, T_TX, T_THR.
 trial() {
   TRIALS=$((TRIALS + 1))
   P_RATE=$1
@@ -209,7 +233,7 @@ $(csv_last "$RUN/maxrate_trials.csv" udp_loss_pct tx_rate_bps throughput_bps \
     remote_granted_rcvbuf_bytes remote_rcvbuf_clamped udp_rcvbuf_drops)
 EOF
   T_PASS=0
-  [ "$T_STATUS" = ok ] && [ "$T_LOSS" != - ] && calc_true "$T_LOSS <= $S_LOSS" && T_PASS=1
+  [ "$T_STATUS" = ok ] && [ "$T_LOSS" != - ] && calc_true "$T_LOSS <= $S_BOUND" && T_PASS=1
   if [ "$1" = - ]; then what="unpaced"; else what="at $(bits "$1")"; fi
   if [ "$T_STATUS" != ok ]; then verdict="$T_STATUS"
   elif [ $T_PASS -eq 1 ]; then verdict="pass"
@@ -230,15 +254,30 @@ EOF
 # through (capped by the ceiling), starting just under that, halving the
 # interval (geometrically while it spans more than a factor 4) until it is
 # within the precision or the trials run out. lo passes (or is the floor),
-# hi fails.
+# hi fails. Across a probed path, the search runs between 0.1x and 1.25x
+# the bottleneck, from 0.95x (suite.awk's start), and no trial is a flood.
+# A trial passes with loss up to the threshold plus the path's own.
 search_point() {
   # shellcheck disable=SC2086 # the parameters are words
   set -- $P_PARAMS
-  S_LOSS=$1 S_ITER=$2 S_PREC=$3 lo=$4 hi=$5
+  S_LOSS=$1 S_ITER=$2 S_PREC=$3 lo=$4 hi=$5 next=${6:-}
+  [ "$next" = - ] && next=""
+  S_PATH=${PATH_LOSS_PCT:-0}
+  S_BOUND=$(calc "$S_LOSS + $S_PATH")
   NS=$((NS + 1))
-  say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS%"
   TRIALS=0 FIRST_ROW="" B_RATE="" B_REQ="" B_LOSS="" B_THR="" B_DROPS="" B_ROW="" status=""
-  next=""
+  T_GRANT="" T_CLAMP="" ceiling=""
+  if [ "${P_SKIP:--}" != - ]; then
+    say "[search $NS/$NSEARCH skipped] $P_NAME: $P_SKIP"
+    status=skipped
+    write_maxrate_row
+    return 0
+  fi
+  if [ -n "${PATH_LOSS_PCT:-}" ]; then
+    say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS% above the path's own $(pct "$S_PATH") (<= $(pct "$S_BOUND"))"
+  else
+    say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS%"
+  fi
   if [ "$hi" = - ]; then
     trial -
     if [ "$T_STATUS" != ok ] || [ "$T_TX" = - ]; then status=failed
@@ -249,7 +288,7 @@ search_point() {
     fi
   fi
   ceiling=$hi
-  calc_true "$lo > 0" || lo=$(calc "$hi / 1000")
+  [ "$hi" = - ] || calc_true "$lo > 0" || lo=$(calc "$hi / 1000")
   steps=0
   while [ -z "$status" ] && [ -z "$STOP" ] && [ $steps -lt "$S_ITER" ] &&
     calc_true "$hi - $lo > $S_PREC * $hi"; do
@@ -276,8 +315,10 @@ search_point() {
 write_maxrate_row() {
   f=$RUN/maxrate.csv
   [ -s "$f" ] || echo "$MAXRATE_HEAD" >"$f"
-  last=$(csv_rows "$RUN/maxrate_trials.csv")
-  echo "$RUN_ID,udp,$P_SIZE,$(dash "$P_SNDBUF"),$(dash "$P_RCVBUF"),$(dash "${T_GRANT:--}"),$(dash "${T_CLAMP:--}"),$S_LOSS,$B_RATE,$B_REQ,$(dash "${B_THR:--}"),$B_LOSS,$(dash "${B_DROPS:--}"),$TRIALS,$(dash "${ceiling:--}"),$FIRST_ROW-$last,$B_ROW,$status" >>"$f"
+  last=$(csv_rows "$RUN/maxrate_trials.csv" 2>/dev/null)
+  rows=""
+  [ -z "$FIRST_ROW" ] || rows=$FIRST_ROW-$last
+  echo "$RUN_ID,udp,$P_SIZE,$(dash "$P_SNDBUF"),$(dash "$P_RCVBUF"),$(dash "${T_GRANT:--}"),$(dash "${T_CLAMP:--}"),$S_LOSS,$B_RATE,$B_REQ,$(dash "${B_THR:--}"),$B_LOSS,$(dash "${B_DROPS:--}"),$TRIALS,$(dash "${ceiling:--}"),$rows,$B_ROW,$status,$(dash "${PATH_LOSS_PCT:--}")" >>"$f"
 }
 
 run_searches() {
