@@ -1,0 +1,102 @@
+# The suite scaled to the path across emulated links (scripts/netns.sh;
+# root and /dev/net/tun, else skipped with the reason), ~70 s:
+#   wan    UDP at 0.5x and 0.9x the probed bottleneck lose < 0.5%, each at
+#          the rate the label says (f x the bottleneck x 1400/1428 x
+#          1500/1472, the same rate of IP packets); an unpaced point is the
+#          overload test; a TCP stream with sndbuf=1bdp asks for the BDP;
+#          streams last 50 RTTs (>= 2 s at 40 ms), rr the suite's 1 s
+#   lossy  (1% random loss) the max-rate search judges loss above the
+#          path's own and finds a rate near the bottleneck, no flood
+. "$(dirname "$0")/lib.sh"
+BENCH="$HERE/../scripts/bench.sh"
+
+skip() {
+	echo "it_suite_link: skipped: $*"
+	echo "it_suite_link: 0 passed, 0 failed"
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
+
+fig() {
+	awk -F, -v mode=get -v figure="$2" -v c="${3:-value}" \
+		-f "$HERE/../scripts/lib/csv.awk" -f "$HERE/../scripts/lib/path.awk" "$1/path.csv"
+}
+
+csv_rows() {
+	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
+}
+
+# rowc CSV N COLUMN: a column of data row N.
+rowc() {
+	awk -v n="$2" -v c="$3" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$1" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+NR == n + 1 { csv_split($0, r); print r[col[c]]; exit }
+EOF
+}
+
+# bench_link PROFILE ARGS...: a run across PROFILE; RUN.
+bench_link() {
+	p=$1
+	shift
+	timeout 150 sh "$BENCH" --bin "$BIN" --link "$p" --no-plot --results "$WORK/res" \
+		--label "$p" "$@" >"$WORK/$p.out" 2>"$WORK/$p.err"
+	rc=$?
+	check "bench --link $p exit" $rc -eq 0
+	[ $rc -eq 0 ] || tail -n 30 "$WORK/$p.err"
+	RUN=$(tail -n 1 "$WORK/$p.out")
+}
+
+# --- wan
+bench_link wan --sweep 'proto=udp size=1400 rate=0.5x,0.9x,max duration=1s' \
+	--sweep 'proto=tcp size=128K sndbuf=1bdp duration=1s' \
+	--sweep 'proto=udp kind=rr size=64 duration=1s' --no-maxrate
+CSV=$RUN/results.csv
+bn=$(fig "$RUN" bottleneck_bps)
+rtt=$(fig "$RUN" rtt_p50_us)
+bdp=$(fig "$RUN" bdp_bytes)
+echo "it_suite_link: wan: bottleneck $bn bit/s, RTT p50 $rtt us, BDP $bdp B"
+check "wan: 5 rows" "$(csv_rows "$CSV")" -eq 5
+n=1
+for f in 0.5 0.9; do
+	check "wan: ${f}x ok" "$(rowc "$CSV" $n status)" = ok
+	check "wan: ${f}x label" "$(rowc "$CSV" $n point_label)" = "rate=${f}x"
+	r=$(rowc "$CSV" $n rate_req_bps)
+	check_awk "wan: ${f}x rate $r" \
+		"$r == sprintf(\"%.0f\", $f * $bn * 1500 / 1472 * 1400 / 1428)"
+	loss=$(rowc "$CSV" $n udp_loss_pct)
+	check_awk "wan: ${f}x loses < 0.5% ($loss%)" "$loss < 0.5"
+	check "wan: ${f}x not an overload" "$(rowc "$CSV" $n udp_overload)" = 0
+	d=$(rowc "$CSV" $n duration_req_s)
+	check_awk "wan: ${f}x lasts 50 RTTs ($d s)" "$d >= 50 * $rtt / 1e6 && $d < 50 * $rtt / 1e6 + 0.11"
+	n=$((n + 1))
+done
+check "wan: unpaced is the overload test" "$(rowc "$CSV" 3 udp_overload)" = 1
+check "wan: the table says overload" -n "$(grep 'udp stream 1400 B unlimited overload' "$WORK/wan.out")"
+check "wan: the table shows the label" -n "$(grep 'paced 0.9x=' "$WORK/wan.out")"
+check "wan: sndbuf=1bdp asks for the BDP" "$(rowc "$CSV" 4 local_req_sndbuf_bytes)" = "$bdp"
+check "wan: rr keeps 1 s" "$(rowc "$CSV" 5 duration_req_s)" = 1.000
+check "wan: rr timeout from the control RTT" -n "$(rowc "$CSV" 5 rr_timeout_s)"
+check "wan: summary names the label" -n "$(grep 'rate=0.9x,udp stream 1400 B paced 0.9x=' "$RUN/summary.csv")"
+
+# --- lossy: the search finds a rate, judged above the path's own loss
+bench_link lossy --sweep 'maxrate size=1400 iterations=4 duration=1s'
+M=$RUN/maxrate.csv
+pl=$(fig "$RUN" path_loss_pct)
+bn=$(fig "$RUN" bottleneck_bps)
+echo "it_suite_link: lossy: path loss $pl%, bottleneck $bn; $(sed -n 2p "$M")"
+check "lossy: search ok" "$(rowc "$M" 1 status)" = ok
+check "lossy: path loss in the row" "$(rowc "$M" 1 path_loss_pct)" = "$pl"
+r=$(rowc "$M" 1 rate_bps)
+check_awk "lossy: max rate $r within 0.8-1.1x the bottleneck" "$r > 0.8 * $bn && $r < 1.1 * $bn"
+floods=0
+t=1
+while [ $t -le "$(csv_rows "$RUN/maxrate_trials.csv")" ]; do
+	[ "$(rowc "$RUN/maxrate_trials.csv" $t udp_overload)" = 1 ] && floods=$((floods + 1))
+	t=$((t + 1))
+done
+check "lossy: no unpaced trial" "$floods" -eq 0
+finish
