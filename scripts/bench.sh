@@ -62,15 +62,20 @@ Where the receiver is (default: tub-recv started on 127.0.0.1):
                       the link's CPU does, leaving the hosts more CPU). The
                       default is yes with 3 CPUs or more, no with 2
 What runs:
-  --suite NAME|FILE   a suite of scripts/suites/ or a file (default quick)
+  --suite NAME|FILE   a suite of scripts/suites/ or a file (default quick);
+                      rate=0.9x and sndbuf=1bdp scale to the probed path
+                      (scripts/suites/README)
   --list-suites       the suites and what they are for
   --sweep 'LINE'      one more sweep line (scripts/suites/README); without
                       --suite, only the lines given run
   --set KEY=LIST      replace KEY on every line, e.g. --set size=1400,8K
-  --duration DUR      length of every test: 3, 3s, 500ms
+  --duration DUR      length of every test: 3, 3s, 500ms (without it: the
+                      suite's, and across a probed path at least 50 RTTs
+                      for streams and max-rate trials, 20 for the rest)
   --repeat N          runs of every point
   --quick             1 s per test (same as --duration 1s)
-  --loss-threshold P  loss in percent the max-rate search allows (default 0.1)
+  --loss-threshold P  loss in percent the max-rate search allows (default
+                      0.1), above the path's own loss when probed
   --no-maxrate        skip the max-rate searches
   --no-probe          do not measure the path first (with --peer, --ssh or
                       --link, a probe of ~10-20 s writes path.csv: RTT,

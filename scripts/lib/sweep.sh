@@ -216,8 +216,9 @@ run_sweep() {
 # trial, rate_req_bps what it was asked for; trial_rows are rows of
 # maxrate_trials.csv, best_row the one behind rate_bps.
 # path_loss_pct is the path's own loss (the probe's), which a trial may lose
-# on top of loss_threshold_pct.
-MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvbuf_granted_bytes,rcvbuf_clamped,loss_threshold_pct,rate_bps,rate_req_bps,throughput_bps,loss_pct,rcvbuf_drops,iterations,ceiling_bps,trial_rows,best_row,status,path_loss_pct"
+# on top of loss_threshold_pct (with its sampling noise: trial_bound);
+# loss_bound_pct is the bound the best trial passed.
+MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvbuf_granted_bytes,rcvbuf_clamped,loss_threshold_pct,rate_bps,rate_req_bps,throughput_bps,loss_pct,rcvbuf_drops,iterations,ceiling_bps,trial_rows,best_row,status,path_loss_pct,loss_bound_pct"
 
 # trial RATE: one test of the search at RATE bit/s ("-": unpaced); sets
 # T_PASS (1: ok and loss within the threshold above the path's own loss,
@@ -228,10 +229,11 @@ trial() {
   run_test "$RUN/maxrate_trials.csv"
   [ -n "$FIRST_ROW" ] || FIRST_ROW=$T_ROW
   DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
-  IFS='	' read -r T_LOSS T_TX T_THR T_GRANT T_CLAMP T_DROPS <<EOF
+  IFS='	' read -r T_LOSS T_TX T_THR T_GRANT T_CLAMP T_DROPS T_SENT <<EOF
 $(csv_last "$RUN/maxrate_trials.csv" udp_loss_pct tx_rate_bps throughput_bps \
-    remote_granted_rcvbuf_bytes remote_rcvbuf_clamped udp_rcvbuf_drops)
+    remote_granted_rcvbuf_bytes remote_rcvbuf_clamped udp_rcvbuf_drops udp_sent)
 EOF
+  trial_bound
   T_PASS=0
   [ "$T_STATUS" = ok ] && [ "$T_LOSS" != - ] && calc_true "$T_LOSS <= $S_BOUND" && T_PASS=1
   if [ "$1" = - ]; then what="unpaced"; else what="at $(bits "$1")"; fi
@@ -239,13 +241,31 @@ EOF
   elif [ $T_PASS -eq 1 ]; then verdict="pass"
   else verdict="fail"
   fi
-  say "    trial $TRIALS $what: sent $(bits "$T_TX"), loss $(pct "$T_LOSS") ($verdict)"
+  bound=""
+  [ -z "${PATH_LOSS_PCT:-}" ] || bound=" (bound $(pct "$S_BOUND"))"
+  say "    trial $TRIALS $what: sent $(bits "$T_TX"), loss $(pct "$T_LOSS")$bound ($verdict)"
   # the best is the highest rate actually offered (the sender may fall short)
   if [ $T_PASS -eq 1 ] && { [ -z "$B_RATE" ] || calc_true "$T_TX > $B_RATE"; }; then
     B_RATE=$T_TX; B_REQ=$(dash "$1"); B_LOSS=$T_LOSS; B_THR=$T_THR; B_DROPS=$T_DROPS
-    B_ROW=$T_ROW
+    B_ROW=$T_ROW B_BOUND=$S_BOUND
   fi
   return 0
+}
+
+# trial_bound: S_BOUND, the loss a trial may have: the threshold, and
+# across a probed path its own loss on top (S_PATH) with three standard
+# deviations of the sampling noise of that loss in both counts, the
+# probe's train (PROBE_LOSS_SENT datagrams) and the trial's (T_SENT): a
+# path losing 1% read 0.8% from 3000 datagrams, and a trial that lost the
+# path's 1% would fail by that alone.
+trial_bound() {
+  S_BOUND=$S_LOSS
+  [ -n "${PATH_LOSS_PCT:-}" ] || return 0
+  S_BOUND=$(awk -v thr="$S_LOSS" -v p0="$S_PATH" -v s="${T_SENT:--}" \
+    -v n0="${PROBE_LOSS_SENT:-0}" 'BEGIN {
+    p = p0 / 100; s = (s == "-") ? 0 : s + 0
+    noise = 300 * sqrt(p * (1 - p) * ((s > 0 ? 1 / s : 0) + (n0 > 0 ? 1 / n0 : 0)))
+    printf "%.4g\n", thr + p0 + noise }')
 }
 
 # search_point: the search for the point in P_*, one row of maxrate.csv.
@@ -263,9 +283,8 @@ search_point() {
   S_LOSS=$1 S_ITER=$2 S_PREC=$3 lo=$4 hi=$5 next=${6:-}
   [ "$next" = - ] && next=""
   S_PATH=${PATH_LOSS_PCT:-0}
-  S_BOUND=$(calc "$S_LOSS + $S_PATH")
   NS=$((NS + 1))
-  TRIALS=0 FIRST_ROW="" B_RATE="" B_REQ="" B_LOSS="" B_THR="" B_DROPS="" B_ROW="" status=""
+  TRIALS=0 FIRST_ROW="" B_RATE="" B_REQ="" B_LOSS="" B_THR="" B_DROPS="" B_ROW="" B_BOUND="" status=""
   T_GRANT="" T_CLAMP="" ceiling=""
   if [ "${P_SKIP:--}" != - ]; then
     say "[search $NS/$NSEARCH skipped] $P_NAME: $P_SKIP"
@@ -274,7 +293,7 @@ search_point() {
     return 0
   fi
   if [ -n "${PATH_LOSS_PCT:-}" ]; then
-    say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS% above the path's own $(pct "$S_PATH") (<= $(pct "$S_BOUND"))"
+    say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS% above the path's own $(pct "$S_PATH") (and its sampling noise)"
   else
     say "[search $NS/$NSEARCH $(clock_text)] $P_NAME: highest rate with loss <= $S_LOSS%"
   fi
@@ -318,7 +337,7 @@ write_maxrate_row() {
   last=$(csv_rows "$RUN/maxrate_trials.csv" 2>/dev/null)
   rows=""
   [ -z "$FIRST_ROW" ] || rows=$FIRST_ROW-$last
-  echo "$RUN_ID,udp,$P_SIZE,$(dash "$P_SNDBUF"),$(dash "$P_RCVBUF"),$(dash "${T_GRANT:--}"),$(dash "${T_CLAMP:--}"),$S_LOSS,$B_RATE,$B_REQ,$(dash "${B_THR:--}"),$B_LOSS,$(dash "${B_DROPS:--}"),$TRIALS,$(dash "${ceiling:--}"),$rows,$B_ROW,$status,$(dash "${PATH_LOSS_PCT:--}")" >>"$f"
+  echo "$RUN_ID,udp,$P_SIZE,$(dash "$P_SNDBUF"),$(dash "$P_RCVBUF"),$(dash "${T_GRANT:--}"),$(dash "${T_CLAMP:--}"),$S_LOSS,$B_RATE,$B_REQ,$(dash "${B_THR:--}"),$B_LOSS,$(dash "${B_DROPS:--}"),$TRIALS,$(dash "${ceiling:--}"),$rows,$B_ROW,$status,$(dash "${PATH_LOSS_PCT:--}"),$B_BOUND" >>"$f"
 }
 
 run_searches() {
