@@ -122,6 +122,7 @@ function wire(proto, size,    fp, nf, mss) {
 # messages of size B: the same rate of IP packets as f x the reference's
 # (so 1x fills the bottleneck whatever the size), rounded.
 function rel_rate(f, proto, size,    ip) {
+	if (proto != "tcp" && size == ref_size) return sprintf("%.0f", f * ref_bps)
 	ip = ref_bps * wire("udp", ref_size) / ref_size
 	return sprintf("%.0f", f * ip * size / wire(proto, size))
 }
