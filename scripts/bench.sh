@@ -399,6 +399,7 @@ print_table() {
   else
     echo "(no result rows)"
   fi
+  [ "$FRAG_WAITS" -eq 0 ] || frag_summary
   if [ -s "$RUN/maxrate.csv" ]; then
     echo
     awk -F, "$(cat "$LIB/csv.awk")"'
@@ -453,11 +454,15 @@ PATH_TEXT=""
 [ -n "$STOP" ] || scale_reference
 scale_points
 
-say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")"
 plan_sums   # the clock starts now
+FRAG_PLAN_TEXT=""
+[ "$FRAG_PLAN_S" -eq 0 ] ||
+  FRAG_PLAN_TEXT=" (with about $(mmss "$FRAG_PLAN_S") of waits for the receiver's IP reassembly queues after fragmented UDP tests that lose)"
+say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")$FRAG_PLAN_TEXT"
 [ -n "$STOP" ] || run_sweep
 [ -n "$STOP" ] || run_searches
 target_stop
+frag_summary >>"$RUN/meta.txt"
 [ -s "$RUN/send.log" ] || rm -f "$RUN/send.log"
 [ -n "$STOP" ] && say "$PROG: stopped; summarizing what was measured in $RUN"
 summarize

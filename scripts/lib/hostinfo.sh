@@ -1,6 +1,7 @@
 #!/bin/sh
 # hostinfo.sh [PEER_ADDR]: this host's facts for meta.txt, as "key: value"
-# lines: name, kernel, CPU, the socket-buffer and TCP sysctls, and the
+# lines: name, kernel, CPU, the socket-buffer, TCP and IP reassembly
+# sysctls (ipfrag_time: how long an incomplete datagram is held), and the
 # interface (MTU, qdisc) of the route to PEER_ADDR. Runs on the sender, on
 # a receiver over ssh (sh -s) and inside a network namespace; POSIX sh only.
 
@@ -28,7 +29,7 @@ echo "nproc: $(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || ech
 for k in net.core.rmem_max net.core.wmem_max net.core.rmem_default \
   net.core.wmem_default net.ipv4.tcp_rmem net.ipv4.tcp_wmem net.ipv4.udp_mem \
   net.ipv4.tcp_congestion_control net.ipv4.tcp_timestamps net.core.default_qdisc \
-  net.core.netdev_max_backlog; do
+  net.core.netdev_max_backlog net.ipv4.ipfrag_time net.ipv4.ipfrag_high_thresh; do
   echo "$k: $(sysctl_value "$k")"
 done
 dev=""

@@ -33,7 +33,8 @@ dash() {
 # ---- the plan and the ETA ----
 
 # plan_sums: TOTAL_TESTS, NSEARCH, MAX_REPEAT and PLAN_COST from POINTS
-# (a point to skip costs nothing).
+# (a point to skip costs nothing; the waits after fragmented UDP tests
+# that lost datagrams, an estimate: frag_plan).
 plan_sums() {
   eval "$(awk -F '\t' -v ovh="$OVERHEAD" '
     $17 != "" && $17 != "-" && $17 !~ /: pending$/ { next }
@@ -41,6 +42,8 @@ plan_sums() {
     $1 == "maxrate" { split($14, p, " "); n++; cost += (p[2] + 1) * ($11 + ovh) }
     END { printf "TOTAL_TESTS=%d NSEARCH=%d MAX_REPEAT=%d PLAN_COST=%.3f\n",
           tests, n, rep, cost }' "$POINTS")"
+  frag_plan
+  PLAN_COST=$(calc "$PLAN_COST + $FRAG_PLAN_S")
   DONE_COST=0
   START_TIME=$(date +%s)
 }
@@ -55,6 +58,138 @@ clock_text() {
     if (d > 0 && e > 0) left *= e / d
     print left }')
   echo "$(mmss "$el"), eta $(mmss "$eta")"
+}
+
+# ---- fragmented UDP after loss: the receiver's reassembly queues ----
+#
+# A UDP datagram larger than the MTU crosses as IP fragments; when one is
+# lost the others wait in the receiver's reassembly queues until
+# net.ipv4.ipfrag_time (30 s, per network namespace) expires them, in
+# memory bounded by ipfrag_high_thresh, past which new fragments are
+# dropped. After a fragmented point that lost datagrams, the next
+# fragmented one would lose to that leftover (on lossy an 8 KiB point lost
+# 100% after a 32 KiB one, 5.9% before it), so it waits until the queues
+# have expired: ipfrag_time + 1 s from the end of the lossy point.
+# Unfragmented points, TCP among them, run at once (and their time counts).
+FRAG_END=""     # date +%s at the end of the last fragmented UDP test that lost datagrams
+FRAG_ROW=""     # that test's row ("results.csv row 3")
+FRAG_MTU=""     # its path_mtu_bytes
+FRAG_WAITS=0    # waits so far, and their seconds
+FRAG_WAITED=0
+FRAG_PLAN_S=0
+
+# frag_count SIZE MTU: IP packets per UDP datagram of SIZE B on MTU
+# (IPv4: 8 B of UDP header, fragments of MTU - 20 rounded down to 8).
+frag_count() {
+  awk -v s="$1" -v m="$2" 'BEGIN {
+    per = int((m - 20) / 8) * 8
+    if (per <= 0) { print 1; exit }
+    n = int((s + 8 + per - 1) / per); print (n < 1) ? 1 : n }'
+}
+
+# frag_time: FRAG_TIME, the receiver's net.ipv4.ipfrag_time read now,
+# and FRAG_TIME_HOW, where it came from when not from the receiver.
+frag_time() {
+  FRAG_TIME=$(receiver_sysctl net.ipv4.ipfrag_time | head -n 1)
+  FRAG_TIME_HOW=""
+  if [ -z "$FRAG_TIME" ]; then
+    FRAG_TIME=30
+    FRAG_TIME_HOW=", the receiver's unknown: Linux's default"
+  fi
+}
+
+# frag_note CSV: after a test; remembers it when its datagrams were
+# fragmented and some were lost (udp_lost, or rr_lost of a UDP rr test).
+frag_note() {
+  IFS='	' read -r F_FRAGS F_LOST F_RRLOST F_MTU <<EOT
+$(csv_last "$1" udp_ip_fragments udp_lost rr_lost path_mtu_bytes 2>/dev/null)
+EOT
+  case ${F_FRAGS:--} in -|*[!0-9]*) return 0 ;; esac
+  [ "$F_FRAGS" -gt 1 ] || return 0
+  case ${F_LOST:--} in -|*[!0-9]*) F_LOST=0 ;; esac
+  case ${F_RRLOST:--} in -|*[!0-9]*) F_RRLOST=0 ;; esac
+  [ "$F_LOST" -gt 0 ] || [ "$F_RRLOST" -gt 0 ] || return 0
+  FRAG_END=$(date +%s)
+  FRAG_ROW="$(basename "$1") row $(csv_rows "$1")"
+  case ${F_MTU:--} in -|*[!0-9]*) ;; *) FRAG_MTU=$F_MTU ;; esac
+}
+
+# frag_wait CSV: before a test of the point in P_*: when it is UDP and
+# fragmented and a fragmented test lost datagrams less than ipfrag_time +
+# 1 s ago, waits out the rest (a signal ends the wait), says why, and
+# notes it in waits.csv. Sets F_WAITED (seconds, 0 when none).
+frag_wait() {
+  F_WAITED=0
+  [ -n "$FRAG_END" ] && [ "$P_PROTO" = udp ] || return 0
+  mtu=${FRAG_MTU:-${PATH_MTU:-}}
+  if [ -n "$mtu" ]; then   # unknown: taken as fragmented
+    [ "$(frag_count "$P_SIZE" "$mtu")" -gt 1 ] || return 0
+  fi
+  frag_time
+  left=$((FRAG_TIME + 1 - ($(date +%s) - FRAG_END)))
+  FRAG_END=""
+  [ "$left" -gt 0 ] || return 0
+  say "    waiting $left s for the receiver's IP reassembly queues to expire (ipfrag_time $FRAG_TIME s$FRAG_TIME_HOW) after a fragmented UDP point that lost datagrams ($FRAG_ROW)"
+  sleep "$left" &
+  FRAG_SLEEP=$!
+  while kill -0 "$FRAG_SLEEP" 2>/dev/null && [ -z "$STOP" ]; do
+    wait "$FRAG_SLEEP"
+  done
+  kill "$FRAG_SLEEP" 2>/dev/null
+  FRAG_SLEEP=""
+  F_WAITED=$left
+  FRAG_WAITS=$((FRAG_WAITS + 1))
+  FRAG_WAITED=$((FRAG_WAITED + left))
+  [ -s "$RUN/waits.csv" ] ||
+    echo "csv,row,waited_s,ipfrag_time_s,ipfrag_time_default,after" >"$RUN/waits.csv"
+  echo "$(basename "$1"),$(($(csv_rows "$1") + 1)),$left,$FRAG_TIME,$([ -n "$FRAG_TIME_HOW" ] && echo 1 || echo 0),$FRAG_ROW" >>"$RUN/waits.csv"
+}
+
+# frag_plan: FRAG_PLAN_S, an estimate of the waits for the ETA: across a
+# path that loses (PATH_LOSS_PCT > 0) every fragmented UDP test is taken
+# to lose, and the next fragmented one to wait ipfrag_time + 1 s less the
+# time of the tests between (the receiver's ipfrag_time from meta.txt,
+# else 30 s).
+frag_plan() {
+  FRAG_PLAN_S=0
+  [ -n "${PATH_LOSS_PCT:-}" ] && [ -n "${PATH_MTU:-}" ] || return 0
+  calc_true "$PATH_LOSS_PCT > 0" || return 0
+  t=$(sed -n 's/^receiver\.net\.ipv4\.ipfrag_time: *\([0-9][0-9]*\)$/\1/p' \
+    "$WORK/receiver_info" 2>/dev/null | head -n 1)
+  FRAG_PLAN_S=$(awk -F '\t' -v ovh="$OVERHEAD" -v mtu="$PATH_MTU" -v T="${t:-30}" '
+    function frag(i,   per) {
+      per = int((mtu - 20) / 8) * 8
+      return (ty[i] == "maxrate" || pr[i] == "udp") && per > 0 &&
+        int((sz[i] + 8 + per - 1) / per) > 1
+    }
+    function one(i) {
+      if (frag(i)) {
+        if (since >= 0 && since < T + 1) w += T + 1 - since
+        since = 0
+      } else if (since >= 0) since += du[i]
+    }
+    $17 != "" && $17 != "-" && $17 !~ /: pending$/ { next }
+    $1 == "point" || $1 == "maxrate" {
+      n++; ty[n] = $1; pr[n] = $3; sz[n] = $5 + 0; du[n] = $11 + ovh; rep[n] = $12
+      if ($1 == "point" && $12 > maxrep) maxrep = $12
+      if ($1 == "maxrate") { split($14, p, " "); tr[n] = p[2] + 1 }
+    }
+    END {
+      since = -1   # seconds since the last fragmented test ended (-1: none yet)
+      for (r = 1; r <= maxrep; r++)
+        for (i = 1; i <= n; i++) if (ty[i] == "point" && r <= rep[i]) one(i)
+      for (i = 1; i <= n; i++) if (ty[i] == "maxrate") for (k = 1; k <= tr[i]; k++) one(i)
+      printf "%d\n", w
+    }' "$POINTS")
+}
+
+# frag_summary: one line on the waits, for meta.txt and the table.
+frag_summary() {
+  if [ "$FRAG_WAITS" -eq 0 ]; then
+    echo "frag_wait: none (a fragmented UDP test waits ipfrag_time + 1 s after one that lost datagrams)"
+  else
+    echo "frag_wait: $FRAG_WAITS waits, $FRAG_WAITED s in all, for the receiver's IP reassembly queues to expire after fragmented UDP tests that lost datagrams (waits.csv)"
+  fi
 }
 
 # ---- one tub-send ----
@@ -179,6 +314,9 @@ sweep_point() {
     say "[skipped] $label: $P_SKIP"
     return 0
   fi
+  frag_wait "$RUN/results.csv"
+  DONE_COST=$(calc "$DONE_COST + $F_WAITED")
+  [ -z "$STOP" ] || return 0
   printf '[%d/%d %s] %s ...' "$n" "$TOTAL_TESTS" "$(clock_text)" "$label" >&2
   rm -f "$WORK/iv.csv"
   if [ "$P_IV" = - ]; then
@@ -187,6 +325,7 @@ sweep_point() {
     run_test "$RUN/results.csv" -i "${P_IV}s" --interval-csv "$WORK/iv.csv"
     append_intervals "$T_ROW"
   fi
+  frag_note "$RUN/results.csv"
   DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
   if [ "$T_STATUS" = ok ]; then
     echo " ok, $(csv_last "$RUN/results.csv" brief)" >&2
@@ -226,7 +365,10 @@ MAXRATE_HEAD="run_id,proto,msg_size_bytes,sndbuf_req_bytes,rcvbuf_req_bytes,rcvb
 trial() {
   TRIALS=$((TRIALS + 1))
   P_RATE=$1
+  frag_wait "$RUN/maxrate_trials.csv"
+  DONE_COST=$(calc "$DONE_COST + $F_WAITED")
   run_test "$RUN/maxrate_trials.csv"
+  frag_note "$RUN/maxrate_trials.csv"
   [ -n "$FIRST_ROW" ] || FIRST_ROW=$T_ROW
   DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
   IFS='	' read -r T_LOSS T_TX T_THR T_GRANT T_CLAMP T_DROPS T_SENT <<EOF

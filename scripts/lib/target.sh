@@ -178,6 +178,19 @@ receiver_info() {
   esac 2>"$WORK/receiver_info.err" | sed "s/^/receiver./"
 }
 
+# receiver_sysctl KEY: the receiving host's sysctl KEY read now (across
+# --link in namespace b, where it is its own); nothing where it cannot be
+# had (--peer).
+receiver_sysctl() {
+  f=/proc/sys/$(echo "$1" | tr . /)
+  case $MODE in
+    local) cat "$f" ;;
+    link) netns exec "$LINK_NAME" b cat "$f" ;;
+    ssh) ssh_run cat "$f" </dev/null ;;
+    *) return 0 ;;
+  esac 2>/dev/null | tr -d ' \t' | grep -E '^[0-9]+$'
+}
+
 # local_addr: this host's address as the ssh host sees it (for its route).
 local_addr() {
   # shellcheck disable=SC2016 # expanded by the remote shell
