@@ -346,7 +346,11 @@ write_meta() {
     echo "label: $LABEL"
     echo "suite: ${SUITE:-(command line)}${SWEEPS:+ + --sweep lines} (suite.txt, points.tsv)"
     echo "plan: $TOTAL_TESTS tests, $NSEARCH max-rate searches"
-    echo "duration_per_test: ${DURATION:+${DURATION}s (command line)}${DURATION:-as in the suite}"
+    if [ -n "$DURATION" ]; then
+      echo "duration_per_test: ${DURATION}s (command line)"
+    else
+      echo "duration_per_test: as in the suite"
+    fi
     echo "link: $(describe_link)"
     echo "target: $HOST port $PORT"
     echo "# this host (the sender)"

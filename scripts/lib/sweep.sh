@@ -99,10 +99,12 @@ frag_time() {
 }
 
 # frag_note CSV: after a test; remembers it when its datagrams were
-# fragmented and some were lost (udp_lost, or rr_lost of a UDP rr test).
+# fragmented and some were lost on the path (udp_path_lost, or rr_lost of
+# a UDP rr test). A datagram the receiver's socket buffer dropped had been
+# reassembled whole: it leaves no reassembly queue behind.
 frag_note() {
   IFS='	' read -r F_FRAGS F_LOST F_RRLOST F_MTU <<EOT
-$(csv_last "$1" udp_ip_fragments udp_lost rr_lost path_mtu_bytes 2>/dev/null)
+$(csv_last "$1" udp_ip_fragments udp_path_lost rr_lost path_mtu_bytes 2>/dev/null)
 EOT
   case ${F_FRAGS:--} in -|*[!0-9]*) return 0 ;; esac
   [ "$F_FRAGS" -gt 1 ] || return 0
