@@ -203,22 +203,6 @@ int udp_fill_client(struct run_ctx *ctx)
 	return rc;
 }
 
-/* Datagrams the socket dropped so far (SO_MEMINFO), or -1. */
-static int64_t socket_drops(int fd)
-{
-#if defined(SO_MEMINFO) && defined(__linux__) /* SK_MEMINFO_* are enums */
-	uint32_t mem[SK_MEMINFO_VARS];
-	socklen_t len = sizeof mem;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
-	    len > SK_MEMINFO_DROPS * sizeof mem[0])
-		return mem[SK_MEMINFO_DROPS];
-#else
-	(void)fd;
-#endif
-	return -1;
-}
-
 int udp_fill_server(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
@@ -237,7 +221,7 @@ int udp_fill_server(struct run_ctx *ctx)
 	if (settle > TUB_NSEC_PER_SEC)
 		settle = TUB_NSEC_PER_SEC;
 	clock_sleep_until(clock_now_ns() + settle + RUN_UDP_SETTLE_NS);
-	int64_t drops = socket_drops(ctx->data);
+	int64_t drops = sock_drops(ctx->data);
 	uint64_t t0 = clock_now_ns();
 	for (;;) {
 		struct sockaddr_storage from;

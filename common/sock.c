@@ -2,6 +2,10 @@
 
 #include "spec.h"
 
+#ifdef __linux__
+#include <linux/sock_diag.h>
+#endif
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -479,4 +483,19 @@ void sock_snmp_delta(const struct tub_kernel *before,
 				    after->ip_reasm_fails);
 	out->tcp_retrans_segs = delta(before->tcp_retrans_segs,
 				      after->tcp_retrans_segs);
+}
+
+int64_t sock_drops(int fd)
+{
+#if defined(SO_MEMINFO) && defined(__linux__) /* SK_MEMINFO_* are enums */
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof mem;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+	    len > SK_MEMINFO_DROPS * sizeof mem[0])
+		return mem[SK_MEMINFO_DROPS];
+#else
+	(void)fd;
+#endif
+	return -1;
 }

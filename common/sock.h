@@ -75,6 +75,11 @@ void sock_snmp_read(struct tub_kernel *k);
 void sock_snmp_delta(const struct tub_kernel *before,
 		     const struct tub_kernel *after, struct tub_kernel *out);
 
+/* Datagrams the socket dropped so far for a full buffer (SO_MEMINFO's
+ * SK_MEMINFO_DROPS), or -1 where it cannot say. Unlike SO_RXQ_OVFL it
+ * counts drops after the last datagram queued too. */
+int64_t sock_drops(int fd);
+
 /* O_NONBLOCK on or off; 0 or -1. */
 int sock_set_nonblock(int fd, int on);
 
