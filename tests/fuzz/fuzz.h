@@ -43,4 +43,12 @@ void fuzz_expect_side(const struct tub_side *m);
  * formats to the same text. Returns what sockopt_parse returned. */
 int fuzz_sockopt_round_trip(const char *spec);
 
+/* One DONE or RESULT body (both carry a struct tub_side): decoded, checked,
+ * re-encoded as a frame of type, which must hold the same bytes. */
+void fuzz_side(const uint8_t *data, size_t size,
+	       int (*decode)(const uint8_t *, size_t, struct tub_side *,
+			     char *, size_t),
+	       int (*encode)(uint8_t *, size_t, const struct tub_side *),
+	       int type);
+
 #endif

@@ -12,25 +12,10 @@
  * bytes. */
 #include "fuzz.h"
 
-#include <string.h>
-
 #include "wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t frame[WIRE_MAX_FRAME];
-	static struct tub_side m; /* 50 KB */
-	char err[FUZZ_ERR_LEN];
-
-	if (size > WIRE_MAX_BODY)
-		return 0;
-	memset(err, 'x', sizeof err);
-	if (wire_decode_result(data, size, &m, err, sizeof err) < 0) {
-		fuzz_expect_reason(err, sizeof err);
-		return 0;
-	}
-	fuzz_expect_side(&m);
-	fuzz_expect_frame(frame, wire_encode_result(frame, sizeof frame, &m),
-			  WIRE_RESULT, data, size);
+	fuzz_side(data, size, wire_decode_result, wire_encode_result, WIRE_RESULT);
 	return 0;
 }

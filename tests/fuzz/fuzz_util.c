@@ -145,3 +145,25 @@ int fuzz_sockopt_round_trip(const char *spec)
 			  "parsed again");
 	return 0;
 }
+
+void fuzz_side(const uint8_t *data, size_t size,
+	       int (*decode)(const uint8_t *, size_t, struct tub_side *,
+			     char *, size_t),
+	       int (*encode)(uint8_t *, size_t, const struct tub_side *),
+	       int type)
+{
+	static uint8_t frame[WIRE_MAX_FRAME];
+	static struct tub_side m; /* 50 KB */
+	char err[FUZZ_ERR_LEN];
+
+	if (size > WIRE_MAX_BODY)
+		return;
+	memset(err, 'x', sizeof err);
+	if (decode(data, size, &m, err, sizeof err) < 0) {
+		fuzz_expect_reason(err, sizeof err);
+		return;
+	}
+	fuzz_expect_side(&m);
+	fuzz_expect_frame(frame, encode(frame, sizeof frame, &m), type, data,
+			  size);
+}
