@@ -380,15 +380,8 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 			spec_kind_name(spec->kind), spec->msg_size,
 			rc == 0 ? "ok" : ctx->status, rc == 0 ? "" : ": ",
 			rc == 0 ? "" : ctx->err);
-	if (ctx->data >= 0) {
-		if (rc < 0) {
-			/* A failed test: reset, never wait in close(). */
-			struct linger now = {.l_onoff = 1, .l_linger = 0};
-			setsockopt(ctx->data, SOL_SOCKET, SO_LINGER, &now,
-				   sizeof now);
-		}
-		close(ctx->data);
-	}
+	if (ctx->data >= 0)
+		sock_close(ctx->data, rc < 0); /* failed: never wait in close() */
 out:
 	free(body);
 	free(spec);

@@ -617,15 +617,8 @@ done:
 		snprintf(r->status, sizeof r->status, "%s", ctx->status);
 		snprintf(r->error, sizeof r->error, "%s", ctx->err);
 	}
-	if (ctx->data >= 0) {
-		if (ctx->mine.tx.unsent_bytes > 0) {
-			/* Left unsent at the deadline: reset, never drain. */
-			struct linger now = {.l_onoff = 1, .l_linger = 0};
-			setsockopt(ctx->data, SOL_SOCKET, SO_LINGER, &now,
-				   sizeof now);
-		}
-		close(ctx->data);
-	}
+	if (ctx->data >= 0) /* left unsent at the deadline: reset, never drain */
+		sock_close(ctx->data, ctx->mine.tx.unsent_bytes > 0);
 	if (ctx->ctl >= 0)
 		close(ctx->ctl);
 out:

@@ -499,3 +499,12 @@ int64_t sock_drops(int fd)
 #endif
 	return -1;
 }
+
+void sock_close(int fd, int reset)
+{
+	if (reset) {
+		struct linger now = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &now, sizeof now);
+	}
+	close(fd);
+}

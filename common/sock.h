@@ -80,6 +80,10 @@ void sock_snmp_delta(const struct tub_kernel *before,
  * counts drops after the last datagram queued too. */
 int64_t sock_drops(int fd);
 
+/* Close fd; with reset set, by a reset (SO_LINGER 0): what is unsent is
+ * dropped and close() never waits. */
+void sock_close(int fd, int reset);
+
 /* O_NONBLOCK on or off; 0 or -1. */
 int sock_set_nonblock(int fd, int on);
 
