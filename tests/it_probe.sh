@@ -52,7 +52,7 @@ bench_link() {
 
 # check_path PROFILE: the figures every profile shares (40 ms, 100 Mbit/s).
 check_path() {
-	for f in rtt_min_us rtt_p50_us tcp_goodput_bps path_mtu_bytes path_loss_pct \
+	for f in rtt_min_us rtt_p50_us rtt_max_us tcp_goodput_bps path_mtu_bytes path_loss_pct \
 		bottleneck_bps bdp_bytes cc_local cc_remote; do
 		check "$1: $f ok ($(fig "$RUN" "$f" status))" "$(fig "$RUN" "$f" status)" = ok
 	done

@@ -45,6 +45,7 @@ path_var() {
   case $1 in
     rtt_min_us) echo PATH_RTT_MIN_US ;;
     rtt_p50_us) echo PATH_RTT_P50_US ;;
+    rtt_max_us) echo PATH_RTT_MAX_US ;;
     path_loss_pct) echo PATH_LOSS_PCT ;;
     bottleneck_bps) echo PATH_BOTTLENECK_BPS ;;
     tcp_goodput_bps) echo PATH_TCP_GOODPUT_BPS ;;
@@ -89,10 +90,10 @@ probe_test() {
   run_test "$PROBE_CSV" --connect-timeout "$PROBE_CONNECT" "$@"
   PROBE_TESTS=$((PROBE_TESTS + 1))
   IFS='	' read -r R_ERROR R_FAMILY R_MIN R_P50 R_DONE R_RRLOST R_THR R_TX R_MSS \
-    R_RETR R_SENT R_RECV R_PLOST R_DROPS R_TXEL R_RXEL R_IPMTU <<EOF
+    R_RETR R_SENT R_RECV R_PLOST R_DROPS R_TXEL R_RXEL R_IPMTU R_MAX <<EOF
 $(csv_last "$PROBE_CSV" error family rtt_min_us rtt_p50_us rr_done rr_lost \
     throughput_bps tx_rate_bps tcp_mss_bytes tcp_retrans_segs udp_sent udp_received \
-    udp_path_lost udp_rcvbuf_drops tx_elapsed_s rx_elapsed_s path_mtu_bytes)
+    udp_path_lost udp_rcvbuf_drops tx_elapsed_s rx_elapsed_s path_mtu_bytes rtt_max_us)
 EOF
   [ "$R_FAMILY" = ipv6 ] && PROBE_FAMILY=ipv6
   case $T_STATUS in
@@ -132,11 +133,13 @@ probe_rtt() {
     how="udp rr 64 B, $R_DONE round trips ($R_RRLOST lost), idle path [probe row $T_ROW]"
     path_row rtt_min_us "$R_MIN" us "$how" ok
     path_row rtt_p50_us "$R_P50" us "$how" ok
+    path_row rtt_max_us "$R_MAX" us "$how" ok
     say "  RTT: min $(us_text "$R_MIN"), p50 $(us_text "$R_P50") ($R_DONE round trips; the rest of the probe: about $(probe_estimate "$R_MIN") s)"
   else
     why=$(failed_text)
     path_row rtt_min_us "" us "udp rr 64 B" "$why"
     path_row rtt_p50_us "" us "udp rr 64 B" "$why"
+    path_row rtt_max_us "" us "udp rr 64 B" "$why"
     say "  RTT: $why"
   fi
 }
@@ -547,7 +550,7 @@ path_meta() {
 probe_path() {
   PROBE_CSV=$RUN/probe_results.csv
   PROBE_TESTS=0 PROBE_UNREACHED="" PROBE_FAMILY=ipv4 PROBE_MSS_MTU="" PROBE_LOSS_SENT=""
-  PATH_RTT_MIN_US="" PATH_RTT_P50_US="" PATH_LOSS_PCT="" PATH_BOTTLENECK_BPS=""
+  PATH_RTT_MIN_US="" PATH_RTT_P50_US="" PATH_RTT_MAX_US="" PATH_LOSS_PCT="" PATH_BOTTLENECK_BPS=""
   PATH_TCP_GOODPUT_BPS="" PATH_CC_LOCAL="" PATH_CC_REMOTE="" PATH_MTU="" PATH_TCP_MSS=""
   PATH_BDP_BYTES=""
   PROBE_THRESHOLD=$(probe_threshold)
@@ -570,7 +573,7 @@ probe_path() {
   DONE_TESTS=$saved_tests
   unset GUARD_EXTRA
   PATH_TEXT=$(path_summary)
-  export PATH_RTT_MIN_US PATH_RTT_P50_US PATH_LOSS_PCT PATH_BOTTLENECK_BPS \
+  export PATH_RTT_MIN_US PATH_RTT_P50_US PATH_RTT_MAX_US PATH_LOSS_PCT PATH_BOTTLENECK_BPS \
     PATH_TCP_GOODPUT_BPS PATH_CC_LOCAL PATH_CC_REMOTE PATH_MTU PATH_TCP_MSS \
     PATH_BDP_BYTES PATH_TEXT
   path_meta
