@@ -404,6 +404,7 @@ print_table() {
     echo "(no result rows)"
   fi
   [ "$FRAG_WAITS" -eq 0 ] || frag_summary
+  [ -z "${SHORT_TEXT:-}" ] || echo "warning: $SHORT_TEXT"
   if [ -s "$RUN/maxrate.csv" ]; then
     echo
     awk -F, "$(cat "$LIB/csv.awk")"'

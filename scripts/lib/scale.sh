@@ -101,8 +101,25 @@ scale_points() {
     t="$t${t:+, }tests at least 50 round trips (streams, max-rate trials) or 20 (the rest) of $(us_text "$SC_RTT_US")"
   fi
   [ -z "$t" ] || say "suite scaled to the path: $t (points.tsv)"
+  duration_warning
   [ "$n" -eq 0 ] || say "$n points skipped: a figure they need is missing (see their rows)"
   plan_sums
+}
+
+# duration_warning: SHORT_TEXT, a warning when a --duration given on the
+# command line is shorter than the 50 round trips of the probed RTT that a
+# TCP stream needs to leave slow start and settle (the suite's own
+# durations would scale); said now, in meta.txt and under the table.
+duration_warning() {
+  SHORT_TEXT=""
+  [ -n "$DURATION" ] && [ -n "$SC_RTT_US" ] || return 0
+  SHORT_TEXT=$(awk -v d="$DURATION" -v r="$SC_RTT_US" 'BEGIN {
+    n = d * 1e6 / r
+    if (n < 50) printf "--duration %gs is %.1f round trips of %.1f ms, under the 50 a TCP stream needs to leave slow start and settle (%.1f s); streams and max-rate trials read low or early, rr points have few transactions\n", d, n, r / 1000, 50 * r / 1e6 }')
+  [ -z "$SHORT_TEXT" ] || {
+    say "warning: $SHORT_TEXT"
+    echo "warning: $SHORT_TEXT" >>"$RUN/meta.txt"
+  }
 }
 
 # scale_init: before the first expansion (the plan, --dry-run): the
