@@ -201,6 +201,18 @@ static int stream_end(struct run_ctx *ctx)
 	return rc;
 }
 
+/* A signal stopped the sending: end as at a deadline, without the
+ * drain. What was never sent stays behind (DONE says how much, and the
+ * receiver stops at DONE); with nothing unsent, the FIN follows what is in
+ * flight. Either way the receiver's counts arrive in RESULT at once,
+ * instead of after its stall limit. */
+static void stream_stop(struct run_ctx *ctx)
+{
+	outq(ctx->data, &ctx->mine.tx);
+	if (ctx->mine.tx.unsent_bytes == 0)
+		shutdown(ctx->data, SHUT_WR);
+}
+
 static int tcp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
@@ -265,6 +277,8 @@ static int tcp_stream_send(struct run_ctx *ctx)
 	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
 	if (rc == 0)
 		rc = stream_end(ctx);
+	else if (*ctx->stop)
+		stream_stop(ctx);
 	free(buf);
 	return rc;
 }

@@ -262,6 +262,12 @@ int tcp_linger_client(struct run_ctx *ctx)
 	}
 	tx->elapsed_ns = clock_now_ns() - t0;
 	free(buf);
+	if (rc < 0 && *ctx->stop) {
+		/* Stopped: a reset ends the slow reader's test at once (it
+		 * would read what is in flight at its own pace). */
+		sock_close(ctx->data, 1);
+		ctx->data = -1;
+	}
 	if (rc < 0)
 		return rc;
 	/* The experiment: close() with data still in flight. */

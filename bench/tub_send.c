@@ -2,6 +2,7 @@
  * one result row (CSV or JSON) and a human summary. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -514,6 +515,30 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	return rc;
 }
 
+/* Wait for RESULT to begin arriving, until UNTIL; a signal meanwhile
+ * shortens the wait to the grace period and a second (a slow reader of a
+ * linger test would otherwise hold the stopped sender for its whole
+ * reading). Returns the deadline for the frame. */
+static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
+{
+	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
+	int shortened = 0;
+
+	for (;;) {
+		uint64_t now = clock_now_ns();
+		if (*ctx->stop && !shortened) {
+			uint64_t soon = now + ctx->grace_ns + TUB_NSEC_PER_SEC;
+			until = soon < until ? soon : until;
+			shortened = 1;
+		}
+		if (now >= until)
+			return until;
+		uint64_t left_ms = (until - now) / TUB_NSEC_PER_MSEC + 1;
+		if (poll(&p, 1, left_ms < 100 ? (int)left_ms : 100) > 0)
+			return until;
+	}
+}
+
 /* The data phase, DONE out, RESULT in. */
 static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 {
@@ -538,9 +563,14 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 		return -1;
 	/* The receiver answers within its grace period, or fails on its own
 	 * stall limit while data still drains. */
-	int type = run_read_frame(ctx, buf, &len,
-				  clock_now_ns() + ctx->stall_ns +
-					  ctx->grace_ns + RUN_CTL_TIMEOUT_NS);
+	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
+						  ctx->grace_ns +
+						  RUN_CTL_TIMEOUT_NS);
+	int type = run_read_frame(ctx, buf, &len, until);
+	if (type < 0 && *ctx->stop)
+		return run_fail(ctx, "interrupted", "stopped by a signal; no "
+				"RESULT from the receiver within %.1f s",
+				(double)ctx->grace_ns / 1e9 + 1);
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_RESULT)

@@ -244,8 +244,15 @@ cmd_up() {
 	build_if_missing
 	ST=$(state_base)/$NAME
 	mkdir -p "$ST" || { echo "netns.sh: cannot create $ST" >&2; exit 1; }
+	# In a session of its own: a Ctrl-C on the terminal of whoever brought
+	# the link up (bench.sh stopping after its test) must not cut the link
+	# under that test; netns.sh down stops it. setsid does not fork here
+	# (a background job of a script leads no process group), so $! is
+	# tub-link's PID.
+	ss=""
+	command -v setsid >/dev/null 2>&1 && ss=setsid
 	# shellcheck disable=SC2086 # the profile's words are options
-	"$BIN/tub-link" --dev-a "$NAME-ta" --dev-b "$NAME-tb" \
+	$ss "$BIN/tub-link" --dev-a "$NAME-ta" --dev-b "$NAME-tb" \
 		--stats "$ST/stats.csv" --ready-file "$ST/ready" \
 		--cut-file "$ST/cut" \
 		$popts ${own:+--cpu "$own"} "$@" </dev/null >"$ST/log" 2>&1 &
