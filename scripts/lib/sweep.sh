@@ -267,8 +267,10 @@ run_test() {
   shift
   before=$(csv_rows "$csv")
   # a hung tub-send is killed this long after its duration (GUARD_EXTRA:
-  # the path probe's shorter bound)
-  GUARD_S=$(awk -v d="$P_DUR" -v x="${GUARD_EXTRA:-31}" 'BEGIN { print int(d) + x }')
+  # the path probe's shorter bound): its own bounds (stall 10 s, RESULT
+  # wait, grace of 2 RTTs) and 4 round trips of the probed path on top
+  GUARD_S=$(awk -v d="$P_DUR" -v x="${GUARD_EXTRA:-31}" -v r="${PATH_RTT_P50_US:-0}" \
+    'BEGIN { r = 4 * r / 1e6; print int(d) + x + (r > int(r) ? int(r) + 1 : int(r)) }')
   # the point's options are plain words (checked by suite.awk)
   # shellcheck disable=SC2046
   send "$csv" $(point_args) "$@"
