@@ -14,7 +14,7 @@
 
 BEGIN {
 	NKEY = split("run_id target proto kind direction msg_size_bytes duration_req_s count_req rate_req_bps local_opts remote_opts point_label", KEY, " ")
-	NMET = split("throughput_bps tx_rate_bps tx_unsent_bytes tx_unsent_s udp_ip_fragments udp_loss_pct udp_rcvbuf_drops udp_path_lost udp_jitter_us tcp_rtt_us tcp_retrans_segs rr_rate_tps rtt_min_us rtt_p50_us rtt_p90_us rtt_p99_us rtt_p999_us rtt_max_us connect_timewait fill_bytes fill_writable_after_read_us fill_sent_msgs fill_held_msgs fill_dropped_msgs linger_close_us linger_delivered_bytes ka_detect_s", MET, " ")
+	NMET = split("throughput_bps tx_rate_bps tx_unsent_bytes tx_unsent_s udp_ip_fragments udp_loss_pct udp_rcvbuf_drops udp_path_lost udp_jitter_us tcp_rtt_us tcp_retrans_segs rr_rate_tps rtt_min_us rtt_p50_us rtt_p90_us rtt_p99_us rtt_p999_us rtt_max_us connect_timewait fill_bytes fill_writable_after_read_us fill_sent_msgs fill_held_msgs fill_dropped_msgs linger_close_us linger_delivered_bytes ka_detect_s msg_delay_min_us msg_delay_p50_over_min_us msg_delay_p99_over_min_us msg_delay_max_over_min_us", MET, " ")
 	# descriptive columns: summary name <- results column (first row's)
 	NDESC = split("sender_host:sender_host receiver_host:receiver_host sndbuf_req_bytes:local_req_sndbuf_bytes sndbuf_granted_bytes:local_granted_sndbuf_bytes rcvbuf_req_bytes:remote_req_rcvbuf_bytes rcvbuf_granted_bytes:remote_granted_rcvbuf_bytes nodelay:local_req_nodelay udp_overload:udp_overload rr_timeout_s:rr_timeout_s", DESC, " ")
 	NCLAMP = split("local_sndbuf_clamped local_rcvbuf_clamped remote_sndbuf_clamped remote_rcvbuf_clamped", CLAMP, " ")
