@@ -5,7 +5,8 @@
 # run_id, target, proto, kind, direction, msg_size_bytes, duration_req_s,
 # count_req, rate_req_bps, local_opts, remote_opts, point_label (the
 # point's relative values, rate=0.5x: its name says them, beside the
-# absolute values in their columns). For each metric, over
+# absolute values in their columns), and reliable UDP's window_req_pkts
+# and rudp_cc. For each metric, over
 # the point's rows with status ok that have a value: n, mean, sample
 # standard deviation, the half-width of the 95% confidence interval of the
 # mean (Student t, n-1 degrees of freedom), min and max. sd and ci95 are
@@ -13,7 +14,7 @@
 # (row 1 is the line after the header), failed ones included.
 
 BEGIN {
-	NKEY = split("run_id target proto kind direction msg_size_bytes duration_req_s count_req rate_req_bps local_opts remote_opts point_label", KEY, " ")
+	NKEY = split("run_id target proto kind direction msg_size_bytes duration_req_s count_req rate_req_bps local_opts remote_opts point_label window_req_pkts rudp_cc", KEY, " ")
 	NMET = split("throughput_bps tx_rate_bps tx_unsent_bytes tx_unsent_s udp_ip_fragments udp_loss_pct udp_rcvbuf_drops udp_path_lost udp_jitter_us tcp_rtt_us tcp_retrans_segs rr_rate_tps rtt_min_us rtt_p50_us rtt_p90_us rtt_p99_us rtt_p999_us rtt_max_us connect_timewait fill_bytes fill_writable_after_read_us fill_sent_msgs fill_held_msgs fill_dropped_msgs linger_close_us linger_delivered_bytes ka_detect_s msg_delay_min_us msg_delay_p50_over_min_us msg_delay_p99_over_min_us msg_delay_max_over_min_us", MET, " ")
 	# descriptive columns: summary name <- results column (first row's)
 	NDESC = split("sender_host:sender_host receiver_host:receiver_host sndbuf_req_bytes:local_req_sndbuf_bytes sndbuf_granted_bytes:local_granted_sndbuf_bytes rcvbuf_req_bytes:remote_req_rcvbuf_bytes rcvbuf_granted_bytes:remote_granted_rcvbuf_bytes nodelay:local_req_nodelay udp_overload:udp_overload rr_timeout_s:rr_timeout_s", DESC, " ")

@@ -241,14 +241,15 @@ expand_suite() {
 }
 
 dry_run() {
-  awk -F '\t' '{
+  awk -F '\t' 'function xargs(x) { gsub(/\+/, " ", x); return x }
+  {
     if ($17 ~ /: pending$/)
       printf "%-44s x%d  %ss  --label %s (its value once the path is measured)\n", $15, $12, $11, $16
     else if ($17 != "-")
       printf "%-44s skipped: %s\n", $15, $17
     else if ($1 == "point")
-      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s%s\n", $15, $12, $11, $8, $9,
-        ($16 == "-" ? "" : " --label " $16)
+      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s%s%s\n", $15, $12, $11, $8, $9,
+        ($16 == "-" ? "" : " --label " $16), ($18 == "-" || $18 == "" ? "" : " " xargs($18))
     else
       printf "%-44s search  %ss per trial, loss <= %s%%\n", "maxrate " $15, $11, substr($14, 1, index($14, " ") - 1)
   }' "$POINTS"

@@ -74,6 +74,29 @@ check "search range" "$(awk -F '\t' '$1 == "maxrate" { print $14 }' "$WORK/p")" 
 check "search trial 50 RTTs" "$(awk -F '\t' '$1 == "maxrate" { print $11 }' "$WORK/p")" = 2.1
 check "nothing skipped" "$(awk -F '\t' '$17 != "-"' "$WORK/p" | wc -l)" -eq 0
 
+# reliable UDP's window relative to the BDP, in packets of 1408 B of
+# payload, or of the message when smaller (1400 B: 490000 / 1400 = 350;
+# 2bdp: 700); cc passed on;
+# neither on TCP points; NOTSENT_LOWAT relative to the BDP
+expand 'set duration=1s
+proto=tcp,rudp size=1400 window=1bdp,2bdp cc=paced
+proto=tcp lopts=notsent_lowat=0.25bdp,notsent_lowat=16K' >"$WORK/p"
+check "window points: tcp once, rudp twice, lowat twice" "$(wc -l <"$WORK/p")" -eq 5
+check "tcp without rudp options" "$(field "$WORK/p" 1 18)" = -
+check "rudp window 1bdp in packets" "$(field "$WORK/p" 2 18)" = "--window+350+--cc+paced"
+check "rudp window 2bdp" "$(field "$WORK/p" 3 18)" = "--window+700+--cc+paced"
+check "window label" "$(field "$WORK/p" 3 16)" = "window=2bdp"
+check "window name" "$(field "$WORK/p" 3 15)" = "rudp stream 1400 B window 2bdp=700 cc paced"
+check "notsent_lowat 0.25bdp" "$(field "$WORK/p" 4 8)" = "notsent_lowat=122500"
+check "notsent_lowat label" "$(field "$WORK/p" 4 16)" = "notsent_lowat=0.25bdp"
+check "notsent_lowat name" "$(field "$WORK/p" 4 15)" = "tcp stream 128 KiB local notsent_lowat=0.25bdp=120K"
+check "absolute notsent_lowat" "$(field "$WORK/p" 5 8)" = "notsent_lowat=16K"
+expand 'proto=rudp window=0' >/dev/null 2>"$WORK/err"
+check "window=0 is an error" $? -eq 2
+expand 'proto=rudp cc=cubic' >/dev/null 2>"$WORK/err"
+check "cc=cubic is an error" $? -eq 2
+check "... says so" -n "$(grep "cc: 'cubic' is not aimd or paced" "$WORK/err")"
+
 # --duration wins over the RTT
 expand "$SUITE" -v duration=1 >"$WORK/p"
 check "--duration wins" "$(field "$WORK/p" 2 11)" = 1

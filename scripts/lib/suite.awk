@@ -1,13 +1,14 @@
 # suite.awk: expand suite files (scripts/suites/README) into the list of
 # points and max-rate searches bench.sh runs, one per line, tab-separated:
 #   type src proto kind size sndbuf rcvbuf lopt ropt rate duration repeat
-#   interval params name label skip
+#   interval params name label skip xargs
 # type is "point" or "maxrate"; "-" marks an empty field; sizes are bytes,
 # rates bit/s, durations seconds; lopt/ropt are tub-send's --local-opt and
 # --remote-opt; params (maxrate) is "loss iterations precision lo hi
 # [start]"; label names the point's relative values (rate=0.5x+sndbuf=1bdp,
 # tub-send's --label); skip is why the point cannot run (a figure it needs
-# is missing), its values then "-".
+# is missing), its values then "-"; xargs are tub-send's options beyond
+# those (rudp: --window N, --cc MODE), words joined by '+'.
 # Variables: sets ("KEY=LIST ..." from --set, applied to every line),
 # duration/repeat (from the command line, win over the suite), and the
 # figures relative values and durations scale with (scripts/lib/scale.sh;
@@ -24,12 +25,13 @@
 # Needs csv.awk (point_name). Exit status 2 on a bad suite, with file:line.
 
 BEGIN {
-	SWEEP_KEYS = " proto kind size sndbuf rcvbuf opts lopts ropts rate duration repeat interval "
+	SWEEP_KEYS = " proto kind size sndbuf rcvbuf opts lopts ropts rate window cc duration repeat interval "
 	SEARCH_KEYS = " proto size sndbuf rcvbuf opts lopts ropts duration loss iterations precision lo hi "
 	SET_KEYS = " duration repeat interval loss iterations precision "
 	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
 	# the axes of the matrix, in the order they vary (last fastest)
-	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate", AXIS, " ")
+	RUDP_SLOT = 1408
+	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc", AXIS, " ")
 	# suite defaults; "set" lines change them
 	def["duration"] = 2; def["repeat"] = 1; def["interval"] = ""
 	def["loss"] = 0.1; def["iterations"] = 8; def["precision"] = 0.02
@@ -147,6 +149,39 @@ function resolve(key, v, proto, size,    f) {
 	return rel_rate(f, proto, size)
 }
 
+# resolve_opts(opts, proto, size): option values relative to the BDP
+# resolved (lopts=notsent_lowat=0.5bdp), each named in the label; OPT_NAME
+# is the set as the point's name shows it (notsent_lowat=0.5bdp=241K).
+function resolve_opts(opts, proto, size,    n, a, i, eq, out, v, r, nm) {
+	n = split(opts, a, ",")
+	out = nm = ""
+	for (i = 1; i <= n; i++) {
+		eq = index(a[i], "=")
+		r = a[i]
+		if (eq > 0 && substr(a[i], eq + 1) ~ /^[0-9.]+bdp$/) {
+			r = relative(substr(a[i], eq + 1), "bdp", a[i])
+			v = resolve(substr(a[i], 1, eq - 1), r, proto, size)
+			a[i] = substr(a[i], 1, eq) (v == "" ? 0 : v)
+			r = substr(a[i], 1, eq) r (v == "" ? "" : "=" ((v + 0 >= 1048576) ? sprintf("%.3gM", v / 1048576) : \
+				(v + 0 >= 1024) ? sprintf("%.3gK", v / 1024) : v))
+		}
+		out = out (out == "" ? "" : ",") a[i]
+		nm = nm (nm == "" ? "" : ",") r
+	}
+	OPT_NAME = nm
+	return out
+}
+
+# window_pkts(bytes, asked, size): a window of reliable UDP in packets; a
+# relative one (2bdp, resolved to bytes) in packets of RUDP_SLOT payload
+# bytes each (a 1472 B datagram less RUDP's 64 B header), or of the
+# message when it is smaller, rounded up.
+function window_pkts(bytes, asked, size,    per) {
+	if (asked !~ /bdp$/ || bytes == "") return bytes
+	per = (size < RUDP_SLOT) ? size : RUDP_SLOT
+	return int((bytes + per - 1) / per)
+}
+
 # scaled(dur, kind): the duration, at least N round trips of the path
 # (not when --duration gave it, nor for keepalive, which has its own clock).
 function scaled(dur, kind,    n, d) {
@@ -183,6 +218,17 @@ function normal(key, v) {
 	if (key == "rate" || key == "lo" || key == "hi") {
 		if (v ~ /^[0-9.]+x$/) return relative(v, "x", key)
 		return (v == "max" || v == "-" || v == "unlimited") ? "" : to_bps(v)
+	}
+	if (key == "window") {
+		if (v == "default" || v == "-") return ""
+		if (v ~ /^[0-9.]+bdp$/) return relative(v, "bdp", key)
+		if (v !~ /^[1-9][0-9]*$/) fail("window: '" v "' is not a number of packets or like 2bdp")
+		return v + 0
+	}
+	if (key == "cc") {
+		if (v == "default" || v == "-") return ""
+		if (v !~ /^(aimd|paced)$/) fail("cc: '" v "' is not aimd or paced")
+		return v
 	}
 	if (key == "opts" || key == "lopts" || key == "ropts") {
 		if (v == "-" || v == "none") return ""
@@ -323,14 +369,22 @@ function interval_for(dur,    iv) {
 # A relative value (0.5x, 1bdp) is resolved here; the point keeps it as
 # its label, and a point whose figure is missing is emitted with the
 # reason in its skip field.
-function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params,    lopt, ropt, key, name, iv, np, pa, i) {
+function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc,    lopt, ropt, key, name, iv, np, pa, i, xargs, lo_name, ro_name, wr) {
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
 	if (kind != "stream" && kind != "linger") rate = ""
+	# the window and congestion control of reliable UDP only
+	if (proto != "rudp") win = cc = ""
 	R_LABEL = ""; R_SKIP = ""
 	sndbuf = resolve("sndbuf", sndbuf, proto, size)
 	rcvbuf = resolve("rcvbuf", rcvbuf, proto, size)
 	rate = resolve("rate", rate, proto, size)
+	lo = resolve_opts(lo, proto, size); lo_name = OPT_NAME
+	ro = resolve_opts(ro, proto, size); ro_name = OPT_NAME
+	win = window_pkts(resolve("window", win, proto, size), win, size)
+	xargs = ""
+	if (win != "") xargs = "--window+" win
+	if (cc != "") xargs = xargs (xargs == "" ? "" : "+") "--cc+" cc
 	if (type == "maxrate") {
 		np = split(params, pa, " ")
 		pa[4] = resolve("lo", pa[4], proto, size)
@@ -343,16 +397,19 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	dur = scaled(dur, (type == "maxrate") ? "maxrate" : kind)
 	lopt = join(sndbuf == "" ? "" : "sndbuf=" sndbuf, lo)
 	ropt = join(rcvbuf == "" ? "" : "rcvbuf=" rcvbuf, ro)
-	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur SUBSEP R_LABEL
+	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur SUBSEP R_LABEL SUBSEP xargs
 	if (key in seen) return
 	seen[key] = 1
-	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, R_LABEL)
+	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo_name, ro_name, rate, R_LABEL)
+	wr = rel_of(R_LABEL, "window")
+	if (win != "" || wr != "") name = name " window " (wr == "" ? win : (win == "" ? wr : wr "=" win))
+	if (cc != "") name = name " cc " cc
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
-	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 		type, FILENAME, FNR, proto, kind, size, dash(sndbuf), dash(rcvbuf),
 		dash(lopt), dash(ropt), dash(rate), dur, rep, iv, params, name,
-		dash(R_LABEL), dash(R_SKIP)
+		dash(R_LABEL), dash(R_SKIP), dash(xargs)
 	npoints++
 }
 
@@ -384,7 +441,7 @@ function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef) {
 		lo = join(v["opts"], v["lopts"]); ro = join(v["opts"], v["ropts"])
 		if (kind_ok(v["proto"], v["kind"]))
 			emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
-				lo, ro, v["rate"], dur, rep, "-")
+				lo, ro, v["rate"], dur, rep, "-", v["window"], v["cc"])
 		else if (!pdef)
 			fail("kind=" v["kind"] " is not a kind of proto=" v["proto"])
 		for (i = NAXES; i >= 1; i--) {
@@ -422,7 +479,7 @@ function expand_search(    s, a, b, o, p, q, i, k, v, sax, size, params, lo, ro)
 		size = L["size", s]
 		lo = join(L["opts", o], L["lopts", p]); ro = join(L["opts", o], L["ropts", q])
 		emit("maxrate", "udp", "stream", size, L["sndbuf", a], L["rcvbuf", b],
-			lo, ro, "", L["duration", 1], 1, params)
+			lo, ro, "", L["duration", 1], 1, params, "", "")
 	}
 }
 

@@ -257,6 +257,8 @@ point_args() {
   [ "$P_ROPT" = - ] || set -- "$@" --remote-opt "$P_ROPT"
   [ "$P_RATE" = - ] || set -- "$@" -b "$P_RATE"
   [ "${P_LABEL:--}" = - ] || set -- "$@" --label "$P_LABEL"
+  # shellcheck disable=SC2046 # xargs are words joined by '+'
+  [ "${P_XARGS:--}" = - ] || set -- "$@" $(echo "$P_XARGS" | tr '+' ' ')
   printf '%s\n' "$@"
 }
 
@@ -284,7 +286,7 @@ run_test() {
 # read_point LINE-FIELDS: the fields of one line of POINTS into P_*.
 read_point() {
   IFS='	' read -r P_TYPE P_SRC P_PROTO P_KIND P_SIZE P_SNDBUF P_RCVBUF \
-    P_LOPT P_ROPT P_RATE P_DUR P_REPEAT P_IV P_PARAMS P_NAME P_LABEL P_SKIP <&3
+    P_LOPT P_ROPT P_RATE P_DUR P_REPEAT P_IV P_PARAMS P_NAME P_LABEL P_SKIP P_XARGS <&3
 }
 
 # skip_point CSV: the row of a point that cannot run (P_SKIP says why:
