@@ -1,17 +1,29 @@
 # advice.awk: tuning advice from one run, as plain text.
 #   awk -f scripts/lib/csv.awk -f scripts/advice.awk meta.txt summary.csv [maxrate.csv]
-# Per transport: the smallest SO_SNDBUF and SO_RCVBUF reaching 95% of the best
-# measured stream throughput (with the granted size), the bandwidth-delay
-# product from measured RTT and rate, requests the net.core.*mem_max sysctls
-# clamped (and the line that lifts them), and where UDP lost datagrams in its
-# receive buffer. Every figure names the rows it comes from.
+# It answers the user's question: which setting to use on this path, what
+# it costs in delay, and how fast UDP goes without loss. A verdict table
+# first (per transport: the recommended setting, its throughput, loss and
+# added delay), then per transport the figures behind it:
+# - TCP and reliable UDP: per message size, the best stream throughput and
+#   its setting; the recommended setting, the one with the least added
+#   delay (msg_delay_p50_over_min_us) among those within 95% of the best;
+#   what the kernel's defaults give; the BDP (path.csv's, else from an rr
+#   test) and the smallest SO_SNDBUF / SO_RCVBUF request reaching 95% of
+#   the best; the setsockopt() calls, and the sysctl -w lines a request
+#   above net.core.wmem_max / rmem_max needs. RUDP: its window against
+#   the BDP.
+# - UDP: only rows whose loss is within the bound (the threshold above
+#   the path's own loss, with the sampling noise of both) and the max-rate
+#   searches; the smallest SO_RCVBUF within the bound at the highest rate
+#   tried; fragmentation. A row over the bound is never "best".
+# Every figure names the rows of results.csv it stands on. The rules are
+# in functions of their own (recommend, udp_ok, udp_bound), which
+# tests/it_advice.sh checks on hand-made rows.
 
 BEGIN {
-	FS_META = ": "
-}
-
-function v(name) {
-	return (name in col) ? row[col[name]] : ""
+	TARGET = 0.95      # "within 95% of the best"
+	RUDP_SLOT = 1408   # payload bytes of a reliable-UDP packet (1472 B less 64)
+	RUDP_WINDOW = 256  # tub-send's default --window
 }
 
 # ---- reading ----
@@ -48,7 +60,22 @@ file == "maxrate" {
 
 # ---- helpers ----
 
+# o(text): a line of the sections, kept until the verdict above them is
+# printed.
+function o(text) {
+	BUF = BUF text "\n"
+}
+
 function s(p, k) { return S[p, k] }
+function num(x) { return x + 0 }
+
+# mfig(name): a figure of the path from meta.txt ("path.bdp_bytes:
+# 491753 bytes"), the number only; "" when missing.
+function mfig(name,    v) {
+	v = meta["path." name]
+	sub(/ .*/, "", v)
+	return v
+}
 
 function rows_txt(p,    r) {
 	r = s(p, "rows")
@@ -62,15 +89,32 @@ function bytes_txt(b) {
 	return sprintf("%d bytes", b)
 }
 
-# next_pow2_txt(b): the buffer request to type for at least b bytes.
-function next_pow2_txt(b,    x) {
-	x = 4096
-	while (x < b) x *= 2
-	return fmt_buf(x)
+function ms_txt(us) {
+	if (us == "") return "-"
+	us += 0
+	if (us >= 100000) return sprintf("%.0f ms", us / 1000)
+	if (us >= 1000) return sprintf("%.1f ms", us / 1000)
+	return sprintf("%.0f us", us)
 }
 
-# thr(p): mean throughput of a point, with its 95% CI when it has one.
-# On UDP the datagrams lost come with it.
+# delay_txt(p): "+8.8 ms p50 / +20.1 ms p99" of the message delay above
+# its minimum; "-" without it.
+function delay_txt(p) {
+	if (!has_delay(p)) return "added delay not measured"
+	return "added delay +" ms_txt(s(p, "msg_delay_p50_over_min_us_mean")) " p50 / +" \
+		ms_txt(s(p, "msg_delay_p99_over_min_us_mean")) " p99"
+}
+
+function has_delay(p) {
+	return s(p, "msg_delay_p50_over_min_us_mean") != ""
+}
+
+function line(label, text) {
+	o(sprintf("  %-18s %s", label, text))
+}
+
+# thr(p): mean throughput of a point, with its 95% CI when it has one; on
+# UDP the datagrams lost come with it.
 function thr(p,    t) {
 	t = fmt_bits(s(p, "throughput_bps_mean"))
 	if (s(p, "throughput_bps_ci95") != "")
@@ -80,158 +124,107 @@ function thr(p,    t) {
 	return t
 }
 
-function us_txt(us) {
-	return (us >= 1000) ? sprintf("%.2f ms", us / 1000) : sprintf("%.1f us", us)
+# setting(p): what distinguishes a stream point: its buffers, options,
+# rate, window ("sndbuf 1bdp=480K", "local notsent_lowat=16K"); "kernel
+# defaults" when nothing is set.
+function setting(p,    n, pre) {
+	n = s(p, "name")
+	pre = s(p, "proto") " " s(p, "kind") " " fmt_size(s(p, "msg_size_bytes"))
+	if (index(n, pre) == 1) n = substr(n, length(pre) + 2)
+	if (n == "unlimited") return "unpaced"
+	if (n == "" && s(p, "proto") == "rudp") return "default window (" RUDP_WINDOW " packets)"
+	if (n == "") return "kernel defaults"
+	return n
 }
 
-function line(label, text) {
-	printf "  %-18s %s\n", label, text
+# defaults(p): no buffer, option, window or cc asked for.
+function defaults(p) {
+	return s(p, "sndbuf_req_bytes") == "" && s(p, "rcvbuf_req_bytes") == "" &&
+		opts_drop(s(p, "local_opts"), "sndbuf") == "" && opts_drop(s(p, "remote_opts"), "rcvbuf") == "" &&
+		s(p, "window_req_pkts") == "" && (s(p, "rudp_cc") == "" || s(p, "rudp_cc") == "aimd")
 }
 
-# stream(p): an unpaced stream point with an ok row.
+# stream(p, proto): an ok stream point of proto with a throughput. TCP and
+# RUDP: unpaced (a paced one shows the pacing, not the setting).
 function stream(p, proto) {
-	return s(p, "proto") == proto && s(p, "kind") == "stream" &&
-		s(p, "rate_req_bps") == "" && s(p, "n") > 0 && s(p, "throughput_bps_mean") != ""
+	if (s(p, "proto") != proto || s(p, "kind") != "stream" || s(p, "n") + 0 == 0 ||
+	    s(p, "throughput_bps_mean") == "") return 0
+	return proto == "udp" || s(p, "rate_req_bps") == ""
 }
 
-# other_opts(p): the point's options beyond the two buffers (its group).
-function other_opts(p) {
-	return opts_drop(s(p, "local_opts"), "sndbuf") "|" opts_drop(s(p, "remote_opts"), "rcvbuf")
+# ---- the rules ----
+
+# recommend(cand, n): of the candidate points cand[1..n], sets R_BEST (the
+# fastest), R_PICK (the recommended: the least p50 added delay among those
+# within TARGET of the best; without delay figures, the best) and R_NWITHIN.
+function recommend(cand, n,    i, p, target) {
+	R_BEST = R_PICK = ""; R_NWITHIN = 0
+	for (i = 1; i <= n; i++)
+		if (R_BEST == "" || num(s(cand[i], "throughput_bps_mean")) > num(s(R_BEST, "throughput_bps_mean")))
+			R_BEST = cand[i]
+	if (R_BEST == "") return
+	target = TARGET * num(s(R_BEST, "throughput_bps_mean"))
+	for (i = 1; i <= n; i++) {
+		p = cand[i]
+		if (num(s(p, "throughput_bps_mean")) < target) continue
+		R_NWITHIN++
+		if (!has_delay(p)) continue
+		if (R_PICK == "" || num(s(p, "msg_delay_p50_over_min_us_mean")) < num(s(R_PICK, "msg_delay_p50_over_min_us_mean")) ||
+		    (num(s(p, "msg_delay_p50_over_min_us_mean")) == num(s(R_PICK, "msg_delay_p50_over_min_us_mean")) &&
+		     num(s(p, "throughput_bps_mean")) > num(s(R_PICK, "throughput_bps_mean"))))
+			R_PICK = p
+	}
+	if (R_PICK == "") R_PICK = R_BEST
 }
 
-# ---- buffers ----
-
-# buffers(proto): per message size (and other options), the smallest
-# sndbuf and rcvbuf reaching 95% of the best. Sets BEST[proto], BESTP[proto].
-function buffers(proto,    p, g, key, ng, gid, gk, gsize, best, bp, any, target, d, dflt) {
-	ng = 0
-	for (p = 1; p <= np; p++) {
-		if (!stream(p, proto)) continue
-		key = s(p, "msg_size_bytes") SUBSEP other_opts(p)
-		if (!(key in gid)) { gid[key] = ++ng; gk[ng] = key; gsize[ng] = s(p, "msg_size_bytes") }
-		g = gid[key]
-		if (s(p, "sndbuf_req_bytes") != "" || s(p, "rcvbuf_req_bytes") != "") any[g] = 1
-		if (!(g in bp) || s(p, "throughput_bps_mean") + 0 > best[g]) {
-			best[g] = s(p, "throughput_bps_mean") + 0
-			bp[g] = p
-		}
-		if (!(proto in BEST) || best[g] > BEST[proto]) { BEST[proto] = best[g]; BESTP[proto] = bp[g] }
-	}
-	if (ng == 0) {
-		print "  no unpaced " proto " stream test in this run"
-		return
-	}
-	for (g = 1; g <= ng; g++) {
-		split(gk[g], d, SUBSEP)
-		printf "Throughput, stream, %s messages%s:\n", fmt_size(gsize[g]),
-			(d[2] == "|") ? "" : " (options " d[2] ")"
-		target = 0.95 * best[g]
-		line("best measured", thr(bp[g]) ", " s(bp[g], "name") " " rows_txt(bp[g]))
-		line("95% of best", fmt_bits(target))
-		if (s(bp[g], "throughput_bps_ci95") != "" && s(bp[g], "throughput_bps_ci95") > 0.05 * best[g])
-			line("caution", sprintf("the best is known to +-%.0f%% only; a longer --duration or more --repeat narrows it",
-				100 * s(bp[g], "throughput_bps_ci95") / best[g]))
-		if (!(g in any)) {
-			line("buffers", "not swept for this size (--suite buffers sweeps them)")
-			continue
-		}
-		PICK["sndbuf"] = PICK["rcvbuf"] = PAIR = ""
-		smallest(proto, g, gid, "sndbuf", "rcvbuf", target, "SO_SNDBUF")
-		smallest(proto, g, gid, "rcvbuf", "sndbuf", target, "SO_RCVBUF")
-		smallest_pair(proto, g, gid, target)
-		dflt = ""
-		for (p = 1; p <= np; p++)
-			if (stream(p, proto) && gid[s(p, "msg_size_bytes") SUBSEP other_opts(p)] == g &&
-			    s(p, "sndbuf_req_bytes") == "" && s(p, "rcvbuf_req_bytes") == "") {
-				dflt = p
-				line("no buffer set", sprintf("%s (%.0f%% of best; granted sndbuf %s, rcvbuf %s) %s",
-					thr(p), 100 * s(p, "throughput_bps_mean") / best[g],
-					s(p, "sndbuf_granted_bytes"), s(p, "rcvbuf_granted_bytes"), rows_txt(p)))
-			}
-		line("=>", conclusion(proto, dflt, target))
-	}
+# udp_bound(p): the loss a UDP point may have and still be advised from:
+# the threshold, above the path's own loss with three standard deviations
+# of the sampling noise of that loss in the probe's count and the point's
+# (the max-rate search's bound).
+function udp_bound(p,    lim, p0, n0, sent, q, noise) {
+	lim = THRESHOLD
+	p0 = PATH_LOSS
+	if (p0 == "" || p0 + 0 <= 0) return lim + 0
+	n0 = num(mfig("loss_datagrams")); if (n0 <= 0) n0 = 3000
+	sent = num(s(p, "tx_rate_bps_mean")) * num(s(p, "duration_req_s")) / 8 / num(s(p, "msg_size_bytes"))
+	q = p0 / 100
+	noise = 300 * sqrt(q * (1 - q) * ((sent > 0 ? 1 / sent : 0) + 1 / n0))
+	return lim + p0 + noise
 }
 
-# smallest_pair(...): of the points with both buffers asked for, the one
-# reaching target with the least memory (sndbuf + rcvbuf).
-function smallest_pair(proto, g, gid, target,    p, pick, tried) {
-	pick = ""; tried = 0
-	for (p = 1; p <= np; p++) {
-		if (!stream(p, proto) || gid[s(p, "msg_size_bytes") SUBSEP other_opts(p)] != g) continue
-		if (s(p, "sndbuf_req_bytes") == "" || s(p, "rcvbuf_req_bytes") == "") continue
-		tried++
-		if (s(p, "throughput_bps_mean") + 0 >= target && (pick == "" ||
-		    s(p, "sndbuf_req_bytes") + s(p, "rcvbuf_req_bytes") < s(pick, "sndbuf_req_bytes") + s(pick, "rcvbuf_req_bytes")))
-			pick = p
-	}
-	if (tried == 0) return
-	if (pick == "") {
-		line("both together", "no pair tried reaches it")
-		return
-	}
-	line("both together", sprintf("sndbuf %s + rcvbuf %s is the smallest pair reaching it (granted %s, %s): %s %s",
-		fmt_buf(s(pick, "sndbuf_req_bytes")), fmt_buf(s(pick, "rcvbuf_req_bytes")),
-		s(pick, "sndbuf_granted_bytes"), s(pick, "rcvbuf_granted_bytes"), thr(pick), rows_txt(pick)))
-	PAIR = pick
+# udp_ok(p): a UDP stream point the advice may stand on: not the overload
+# flood, its loss known and within udp_bound.
+function udp_ok(p) {
+	if (s(p, "udp_overload") == "1" || s(p, "udp_loss_pct_mean") == "") return 0
+	return num(s(p, "udp_loss_pct_mean")) <= udp_bound(p)
 }
 
-# conclusion(proto, dflt, target): what to do, from the lines above.
-function conclusion(proto, dflt, target,    t) {
-	if (dflt != "" && s(dflt, "throughput_bps_mean") + 0 >= target)
-		return "the kernel's defaults reach 95% of the best: set no buffer" \
-			(proto == "tcp" ? " (TCP autotunes both)" : "")
-	t = ""
-	if (PICK["sndbuf"] != "") t = "SO_SNDBUF " fmt_buf(PICK["sndbuf"])
-	if (PICK["rcvbuf"] != "") t = t (t == "" ? "" : " and ") "SO_RCVBUF " fmt_buf(PICK["rcvbuf"])
-	if (t == "" && PAIR != "")
-		return "ask for SO_SNDBUF " fmt_buf(s(PAIR, "sndbuf_req_bytes")) " and SO_RCVBUF " \
-			fmt_buf(s(PAIR, "rcvbuf_req_bytes")) " together"
-	if (t == "") return "no buffer setting tried reached 95% of the best"
-	t = "ask for " t " (each alone reached 95% of the best)"
-	if (proto == "udp")
-		t = t "; unpaced UDP loses datagrams whatever the buffer: pace the sender under the max-rate found below"
-	return t
+# ---- the path ----
+
+function path_facts() {
+	PATH_LOSS = mfig("path_loss_pct")
+	THRESHOLD = ("loss_threshold_pct" in meta) ? meta["loss_threshold_pct"] + 0 : 0.1
+	BDP = mfig("bdp_bytes"); BDP_FROM = ""
+	if (BDP != "") BDP_FROM = "path.csv: bottleneck " fmt_bits(mfig("bottleneck_bps")) " x RTT min " ms_txt(mfig("rtt_min_us"))
+	RTT_IDLE = mfig("rtt_min_us")
+	CC_L = meta["path.cc_local"]; if (CC_L == "") CC_L = meta["net.ipv4.tcp_congestion_control"]
+	CC_R = meta["path.cc_remote"]; if (CC_R == "") CC_R = meta["receiver.net.ipv4.tcp_congestion_control"]
+	if (CC_L == "" || CC_L == "?") CC_L = "unknown"
+	if (CC_R == "" || CC_R == "?") CC_R = "unknown"
 }
 
-# smallest(...): the smallest `which` buffer (the other one unset) whose
-# point reaches target; one line on it.
-function smallest(proto, g, gid, which, other, target, label,    p, pick, top, tried) {
-	pick = ""; top = ""; tried = 0
-	for (p = 1; p <= np; p++) {
-		if (!stream(p, proto) || gid[s(p, "msg_size_bytes") SUBSEP other_opts(p)] != g) continue
-		if (s(p, which "_req_bytes") == "" || s(p, other "_req_bytes") != "") continue
-		tried++
-		if (top == "" || s(p, "throughput_bps_mean") + 0 > s(top, "throughput_bps_mean") + 0) top = p
-		if (s(p, "throughput_bps_mean") + 0 >= target &&
-		    (pick == "" || s(p, which "_req_bytes") + 0 < s(pick, which "_req_bytes") + 0))
-			pick = p
-	}
-	if (tried == 0) return
-	if (pick != "") {
-		line(label, sprintf("%s is the smallest request reaching it (granted %s): %s %s",
-			fmt_buf(s(pick, which "_req_bytes")), s(pick, which "_granted_bytes"),
-			thr(pick), rows_txt(pick)))
-		CHOSEN[proto, which] = PICK[which] = s(pick, which "_req_bytes")
-	} else
-		line(label, sprintf("no request tried reaches it; the best, %s (granted %s), gave %s %s",
-			fmt_buf(s(top, which "_req_bytes")), s(top, which "_granted_bytes"),
-			thr(top), rows_txt(top)))
-}
-
-# ---- round trip and BDP ----
-
-# rtt(proto): sets RTT_US and RTT_FROM; the median round trip of the
-# smallest rr test of proto (else TCP's), else TCP_INFO's smoothed RTT.
-function rtt(proto,    p, pick, pr, k) {
+# rr_rtt(): without a probed path, the BDP's RTT from the smallest rr test
+# (TCP's first); RTT_US and RTT_FROM.
+function rr_rtt(    p, pick, pr, k) {
 	RTT_US = ""; RTT_FROM = ""
-	split(proto " tcp udp", pr, " ")
+	split("tcp udp rudp", pr, " ")
 	for (k = 1; k <= 3 && RTT_US == ""; k++) {
 		pick = ""
 		for (p = 1; p <= np; p++) {
 			if (s(p, "proto") != pr[k] || s(p, "kind") != "rr" || s(p, "rtt_p50_us_mean") == "") continue
-			if (pick == "" || s(p, "msg_size_bytes") + 0 < s(pick, "msg_size_bytes") + 0 ||
+			if (pick == "" || num(s(p, "msg_size_bytes")) < num(s(pick, "msg_size_bytes")) ||
 			    (s(p, "msg_size_bytes") == s(pick, "msg_size_bytes") &&
-			     s(p, "rtt_p50_us_mean") + 0 < s(pick, "rtt_p50_us_mean") + 0))
+			     num(s(p, "rtt_p50_us_mean")) < num(s(pick, "rtt_p50_us_mean"))))
 				pick = p
 		}
 		if (pick != "") {
@@ -239,40 +232,331 @@ function rtt(proto,    p, pick, pr, k) {
 			RTT_FROM = "rtt_p50_us of " s(pick, "name") " " rows_txt(pick)
 		}
 	}
-	if (RTT_US == "" && (proto in BESTP) && s(BESTP[proto], "tcp_rtt_us_mean") != "") {
-		RTT_US = s(BESTP[proto], "tcp_rtt_us_mean")
-		RTT_FROM = "tcp_rtt_us (TCP_INFO, under load) of " s(BESTP[proto], "name") " " rows_txt(BESTP[proto])
+}
+
+# ---- TCP and reliable UDP ----
+
+# groups(proto): the stream points of proto by message size: G_N groups,
+# G_SIZE[g], G_P[g, i] (G_NP[g] of them).
+function groups(proto,    p, g, key) {
+	for (key in G_ID) delete G_ID[key]
+	G_N = 0
+	for (p = 1; p <= np; p++) {
+		if (!stream(p, proto)) continue
+		key = s(p, "msg_size_bytes")
+		if (!(key in G_ID)) { G_ID[key] = ++G_N; G_SIZE[G_N] = key; G_NP[G_N] = 0 }
+		g = G_ID[key]
+		G_P[g, ++G_NP[g]] = p
 	}
 }
 
-function bdp(proto,    b, w) {
-	print "Round trip and bandwidth-delay product:"
-	rtt(proto)
-	if (RTT_US == "" || !(proto in BEST)) {
-		line("BDP", "needs an rr test and a stream test in the run")
+# windowed(proto): the TCP or RUDP advice, per message size; sets
+# VERDICT[proto] (the recommended point of the fastest group).
+function windowed(proto,    g, i, cand, n, dflt, best, pick, p, picks) {
+	groups(proto)
+	if (G_N == 0) {
+		o("  no unpaced " proto " stream test in this run")
 		return
 	}
-	line("RTT", us_txt(RTT_US) ": " RTT_FROM)
-	b = BEST[proto] * RTT_US / 1e6 / 8
-	line("BDP", sprintf("%s x %s = %s", fmt_bits(BEST[proto]), us_txt(RTT_US), bytes_txt(b)))
-	if (proto == "udp")
-		w = "UDP has no window: its receive buffer must hold what arrives while the receiver is not reading; " \
-			"the drops below show how much is enough"
-	else
-		w = "a buffer request of at least " next_pow2_txt(b) " covers one BDP (the kernel doubles it for its bookkeeping)"
-	if (proto != "udp" && (proto, "rcvbuf") in CHOSEN)
-		w = w sprintf("; the SO_RCVBUF found above is %.1f x BDP", CHOSEN[proto, "rcvbuf"] / b)
-	line("=>", w)
+	bdp_line(proto)
+	for (g = 1; g <= G_N; g++) {
+		n = 0
+		for (i = 1; i <= G_NP[g]; i++) cand[++n] = G_P[g, i]
+		recommend(cand, n)
+		best = R_BEST; pick = R_PICK
+		o(sprintf("Stream, %s messages (%d setting%s):", fmt_size(G_SIZE[g]), n, (n == 1 ? "" : "s")))
+		line("best measured", setting(best) ": " thr(best) ", " delay_txt(best) " " rows_txt(best))
+		if (s(best, "throughput_bps_ci95") != "" && num(s(best, "throughput_bps_ci95")) > 0.05 * num(s(best, "throughput_bps_mean")))
+			line("caution", sprintf("the best is known to +-%.0f%% only; a longer --duration or more --repeat narrows it",
+				100 * s(best, "throughput_bps_ci95") / s(best, "throughput_bps_mean")))
+		dflt = ""
+		for (i = 1; i <= n; i++) if (defaults(cand[i])) dflt = cand[i]
+		if (n > 1) {
+			line("recommended", setting(pick) ": " thr(pick) sprintf(" (%.0f%% of the best), ", 100 * pct_of(pick, best)) \
+				delay_txt(pick) " " rows_txt(pick))
+			line("", sprintf("the least added delay of the %d setting%s within 95%% of the best (%s and up)",
+				R_NWITHIN, (R_NWITHIN == 1 ? "" : "s"), fmt_bits(TARGET * s(best, "throughput_bps_mean"))))
+		}
+		if (dflt != "" && dflt != pick)
+			line("kernel defaults", thr(dflt) sprintf(" (%.0f%% of the best), ", 100 * pct_of(dflt, best)) delay_txt(dflt) \
+				"; granted sndbuf " s(dflt, "sndbuf_granted_bytes") ", rcvbuf " s(dflt, "rcvbuf_granted_bytes") " " rows_txt(dflt))
+		else if (dflt == "" && n > 1)
+			line("kernel defaults", "not measured at this size")
+		if (proto == "tcp") window_requests(cand, n, best)
+		else rudp_window(cand, n, best, pick)
+		if (n > 1) calls(proto, pick)
+		picks[g] = pick
+	}
+	# across message sizes, the same rule over each size's pick
+	recommend(picks, G_N)
+	VERDICT[proto] = R_PICK
 }
 
-# ---- clamps ----
+function pct_of(p, best) {
+	return num(s(p, "throughput_bps_mean")) / num(s(best, "throughput_bps_mean"))
+}
+
+# window_requests(cand, n, best): the BDP, and per buffer the smallest
+# request (the other buffer left to the kernel) reaching 95% of the best.
+function window_requests(cand, n, best,    b, bufs, i, p, pick, top, tried, k, target, lab) {
+	target = TARGET * num(s(best, "throughput_bps_mean"))
+	split("sndbuf rcvbuf", bufs, " ")
+	for (k = 1; k <= 2; k++) {
+		b = bufs[k]
+		pick = top = ""; tried = 0
+		for (i = 1; i <= n; i++) {
+			p = cand[i]
+			if (s(p, b "_req_bytes") == "" || s(p, (k == 1 ? "rcvbuf" : "sndbuf") "_req_bytes") != "") continue
+			tried++
+			if (top == "" || num(s(p, "throughput_bps_mean")) > num(s(top, "throughput_bps_mean"))) top = p
+			if (num(s(p, "throughput_bps_mean")) >= target &&
+			    (pick == "" || num(s(p, b "_req_bytes")) < num(s(pick, b "_req_bytes"))))
+				pick = p
+		}
+		if (tried == 0) continue
+		lab = (k == 1) ? "SO_SNDBUF" : "SO_RCVBUF"
+		if (pick != "") {
+			line(lab, sprintf("%s is the smallest request reaching 95%% of the best (granted %s%s): %s, %s %s",
+				s(pick, b "_req_bytes"), s(pick, b "_granted_bytes"),
+				(BDP == "" ? "" : sprintf("; the request is %.2f x BDP", s(pick, b "_req_bytes") / BDP)),
+				thr(pick), delay_txt(pick), rows_txt(pick)))
+			WINDOW[b] = s(pick, b "_req_bytes")
+			sysctl_need(b, WINDOW[b], pick)
+		} else
+			line(lab, sprintf("no request tried reaches 95%% of the best; the best of them, %s (granted %s), gave %s %s",
+				s(top, b "_req_bytes"), s(top, b "_granted_bytes"), thr(top), rows_txt(top)))
+	}
+}
+
+function bdp_line(proto,    b) {
+	if (BDP != "") {
+		line("BDP", bytes_txt(BDP) " (" BDP_FROM ")")
+		return
+	}
+	rr_rtt()
+	if (RTT_US == "" || !("tcp" in FASTEST)) {
+		line("BDP", "unknown: no path probe (loopback, --no-probe) and no rr test")
+		return
+	}
+	b = FASTEST["tcp"] * RTT_US / 1e6 / 8
+	line("BDP", sprintf("%s x %s = %s (no path probe: the best TCP throughput x %s)",
+		fmt_bits(FASTEST["tcp"]), ms_txt(RTT_US), bytes_txt(b), RTT_FROM))
+}
+
+# rudp_window(cand, n, best, pick): reliable UDP's windows against the
+# BDP, in packets of RUDP_SLOT B of payload (or of the message when
+# smaller, as the suite's window=2bdp counts them): a window of fewer
+# packets than the BDP holds caps the transfer near window / RTT.
+function rudp_window(cand, n, best, pick,    i, p, w, per, need, cap) {
+	if (BDP == "") {
+		w = s(pick, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
+		line("window", w " packets; no path probe, so no BDP to size it from")
+		return
+	}
+	per = num(s(pick, "msg_size_bytes")); if (per > RUDP_SLOT) per = RUDP_SLOT
+	need = int((BDP + per - 1) / per)
+	for (i = 1; i <= n; i++) {
+		p = cand[i]
+		w = s(p, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
+		if (w + 0 >= need) continue
+		cap = w * per * 8 / (RTT_IDLE / 1e6)
+		line("window", sprintf("%s: %d packets x %d B = %s is below the BDP (%d packets): it caps reliable UDP near window / RTT = %s; it made %s; window=2bdp (--window %d) sizes it from the path",
+			setting(p), w, per, bytes_txt(w * per), need, fmt_bits(cap), fmt_bits(s(p, "throughput_bps_mean")),
+			int((2 * BDP + per - 1) / per)))
+	}
+	w = s(pick, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
+	if (w + 0 >= need)
+		line("window", sprintf("the recommended %d packets are %.1f x the BDP", w, w / need))
+}
+
+# sysctl_need(buf, req, p): the sysctl -w line a request above the
+# maximum needs (the sender's wmem_max, the receiver's rmem_max).
+function sysctl_need(b, req, p,    name, max, where) {
+	name = (b == "sndbuf") ? "net.core.wmem_max" : "net.core.rmem_max"
+	where = (b == "sndbuf") ? "sender" : "receiver"
+	max = sysctl_of(b == "sndbuf" ? "local" : "remote", name)
+	if (max == "?" || req + 0 <= max + 0) return
+	line("", sprintf("the request is above the %s's %s = %s: there, sysctl -w %s=%d", where, name, max, name, req))
+}
 
 function sysctl_of(end, name,    k) {
 	k = (end == "remote" && ("receiver." name) in meta) ? "receiver." name : name
 	return (k in meta) ? meta[k] : "?"
 }
 
-function clamps(proto,    p, e, b, flag, req, ends, bufs, i, j, n, worst, rws, sysname, where) {
+# calls(proto, p): the setsockopt() calls of the recommended setting.
+function calls(proto, p,    set, n, a, i, j, opt, val, ends) {
+	if (defaults(p)) {
+		line("=>", "set nothing: the kernel's defaults are the recommended setting" \
+			(proto == "tcp" ? " (TCP autotunes both buffers)" : ""))
+		return
+	}
+	if (proto == "rudp") {
+		line("=>", "tub-send --proto rudp" (s(p, "window_req_pkts") == "" ? "" : " --window " s(p, "window_req_pkts")) \
+			(s(p, "rudp_cc") == "" || s(p, "rudp_cc") == "aimd" ? "" : " --cc " s(p, "rudp_cc")))
+		return
+	}
+	line("=>", "in C, before connect() / listen() (a buffer set later does not widen the window scale):")
+	if (s(p, "sndbuf_req_bytes") != "") {
+		print_call("sender", "SOL_SOCKET", "SO_SNDBUF", s(p, "sndbuf_req_bytes"), "Linux doubles it")
+		sysctl_need("sndbuf", s(p, "sndbuf_req_bytes"), p)
+	}
+	if (s(p, "rcvbuf_req_bytes") != "") {
+		print_call("receiver", "SOL_SOCKET", "SO_RCVBUF", s(p, "rcvbuf_req_bytes"), "Linux doubles it; turns off receive autotuning")
+		sysctl_need("rcvbuf", s(p, "rcvbuf_req_bytes"), p)
+	}
+	split("local remote", ends, " ")
+	for (i = 1; i <= 2; i++) {
+		set = opts_drop(opts_drop(s(p, ends[i] "_opts"), "sndbuf"), "rcvbuf")
+		n = split(set, a, ",")
+		for (j = 1; j <= n; j++) {
+			opt = a[j]; val = 1
+			if (index(opt, "=") > 0) {
+				val = to_bytes_txt(substr(opt, index(opt, "=") + 1))
+				opt = substr(opt, 1, index(opt, "=") - 1)
+			}
+			print_call(ends[i] == "local" ? "sender" : "receiver", level_of(opt),
+				(level_of(opt) == "IPPROTO_TCP" ? "TCP_" : "SO_") toupper(opt), val, "")
+		}
+	}
+}
+
+function level_of(nm) {
+	return (nm ~ /^(nodelay|cork|quickack|maxseg|congestion|notsent_lowat|user_timeout|keepidle|keepintvl|keepcnt)$/) ? "IPPROTO_TCP" : "SOL_SOCKET"
+}
+
+# to_bytes_txt(v): 16K -> 16384, as setsockopt takes it.
+function to_bytes_txt(v,    f) {
+	f = v + 0
+	if (v ~ /[Kk]$/) return f * 1024
+	if (v ~ /M$/) return f * 1048576
+	return v
+}
+
+function print_call(who, level, name, val, note) {
+	o(sprintf("    %-9s int v = %s; setsockopt(fd, %s, %s, &v, sizeof v);%s", who ":", val, level, name,
+		(note == "" ? "" : "  /* " note " */")))
+}
+
+# ---- UDP ----
+
+function udp(    p, cand, n, bad, nbad, best, i) {
+	n = nbad = 0
+	for (p = 1; p <= np; p++) {
+		if (!stream(p, "udp")) continue
+		if (udp_ok(p)) cand[++n] = p
+		else bad[++nbad] = p
+	}
+	o(sprintf("Streams whose loss is within the bound (%.3g%% above the path's own %s, with its sampling noise):",
+		THRESHOLD, (PATH_LOSS == "" ? "(no probe: 0%)" : sprintf("%.3g%%", PATH_LOSS))))
+	best = ""
+	for (i = 1; i <= n; i++)
+		if (best == "" || num(s(cand[i], "throughput_bps_mean")) > num(s(best, "throughput_bps_mean"))) best = cand[i]
+	if (best == "")
+		line("best", "no UDP stream stayed within the bound: nothing to advise from")
+	else {
+		line("best", setting(best) ": " thr(best) " (bound " sprintf("%.3g%%", udp_bound(best)) "), " delay_txt(best) " " rows_txt(best))
+		VERDICT["udp"] = best
+	}
+	udp_rcvbuf()
+	if (nbad > 0) {
+		o(sprintf("Not advised from (loss over the bound, or the overload flood):"))
+		for (i = 1; i <= nbad; i++)
+			o(sprintf("  %-44s %s%s%s %s", setting(bad[i]) ":", (s(bad[i], "udp_overload") == "1" ? "overload test, " : ""),
+				sprintf("loss %.3g%% > %.3g%%", s(bad[i], "udp_loss_pct_mean"), udp_bound(bad[i])),
+				(num(s(bad[i], "udp_rcvbuf_drops_mean")) > 0 ? sprintf(", %.0f datagrams dropped in the receive buffer (udp_rcvbuf_drops)",
+					s(bad[i], "udp_rcvbuf_drops_mean")) : ""), rows_txt(bad[i])))
+	}
+	maxrates()
+	fragments()
+}
+
+# udp_rcvbuf(): the smallest SO_RCVBUF that keeps the loss within the
+# bound at the highest rate where receive buffers were compared (paced
+# points of one size and rate with two receive buffers or more, the
+# kernel's default counting as one, ordered by the size granted).
+function udp_rcvbuf(    p, q, key, nb, rate, top, pick, i, t, fails) {
+	for (p = 1; p <= np; p++) {
+		if (!stream(p, "udp") || s(p, "rate_req_bps") == "" || s(p, "sndbuf_req_bytes") != "") continue
+		key = s(p, "msg_size_bytes") SUBSEP s(p, "rate_req_bps")
+		nb[key]++
+	}
+	top = ""
+	for (p = 1; p <= np; p++) {
+		if (!stream(p, "udp") || s(p, "rate_req_bps") == "" || s(p, "sndbuf_req_bytes") != "") continue
+		if (nb[s(p, "msg_size_bytes") SUBSEP s(p, "rate_req_bps")] < 2 || !udp_ok(p)) continue
+		if (top == "" || num(s(p, "rate_req_bps")) > num(s(top, "rate_req_bps"))) top = p
+	}
+	if (top == "") {
+		for (key in nb) if (nb[key] >= 2) t = 1
+		line("SO_RCVBUF", t ? "no receive buffer tried kept the loss within the bound" : \
+			"receive buffers not compared at one rate (--suite tune or buffers compares them)")
+		return
+	}
+	pick = ""; fails = ""
+	for (q = 1; q <= np; q++) {
+		if (!stream(q, "udp") || s(q, "sndbuf_req_bytes") != "" || s(q, "msg_size_bytes") != s(top, "msg_size_bytes") ||
+		    s(q, "rate_req_bps") != s(top, "rate_req_bps")) continue
+		if (!udp_ok(q)) {
+			fails = fails (fails == "" ? "" : ", ") rcvbuf_txt(q) sprintf(" lost %.3g%%", s(q, "udp_loss_pct_mean"))
+			continue
+		}
+		if (pick == "" || num(s(q, "rcvbuf_granted_bytes")) < num(s(pick, "rcvbuf_granted_bytes"))) pick = q
+	}
+	line("SO_RCVBUF", sprintf("%s is the smallest receive buffer that keeps the loss within the bound at %s, the highest rate where buffers were compared: %s %s",
+		rcvbuf_txt(pick), fmt_bits(s(pick, "rate_req_bps")) (s(pick, "point_label") == "" ? "" : " (" s(pick, "point_label") ")"),
+		thr(pick), rows_txt(pick)))
+	if (fails != "") line("", "over the bound there: " fails)
+	if (s(pick, "rcvbuf_req_bytes") != "") {
+		print_call("receiver", "SOL_SOCKET", "SO_RCVBUF", s(pick, "rcvbuf_req_bytes"), "Linux doubles it")
+		sysctl_need("rcvbuf", s(pick, "rcvbuf_req_bytes"), pick)
+	}
+}
+
+function rcvbuf_txt(p) {
+	if (s(p, "rcvbuf_req_bytes") == "") return "the default (granted " s(p, "rcvbuf_granted_bytes") ")"
+	return s(p, "rcvbuf_req_bytes") " (granted " s(p, "rcvbuf_granted_bytes") ")"
+}
+
+function rcvbuf_of(p) {
+	return (s(p, "rcvbuf_req_bytes") == "") ? -1 : num(s(p, "rcvbuf_req_bytes"))
+}
+
+function maxrates(    m, t) {
+	if (nm == 0) return
+	o("Highest UDP rate within the bound, per SO_RCVBUF (maxrate.csv; trials in maxrate_trials.csv):")
+	for (m = 1; m <= nm; m++) {
+		t = sprintf("  %s, rcvbuf %s (granted %s): ", fmt_size(M[m, "msg_size_bytes"]),
+			(M[m, "rcvbuf_req_bytes"] == "" ? "default" : M[m, "rcvbuf_req_bytes"]),
+			M[m, "rcvbuf_granted_bytes"])
+		if (M[m, "rate_bps"] != "") {
+			t = t sprintf("%s offered, loss %.3g%% (bound %s%%)", fmt_bits(M[m, "rate_bps"]), M[m, "loss_pct"],
+				(M[m, "loss_bound_pct"] == "" ? M[m, "loss_threshold_pct"] : M[m, "loss_bound_pct"]))
+			if (!("udp" in MAXRATE) || num(M[m, "rate_bps"]) > num(M[MAXRATE["udp"], "rate_bps"])) MAXRATE["udp"] = m
+		} else
+			t = t sprintf("none (%s)", M[m, "status"])
+		o(t sprintf(" [maxrate.csv row %d; maxrate_trials.csv rows %s%s]", M[m, "line"], M[m, "trial_rows"],
+			(M[m, "best_row"] == "" ? "" : ", best " M[m, "best_row"])))
+	}
+}
+
+# fragments(): UDP points whose datagrams the path cut into IP fragments.
+function fragments(    p, any, f) {
+	for (p = 1; p <= np; p++) {
+		if (s(p, "proto") != "udp" || s(p, "n") + 0 == 0) continue
+		f = s(p, "udp_ip_fragments_mean")
+		if (f == "" || f <= 1) continue
+		if (!any) o("Datagrams larger than the path MTU (udp_ip_fragments: IP packets per datagram):")
+		any = 1
+		o(sprintf("  %-44s %s fragments each; one lost fragment loses the datagram %s", s(p, "name") ":", f, rows_txt(p)))
+	}
+	if (any)
+		o("  keep UDP datagrams within the path MTU (path_mtu_bytes less 28 B of headers for IPv4, 48 B for IPv6)")
+}
+
+# ---- clamps ----
+
+function clamps(    p, e, b, flag, req, ends, bufs, i, j, n, worst, rws, sysname, where) {
 	split("local remote", ends, " ")
 	split("sndbuf rcvbuf", bufs, " ")
 	n = 0
@@ -282,151 +566,99 @@ function clamps(proto,    p, e, b, flag, req, ends, bufs, i, j, n, worst, rws, s
 		flag = e "_" b "_clamped"
 		worst = ""; rws = ""
 		for (p = 1; p <= np; p++) {
-			if (s(p, "proto") != proto || s(p, flag) != "1") continue
+			if (s(p, flag) != "1") continue
 			req = requested(p, e, b)
 			if (worst == "" || req + 0 > worst + 0) worst = req
 			rws = rws (rws == "" ? "" : ", ") s(p, "rows")
 		}
 		if (worst == "") continue
-		n++
+		if (n++ == 0) o("Buffer requests the sysctls clamped (the granted size in the rows is what the test had):")
 		gsub(/ /, ", ", rws)
 		sysname = (b == "sndbuf") ? "net.core.wmem_max" : "net.core.rmem_max"
 		where = (e == "local") ? "sender" : "receiver"
-		printf "  %s=%s on the %s was clamped to %s = %s [rows %s]\n", b, fmt_buf(worst),
-			where, sysname, sysctl_of(e, sysname), rws
-		printf "    to allow it, on the %s: sysctl -w %s=%d\n", where, sysname, worst
+		o(sprintf("  %s=%s on the %s was clamped to %s = %s [rows %s]; to allow it there: sysctl -w %s=%d",
+			b, worst, where, sysname, sysctl_of(e, sysname), rws, sysname, worst))
 	}
-	if (n == 0) print "  no buffer request was clamped by net.core.rmem_max / wmem_max"
 }
 
-# requested(p, end, buf): the request behind a clamp flag; sender sndbuf
-# and receiver rcvbuf have columns, the other two come from the options.
-function requested(p, e, b,    o, n, a, i) {
+# requested(p, end, buf): the request behind a clamp flag.
+function requested(p, e, b,    set, n, a, i) {
 	if (e == "local" && b == "sndbuf") return s(p, "sndbuf_req_bytes")
 	if (e == "remote" && b == "rcvbuf") return s(p, "rcvbuf_req_bytes")
-	o = s(p, e "_opts")
-	n = split(o, a, ",")
+	set = s(p, e "_opts")
+	n = split(set, a, ",")
 	for (i = 1; i <= n; i++)
 		if (a[i] ~ "^" b "=") return substr(a[i], length(b) + 2) + 0
 	return 0
 }
 
-# ---- UDP receive-buffer drops ----
-
-function udp_drops(    p, drops, any) {
-	print "Datagrams dropped in the receive buffer (udp_rcvbuf_drops, SO_RXQ_OVFL):"
-	any = 0
-	for (p = 1; p <= np; p++) {
-		if (s(p, "proto") != "udp" || s(p, "kind") != "stream" || s(p, "n") == 0) continue
-		any = 1
-		drops = s(p, "udp_rcvbuf_drops_mean")
-		if (drops == "") continue
-		printf "  %-44s %s\n", s(p, "name") ":", drop_txt(p)
-	}
-	if (!any) print "  no UDP stream test in this run"
-	first_drop()
-}
-
-# fragments(): the UDP points whose datagrams the path cut into IP
-# fragments: one lost fragment loses the datagram, so their loss is not
-# the path's loss per packet.
-function fragments(    p, any, f) {
-	for (p = 1; p <= np; p++) {
-		if (s(p, "proto") != "udp" || s(p, "n") == 0) continue
-		f = s(p, "udp_ip_fragments_mean")
-		if (f == "" || f <= 1) continue
-		if (!any) print "Datagrams larger than the path MTU (udp_ip_fragments: IP packets per datagram):"
-		any = 1
-		printf "  %-44s %s fragments each; one lost fragment loses the datagram %s\n", s(p, "name") ":", f, rows_txt(p)
-	}
-	if (any)
-		print "  keep UDP datagrams within the path MTU (path_mtu_bytes less 28 B of headers for IPv4, 48 B for IPv6)"
-}
-
-function drop_txt(p,    d) {
-	d = s(p, "udp_rcvbuf_drops_mean") + 0
-	if (d == 0) return "none " rows_txt(p)
-	return sprintf("%.0f dropped (loss %.3g%%, max %s) %s", d, s(p, "udp_loss_pct_mean"),
-		s(p, "udp_rcvbuf_drops_max"), rows_txt(p))
-}
-
-# first_drop: per receive buffer, the lowest paced rate with drops and the
-# highest without.
-function first_drop(    p, key, lowd, hiok, k, n, keys, rb, seen, d) {
-	for (p = 1; p <= np; p++) {
-		if (s(p, "proto") != "udp" || s(p, "kind") != "stream" || s(p, "rate_req_bps") == "" ||
-		    s(p, "udp_rcvbuf_drops_mean") == "") continue
-		key = s(p, "msg_size_bytes") SUBSEP s(p, "rcvbuf_req_bytes")
-		if (!(key in seen)) { seen[key] = 1; keys[++n] = key }
-		if (s(p, "udp_rcvbuf_drops_mean") + 0 > 0) {
-			if (!(key in lowd) || s(p, "rate_req_bps") + 0 < s(lowd[key], "rate_req_bps") + 0) lowd[key] = p
-		} else if (!(key in hiok) || s(p, "rate_req_bps") + 0 > s(hiok[key], "rate_req_bps") + 0)
-			hiok[key] = p
-	}
-	for (k = 1; k <= n; k++) {
-		split(keys[k], d, SUBSEP)
-		rb = (d[2] == "") ? "default rcvbuf" : "rcvbuf " fmt_buf(d[2])
-		printf "  => paced, %s, %s: ", fmt_size(d[1]), rb
-		if (keys[k] in lowd)
-			printf "drops from %s offered %s", fmt_rate(s(lowd[keys[k]], "rate_req_bps")), rows_txt(lowd[keys[k]])
-		else
-			printf "no drops at any rate tried"
-		if (keys[k] in hiok)
-			printf "; none up to %s %s", fmt_rate(s(hiok[keys[k]], "rate_req_bps")), rows_txt(hiok[keys[k]])
-		printf "\n"
-	}
-}
-
-function maxrates(    m) {
-	if (nm == 0) return
-	print "Highest UDP rate with loss at or under the threshold (maxrate.csv; trials in maxrate_trials.csv):"
-	for (m = 1; m <= nm; m++) {
-		printf "  %s, rcvbuf %s (granted %s): ", fmt_size(M[m, "msg_size_bytes"]),
-			(M[m, "rcvbuf_req_bytes"] == "" ? "default" : fmt_buf(M[m, "rcvbuf_req_bytes"])),
-			M[m, "rcvbuf_granted_bytes"]
-		if (M[m, "rate_bps"] != "")
-			printf "%s offered, loss %.3g%% <= %s%%", fmt_bits(M[m, "rate_bps"]), M[m, "loss_pct"], M[m, "loss_threshold_pct"]
-		else
-			printf "none (%s)", M[m, "status"]
-		printf " [maxrate.csv row %d; maxrate_trials.csv rows %s%s]\n", M[m, "line"], M[m, "trial_rows"],
-			(M[m, "best_row"] == "" ? "" : ", best " M[m, "best_row"])
-	}
-}
-
 # ---- the text ----
 
-function header(    p, snd, rcv, nmax) {
+function header(    p, snd, rcv, nmax, run) {
 	for (p = 1; p <= np && snd == ""; p++) { snd = s(p, "sender_host"); rcv = s(p, "receiver_host"); run = s(p, "run_id") }
 	if (run == "") run = (nm > 0) ? M[1, "run_id"] : meta["run_id"]
 	if (snd == "") snd = meta["hostname"]
 	if (rcv == "") rcv = ("receiver.hostname" in meta) ? meta["receiver.hostname"] : snd
 	print "Tuning advice for run " run
 	print "link: " meta["link"] "; sender " snd ", receiver " rcv
+	if ("path" in meta) print "path: " meta["path"]
+	print "congestion control: sender " CC_L ", receiver " CC_R " (net.ipv4.tcp_congestion_control;" \
+		" TCP's trade-off between throughput and delay depends on it)"
 	print "Figures are means over repetitions (summary.csv); [rows ...] are the data rows"
-	print "of results.csv behind each one (row 1 is the line after the header)."
+	print "of results.csv behind each one (row 1 is the line after the header). Added delay:"
+	print "the message delay above its minimum (msg_delay_*_over_min_us), time spent in"
+	print "buffers and queues beyond the path's own delay."
 	for (p = 1; p <= np; p++) if (s(p, "n") + 0 > nmax) nmax = s(p, "n") + 0
 	if (nmax == 1)
 		print "Each point ran once: differences of less than ~20% may be noise (--repeat 3 tells)."
 	print ""
 }
 
+# verdict(): one line per transport, its recommended setting.
+function verdict(    t, pr, p, m, any) {
+	split("tcp udp rudp", pr, " ")
+	for (t = 1; t <= 3; t++) if (pr[t] in VERDICT) any = 1
+	if (!any && !("udp" in MAXRATE)) return
+	print "Verdict on this path (each transport's recommended setting; the figures behind it below):"
+	printf "  %-5s %-13s %-8s %-24s %s\n", "", "throughput", "loss", "added delay p50 / p99", "setting"
+	for (t = 1; t <= 3; t++) {
+		if (!(pr[t] in VERDICT)) continue
+		p = VERDICT[pr[t]]
+		printf "  %-5s %-13s %-8s %-24s %s %s\n", toupper(pr[t]), fmt_bits(s(p, "throughput_bps_mean")),
+			(s(p, "udp_loss_pct_mean") == "" ? "-" : sprintf("%.3g%%", s(p, "udp_loss_pct_mean"))),
+			(has_delay(p) ? "+" ms_txt(s(p, "msg_delay_p50_over_min_us_mean")) " / +" ms_txt(s(p, "msg_delay_p99_over_min_us_mean")) : "-"),
+			fmt_size(s(p, "msg_size_bytes")) " messages, " setting(p), rows_txt(p)
+	}
+	if ("udp" in MAXRATE) {
+		m = MAXRATE["udp"]
+		printf "  UDP without loss: up to %s offered (%s, rcvbuf %s) [maxrate.csv row %d]\n", fmt_bits(M[m, "rate_bps"]),
+			fmt_size(M[m, "msg_size_bytes"]), (M[m, "rcvbuf_req_bytes"] == "" ? "default" : M[m, "rcvbuf_req_bytes"]), M[m, "line"]
+	}
+	print ""
+}
+
+# section(proto): the advice for one transport.
+function section(proto) {
+	o("== " toupper(proto) " ==")
+	if (proto == "udp") udp()
+	else windowed(proto)
+	o("")
+}
+
 END {
 	if (np == 0 && nm == 0) { print "no results: no advice"; exit }
-	header()
-	if (np == 0) { print "== UDP =="; maxrates(); exit }
+	path_facts()
+	for (p = 1; p <= np; p++)
+		if (stream(p, "tcp") && (!("tcp" in FASTEST) || num(s(p, "throughput_bps_mean")) > FASTEST["tcp"]))
+			FASTEST["tcp"] = num(s(p, "throughput_bps_mean"))
 	for (t = 1; t <= 3; t++) {
 		proto = (t == 1) ? "tcp" : (t == 2) ? "udp" : "rudp"
 		has = 0
 		for (p = 1; p <= np; p++) if (s(p, "proto") == proto) has = 1
-		if (!has) continue
-		print "== " toupper(proto) " =="
-		buffers(proto)
-		bdp(proto)
-		print "Buffer requests clamped by the sysctls:"
-		clamps(proto)
-		if (proto == "tcp" && ((proto, "rcvbuf") in CHOSEN))
-			print "  note: setting SO_RCVBUF on TCP turns off receive autotuning (tcp_rmem " meta["net.ipv4.tcp_rmem"] ")"
-		if (proto == "udp") { udp_drops(); fragments(); maxrates() }
-		print ""
+		if (has || (proto == "udp" && nm > 0)) section(proto)
 	}
+	clamps()
+	header()
+	verdict()
+	printf "%s", BUF
 }

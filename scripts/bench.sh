@@ -353,6 +353,7 @@ write_meta() {
       echo "duration_per_test: as in the suite"
     fi
     echo "link: $(describe_link)"
+    echo "loss_threshold_pct: $(probe_threshold)"
     echo "target: $HOST port $PORT"
     echo "# this host (the sender)"
     # where tub-send runs (across --link: in namespace a)

@@ -100,8 +100,9 @@ best = max(float(s["throughput_bps_mean"]) for s in summ.values()
            if s["proto"] == "tcp" and s["kind"] == "stream" and s["rate_req_bps"] == ""
            and s["throughput_bps_mean"])
 want = "%.2f Gbit/s" % (best / 1e9) if best >= 1e9 else "%.1f Mbit/s" % (best / 1e6)
-line = re.search(r"== TCP ==\n.*\n  best measured +(.*)", adv).group(1)
-assert line.startswith(want), (line, want)
+tcp = adv.split("== TCP ==", 1)[1].split("\n== ", 1)[0]
+bests = [l.split(": ", 1)[1] for l in re.findall(r"  best measured +(.*)", tcp)]
+assert any(b.startswith(want) for b in bests), (bests, want)
 print("advice ok")
 EOF
 rc=$?
@@ -111,7 +112,7 @@ check "CSV files, statistics, search and advice (python3)" $rc -eq 0
 check "advice has TCP and UDP" "$(grep -c '^== \(TCP\|UDP\) ==$' "$RUN/advice.txt")" -eq 2
 check "advice names SO_SNDBUF" -n "$(grep 'SO_SNDBUF ' "$RUN/advice.txt")"
 check "advice has a BDP" -n "$(grep '  BDP  .* = [0-9.]* [KM]B' "$RUN/advice.txt")"
-check "advice says where UDP dropped" -n "$(grep 'udp_rcvbuf_drops' "$RUN/advice.txt")"
+check "advice has the verdict" -n "$(grep '^Verdict on this path' "$RUN/advice.txt")"
 
 # Charts: PNG signature, SVG start; the report shows each one.
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }

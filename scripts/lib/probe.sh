@@ -542,6 +542,8 @@ path_meta() {
     echo "# the path (path.csv; its tests in probe_results.csv)"
     echo "path: $PATH_TEXT"
     awk -F, -v mode=meta -f "$LIB/csv.awk" -f "$LIB/path.awk" "$RUN/path.csv"
+    # the size of the loss count, for the sampling noise of path_loss_pct
+    [ -z "$PROBE_LOSS_SENT" ] || echo "path.loss_datagrams: $PROBE_LOSS_SENT"
   } >>"$RUN/meta.txt"
 }
 
