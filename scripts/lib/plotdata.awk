@@ -94,9 +94,12 @@ function q(s) {
 }
 
 # chart_begin(name, multi): multi = 1 when NAME.gp draws panels under one
-# title (then the panel titles leave out the link and hosts).
+# title (then the panel titles leave out the link and hosts). A chart
+# function may set ACROSS (1: NAME.gp lays the panels side by side) before
+# chart_end.
 function chart_begin(name, multi) {
 	CH = name; CHGP = name; MULTI = multi; NSER = 0; NPAN = 0; YMAX = 0
+	ACROSS = 0
 	for (k in SID) delete SID[k]
 	for (k in VIDX) delete VIDX[k]
 	for (k in NVAR) delete NVAR[k]
@@ -221,10 +224,11 @@ function size_tic(b) {
 }
 
 # chart_end(caption, w, h, vars): write the files; skipped without data.
-function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file) {
+# Titles are wrapped to the width of the chart, or of a panel.
+function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file, pw) {
 	if (NSER == 0) return
 	f = out "/" CH ".vars.gp"
-	printf "ttl = %s\nnpanels = %d\n%s", q(chart_title()), NPAN, vars > f
+	printf "ttl = %s\nnpanels = %d\n%s", q(wrap(chart_title(), title_chars(w))), NPAN, vars > f
 	close(f)
 	f = out "/" CH ".plot.gp"
 	for (p = 1; p <= NPAN; p++) {
@@ -239,11 +243,31 @@ function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file) {
 		}
 		if (cmd == "") continue
 		printf "%s", xrange_of(p) > f
-		printf "set title %s\n%s%s\n", q(MULTI ? PTITLE[p] : PTITLE[p] "\n" chart_title()),
+		# one panel: its title is centred over the plot, the key beside it
+		pw = title_chars(ACROSS ? w / NPAN : MULTI ? w : 0.7 * w)
+		printf "set title %s\n%s%s\n", q(MULTI ? wrap(PTITLE[p], pw) : wrap(PTITLE[p], pw) "\n" wrap(chart_title(), pw)),
 			PSET[p], cmd > f
 	}
 	close(f)
 	printf "%s\t%s\t%d\t%d\t%s\n", CH, caption, w, h, CHGP > (out "/charts.txt")
+}
+
+# title_chars(px): how many characters of a title fit in px pixels (the
+# SVG's 12-point font is the wider; a margin left for the axis labels).
+function title_chars(px) {
+	return int((px - 100) / 7.5)
+}
+
+# wrap(text, n): text broken at spaces into lines of at most n characters
+# (a longer word on a line of its own).
+function wrap(text, n,    w, k, j, out, line) {
+	k = split(text, w, " ")
+	out = ""; line = ""
+	for (j = 1; j <= k; j++) {
+		if (line != "" && length(line) + 1 + length(w[j]) > n) { out = out line "\n"; line = w[j] }
+		else line = line (line == "" ? "" : " ") w[j]
+	}
+	return out line
 }
 
 # xrange_of(p): "set autoscale x", or a range around a single x value
@@ -393,6 +417,7 @@ function tcp_fill(r, i) {
 # both vary; when neither, to the buffer it set).
 function chart_fill_tcp(    b, r, i, p, which, fixed, g, k, nv, seenv, id, v, y, lo, hi, x, ref, ymin, ymax, st, inpan) {
 	chart_begin("fill_tcp", 1)
+	ACROSS = 1
 	for (k in REFG) delete REFG[k]
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -502,6 +527,7 @@ function chart_fill_udp(    r, i, g, v, id, x, y, b, st, lab, what, k, ymax, ask
 # connect: one bar per transport (and message size, options, run).
 function chart_connect(    r, i, n, k, ord, cx, pr, x, t, j, tmp, lab, pan, phase) {
 	chart_begin("connect", 1)
+	ACROSS = 1
 	n = 0
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -607,6 +633,7 @@ function linger_group(r, i,    g, o, b, rate) {
 # and reader (one bar each), FIN or RST marked.
 function chart_linger(    rdr, nr, fs, lo, r, i, n, ng, cat, ncat, catls, grp, gi, j, k, t, x, w, c, id, ls, v, y, peer, pan, lab, ymax, written, tmin, tmax, unit, us) {
 	chart_begin("linger", 1)
+	ACROSS = 1
 	ncat = 0; ng = 0
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -713,6 +740,7 @@ function lin_tics(m, unit,    step, v, t, steps, j) {
 
 function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 	chart_begin("throughput_buffers", 1)
+	ACROSS = 1
 	for (p = 1; p <= 2; p++) {
 		which = (p == 1) ? "sndbuf" : "rcvbuf"
 		panel(p == 1 ? "SO_SNDBUF of the sender (the receiver's buffer left to the kernel)" : \
