@@ -13,7 +13,10 @@
 # and the scripts/*.gp that draws it (NAME.gp but for the heatmaps).
 # Colours: TCP blues, UDP oranges, RUDP greens; within a transport the
 # first colour is its own, others mark variants (one run) or runs (several
-# runs, which also differ in dash pattern). Needs csv.awk.
+# runs, which also differ in dash pattern). A sixth field of charts.txt,
+# when there is one, says in a sentence what the chart shows for this run
+# (one run only). Needs csv.awk, frontier.awk and plotdelay.awk (the delay
+# charts).
 
 BEGIN {
 	PAL["tcp"] = "#1f77b4 #08519c #6baed6 #17becf #3949ab #74a9cf"
@@ -95,14 +98,15 @@ function q(s) {
 
 # chart_begin(name, multi): multi = 1 when NAME.gp draws panels under one
 # title (then the panel titles leave out the link and hosts). A chart
-# function may set ACROSS (1: NAME.gp lays the panels side by side) before
-# chart_end.
+# function may set SAY (its sentence for this run) and ACROSS (1: NAME.gp
+# lays the panels side by side) before chart_end.
 function chart_begin(name, multi) {
 	CH = name; CHGP = name; MULTI = multi; NSER = 0; NPAN = 0; YMAX = 0
-	ACROSS = 0
+	SAY = ""; ACROSS = 0
 	for (k in SID) delete SID[k]
 	for (k in VIDX) delete VIDX[k]
 	for (k in NVAR) delete NVAR[k]
+	for (k in GROUP) delete GROUP[k]
 }
 
 function panel(title) {
@@ -249,7 +253,7 @@ function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file, pw) {
 			PSET[p], cmd > f
 	}
 	close(f)
-	printf "%s\t%s\t%d\t%d\t%s\n", CH, caption, w, h, CHGP > (out "/charts.txt")
+	printf "%s\t%s\t%d\t%d\t%s%s\n", CH, caption, w, h, CHGP, (SAY == "" ? "" : "\t" SAY) > (out "/charts.txt")
 }
 
 # title_chars(px): how many characters of a title fit in px pixels (the
@@ -738,6 +742,16 @@ function lin_tics(m, unit,    step, v, t, steps, j) {
 
 # ---- the charts ----
 
+# buf_which(r, i): "sndbuf" or "rcvbuf" for an unpaced stream that asked
+# for that buffer alone (a point of the buffer charts), else "".
+function buf_which(r, i,    sb, rb) {
+	if (!unpaced_stream(r, i)) return ""
+	sb = s(r, i, "sndbuf_req_bytes"); rb = s(r, i, "rcvbuf_req_bytes")
+	if (sb != "" && rb == "") return "sndbuf"
+	if (rb != "" && sb == "") return "rcvbuf"
+	return ""
+}
+
 function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 	chart_begin("throughput_buffers", 1)
 	ACROSS = 1
@@ -747,9 +761,8 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 			"SO_RCVBUF of the receiver (the sender's buffer left to the kernel)")
 		for (r = 1; r <= NR_RUNS; r++)
 		for (i = 1; i <= NS[r]; i++) {
-			if (!unpaced_stream(r, i)) continue
+			if (buf_which(r, i) != which) continue
 			x = s(r, i, which "_req_bytes")
-			if (x == "" || s(r, i, (p == 1 ? "rcvbuf" : "sndbuf") "_req_bytes") != "") continue
 			proto = s(r, i, "proto")
 			g = stream_group(r, i)
 			v = variant(proto, g)
@@ -760,7 +773,7 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 		}
 		if (NSER == 0 || SPANEL[NSER] != NPAN) { NPAN--; continue }
 		panel_set(xtics_list(NPAN, "buf"))
-		reference_lines()
+		reference_lines("throughput_bps", "")
 	}
 	if (npoints_max() < 1) { NSER = 0; return }
 	chart_end("Throughput of unpaced streams against the socket buffer asked for, one " \
@@ -770,22 +783,24 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 		rate_unit("ys", "yunit", YMAX))
 }
 
-# reference_lines(): for each series of the current panel, the throughput
-# of its test with no buffer set, as a flat dotted line across the panel.
-function reference_lines(    id, last, r, i, g, gk, rid, d) {
+# reference_lines(k, what): for each series of the current panel with a
+# GROUP, column k (its mean) of its test with no buffer set, as a flat
+# dotted line across the panel; what ends its title.
+function reference_lines(k, what,    id, last, r, i, g, gk, rid, d) {
 	last = NSER
 	for (id = 1; id <= last; id++) {
 		if (SPANEL[id] != NPAN) continue
+		if (!(id in GROUP)) continue
 		split(GROUP[id], gk, SUBSEP)
 		r = gk[1]
 		for (i = 1; i <= NS[r]; i++) {
-			if (!unpaced_stream(r, i) || !no_bufs(r, i)) continue
+			if (!unpaced_stream(r, i) || !no_bufs(r, i) || s(r, i, k "_mean") == "") continue
 			g = stream_group(r, i)
 			if (g != gk[2]) continue
 			d = style(r, GPROTO[id], GV[id], 0)
 			sub(/dt [0-9]+/, "dt 3", d); sub(/ pt [0-9]+ ps [0-9.]+ lw 2/, " lw 1.5", d)
-			rid = series("ref" SUBSEP GROUP[id], title_of(r, g " no buffer set"), "", "lines " d)
-			SFUNC[rid] = s(r, i, "throughput_bps_mean") "/ys"
+			rid = series("ref" SUBSEP GROUP[id], title_of(r, g " no buffer set" what), "", "lines " d)
+			SFUNC[rid] = s(r, i, k "_mean") "/ys"
 		}
 	}
 }
@@ -1036,6 +1051,8 @@ function chart_intervals(    pr, t, proto, r, i, rr, id, k, n, fallback, rows, g
 END {
 	printf "" > (out "/charts.txt")
 	chart_buffers()
+	chart_delay_buffers()
+	chart_delay()
 	chart_heatmap("tcp")
 	chart_heatmap("udp")
 	chart_sizes()
