@@ -163,7 +163,7 @@ set -- $(cat "$TMP/files")
 IFS=' 	
 '
 awk -v out="$CHD" -f "$LIB/csv.awk" -f "$LIB/plotdata.awk" -f "$LIB/frontier.awk" \
-  -f "$LIB/plotdelay.awk" "$@" ||
+  -f "$LIB/plotdelay.awk" -f "$LIB/plotsay.awk" "$@" ||
   die "preparing the chart data failed"
 draw_all
 . "$LIB/report.sh"

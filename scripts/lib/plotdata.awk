@@ -15,8 +15,8 @@
 # first colour is its own, others mark variants (one run) or runs (several
 # runs, which also differ in dash pattern). A sixth field of charts.txt,
 # when there is one, says in a sentence what the chart shows for this run
-# (one run only). Needs csv.awk, frontier.awk and plotdelay.awk (the delay
-# charts).
+# (one run only). Needs csv.awk, frontier.awk, plotdelay.awk (the delay
+# charts) and plotsay.awk (the sentences of the others).
 
 BEGIN {
 	PAL["tcp"] = "#1f77b4 #08519c #6baed6 #17becf #3949ab #74a9cf"
@@ -776,6 +776,7 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 		reference_lines("throughput_bps", "")
 	}
 	if (npoints_max() < 1) { NSER = 0; return }
+	SAY = say_buffers()
 	chart_end("Throughput of unpaced streams against the socket buffer asked for, one " \
 		"buffer at a time: the sender's SO_SNDBUF and the receiver's SO_RCVBUF; " \
 		"thin dotted lines: the same test with no buffer set. Error bars: 95% confidence " \
@@ -908,6 +909,7 @@ function chart_rtt_size(    r, i, proto, g, v, id, ymin, st) {
 	if (npoints_max() < 2) { NSER = 0; return }
 	panel_set(xtics_list(1, "size"))
 	if (ymin > 0 && YMAX / ymin > 30) panel_set("set logscale y")
+	SAY = say_rtt_size()
 	chart_end("Round-trip time of request/response exchanges against the message size: " \
 		"median (p50, filled markers, with 95% confidence interval over the repetitions) " \
 		"and 99th percentile (p99, open markers).", 1000, 600, "")
@@ -979,6 +981,7 @@ function chart_loss(    p, r, i, proto, g, id, xmin, xmax, x) {
 	}
 	if (npoints_max() < 2) { NSER = 0; return }
 	if (xmax / xmin > 20) { PSET[1] = PSET[1] "set logscale x\n"; PSET[2] = PSET[2] "set logscale x\n" }
+	SAY = say_loss()
 	chart_end("UDP at a paced offered rate: datagrams lost (top; udp_loss_pct, receive-buffer " \
 		"drops and path loss together) and interarrival jitter (bottom), with 95% " \
 		"confidence intervals over the repetitions.", 1000, 800, rate_unit("xs", "xunit", xmax))
@@ -1004,6 +1007,7 @@ function chart_maxrate(    r, i, g, id, v, x, y, lab) {
 	}
 	if (NSER == 0) return
 	panel_set(xtics_list(1, "buf"))
+	SAY = say_maxrate()
 	chart_end("The highest offered UDP rate whose loss stayed at or under the threshold " \
 		"(binary search, RFC 2544 style; maxrate.csv) against the receive buffer the " \
 		"kernel granted; each marker is labelled with the SO_RCVBUF asked for.", 1000, 600,
