@@ -117,7 +117,8 @@ function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, ud
 			if (xmin == "" || DY[k] + 0 < xmin) xmin = DY[k] + 0
 			if (s(r, i, "msg_delay_p99_over_min_us_mean") + 0 > xmax) xmax = s(r, i, "msg_delay_p99_over_min_us_mean") + 0
 			if (pass == 1) ord[++nf] = g10(DY[k]) SUBSEP k
-			if (pass == 2 && kernel_default(r, i)) {
+			# the kernel's defaults named too, but when comparing (too many)
+			if (pass == 2 && kernel_default(r, i) && NR_RUNS == 1) {
 				id = series("dlab" SUBSEP r, "", "($1/xs):($2/ys):3",
 					"labels center offset 0,-1 boxed font \",9\" textcolor rgb \"#666666\"")
 				add(id, g10(DY[k]), g10(DX[k]) " " q(title_of(r, setting_label(r, i))))
@@ -149,7 +150,7 @@ function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, ud
 		"of buffers and queues): marker at the median (p50, mean over the repetitions), whisker " \
 		"to the 99th percentile (p99). Filled and labelled: the frontier, the settings that no " \
 		"other is at least as fast and as little delayed as (p50; equal points both stay); " \
-		"hollow: the others; grey labels: the kernel's defaults" \
+		"hollow: the others; grey labels (one run): the kernel's defaults" \
 		(udp_out ? "; UDP streams measure no message delay and are left out" : "") ".",
 		1100, 650, rate_unit("ys", "yunit", YMAX) delay_unit("xs", "xunit", xmax))
 }
