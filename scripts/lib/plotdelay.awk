@@ -99,12 +99,13 @@ function delay_points(r,    i, n) {
 	return n
 }
 
-function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, udp_out, ord) {
+function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, udp_out, ord, np) {
 	chart_begin("throughput_delay", 0)
 	panel("Throughput against added message delay, one point per setting")
-	xmin = ""; xmax = 0; udp_out = 0
+	xmin = ""; xmax = 0; udp_out = 0; np = 0
 	for (r = 1; r <= NR_RUNS; r++) {
 		n = delay_points(r)
+		np += n
 		nf = 0
 		# the frontier first, then the others, then the lossy (the key's order)
 		for (pass = 1; pass <= 3; pass++)
@@ -141,7 +142,7 @@ function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, ud
 			if (ok(r, i) && s(r, i, "kind") == "stream" && s(r, i, "proto") == "udp" && !delayed(r, i)) udp_out++
 		for (k in ON) delete ON[k]
 	}
-	if (npoints_max() < 2) { NSER = 0; return }
+	if (np < 2) { NSER = 0; return }
 	panel_set("set autoscale xfix")
 	if (xmin > 0 && xmax / xmin > 30) panel_set("set logscale x")
 	SAY = say_delay()
