@@ -99,7 +99,7 @@ function delay_points(r,    i, n) {
 	return n
 }
 
-function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, udp_out, ord, np) {
+function chart_delay(    r, n, k, i, pass, id, c, xmin, xmax, nl, up, nf, udp_out, ord, np) {
 	chart_begin("throughput_delay", 0)
 	panel("Throughput against added message delay, one point per setting")
 	xmin = ""; xmax = 0; udp_out = 0; np = 0
@@ -118,7 +118,7 @@ function chart_delay(    r, n, k, i, pass, id, st, c, xmin, xmax, nl, up, nf, ud
 			if (xmin == "" || DY[k] + 0 < xmin) xmin = DY[k] + 0
 			if (s(r, i, "msg_delay_p99_over_min_us_mean") + 0 > xmax) xmax = s(r, i, "msg_delay_p99_over_min_us_mean") + 0
 			if (pass == 1) ord[++nf] = g10(DY[k]) SUBSEP k
-			# the kernel's defaults named too, but when comparing (too many)
+			# the kernel's defaults named too, unless comparing runs (too many)
 			if (pass == 2 && kernel_default(r, i) && NR_RUNS == 1) {
 				id = series("dlab" SUBSEP r, "", "($1/xs):($2/ys):3",
 					"labels center offset 0,-1 boxed font \",9\" textcolor rgb \"#666666\"")
