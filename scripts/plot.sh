@@ -131,7 +131,7 @@ draw() {
 draw_all() {
   DRAW_FAILED=0
   need_gnuplot || { DRAW_FAILED=1; return; }
-  while IFS='	' read -r name _caption w h gp; do
+  while IFS='	' read -r name _caption w h gp _say; do
     draw "$name" "$w" "$h" "$gp"
   done <"$CHD/charts.txt"
 }
@@ -162,7 +162,8 @@ IFS='
 set -- $(cat "$TMP/files")
 IFS=' 	
 '
-awk -v out="$CHD" -f "$LIB/csv.awk" -f "$LIB/plotdata.awk" "$@" ||
+awk -v out="$CHD" -f "$LIB/csv.awk" -f "$LIB/plotdata.awk" -f "$LIB/frontier.awk" \
+  -f "$LIB/plotdelay.awk" -f "$LIB/plotsay.awk" "$@" ||
   die "preparing the chart data failed"
 draw_all
 . "$LIB/report.sh"

@@ -13,7 +13,10 @@
 # and the scripts/*.gp that draws it (NAME.gp but for the heatmaps).
 # Colours: TCP blues, UDP oranges, RUDP greens; within a transport the
 # first colour is its own, others mark variants (one run) or runs (several
-# runs, which also differ in dash pattern). Needs csv.awk.
+# runs, which also differ in dash pattern). A sixth field of charts.txt,
+# when there is one, says in a sentence what the chart shows for this run
+# (one run only). Needs csv.awk, frontier.awk, plotdelay.awk (the delay
+# charts) and plotsay.awk (the sentences of the others).
 
 BEGIN {
 	PAL["tcp"] = "#1f77b4 #08519c #6baed6 #17becf #3949ab #74a9cf"
@@ -94,12 +97,16 @@ function q(s) {
 }
 
 # chart_begin(name, multi): multi = 1 when NAME.gp draws panels under one
-# title (then the panel titles leave out the link and hosts).
+# title (then the panel titles leave out the link and hosts). A chart
+# function may set SAY (its sentence for this run) and ACROSS (1: NAME.gp
+# lays the panels side by side) before chart_end.
 function chart_begin(name, multi) {
 	CH = name; CHGP = name; MULTI = multi; NSER = 0; NPAN = 0; YMAX = 0
+	SAY = ""; ACROSS = 0
 	for (k in SID) delete SID[k]
 	for (k in VIDX) delete VIDX[k]
 	for (k in NVAR) delete NVAR[k]
+	for (k in GROUP) delete GROUP[k]
 }
 
 function panel(title) {
@@ -221,10 +228,11 @@ function size_tic(b) {
 }
 
 # chart_end(caption, w, h, vars): write the files; skipped without data.
-function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file) {
+# Titles are wrapped to the width of the chart, or of a panel.
+function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file, pw) {
 	if (NSER == 0) return
 	f = out "/" CH ".vars.gp"
-	printf "ttl = %s\nnpanels = %d\n%s", q(chart_title()), NPAN, vars > f
+	printf "ttl = %s\nnpanels = %d\n%s", q(wrap(chart_title(), title_chars(w))), NPAN, vars > f
 	close(f)
 	f = out "/" CH ".plot.gp"
 	for (p = 1; p <= NPAN; p++) {
@@ -239,11 +247,31 @@ function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file) {
 		}
 		if (cmd == "") continue
 		printf "%s", xrange_of(p) > f
-		printf "set title %s\n%s%s\n", q(MULTI ? PTITLE[p] : PTITLE[p] "\n" chart_title()),
+		# one panel: its title is centred over the plot, the key beside it
+		pw = title_chars(ACROSS ? w / NPAN : MULTI ? w : 0.7 * w)
+		printf "set title %s\n%s%s\n", q(MULTI ? wrap(PTITLE[p], pw) : wrap(PTITLE[p], pw) "\n" wrap(chart_title(), pw)),
 			PSET[p], cmd > f
 	}
 	close(f)
-	printf "%s\t%s\t%d\t%d\t%s\n", CH, caption, w, h, CHGP > (out "/charts.txt")
+	printf "%s\t%s\t%d\t%d\t%s%s\n", CH, caption, w, h, CHGP, (SAY == "" ? "" : "\t" SAY) > (out "/charts.txt")
+}
+
+# title_chars(px): how many characters of a title fit in px pixels (the
+# SVG's 12-point font is the wider; a margin left for the axis labels).
+function title_chars(px) {
+	return int((px - 100) / 7.5)
+}
+
+# wrap(text, n): text broken at spaces into lines of at most n characters
+# (a longer word on a line of its own).
+function wrap(text, n,    w, k, j, out, line) {
+	k = split(text, w, " ")
+	out = ""; line = ""
+	for (j = 1; j <= k; j++) {
+		if (line != "" && length(line) + 1 + length(w[j]) > n) { out = out line "\n"; line = w[j] }
+		else line = line (line == "" ? "" : " ") w[j]
+	}
+	return out line
 }
 
 # xrange_of(p): "set autoscale x", or a range around a single x value
@@ -393,6 +421,7 @@ function tcp_fill(r, i) {
 # both vary; when neither, to the buffer it set).
 function chart_fill_tcp(    b, r, i, p, which, fixed, g, k, nv, seenv, id, v, y, lo, hi, x, ref, ymin, ymax, st, inpan) {
 	chart_begin("fill_tcp", 1)
+	ACROSS = 1
 	for (k in REFG) delete REFG[k]
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -502,6 +531,7 @@ function chart_fill_udp(    r, i, g, v, id, x, y, b, st, lab, what, k, ymax, ask
 # connect: one bar per transport (and message size, options, run).
 function chart_connect(    r, i, n, k, ord, cx, pr, x, t, j, tmp, lab, pan, phase) {
 	chart_begin("connect", 1)
+	ACROSS = 1
 	n = 0
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -607,6 +637,7 @@ function linger_group(r, i,    g, o, b, rate) {
 # and reader (one bar each), FIN or RST marked.
 function chart_linger(    rdr, nr, fs, lo, r, i, n, ng, cat, ncat, catls, grp, gi, j, k, t, x, w, c, id, ls, v, y, peer, pan, lab, ymax, written, tmin, tmax, unit, us) {
 	chart_begin("linger", 1)
+	ACROSS = 1
 	ncat = 0; ng = 0
 	for (r = 1; r <= NR_RUNS; r++)
 	for (i = 1; i <= NS[r]; i++) {
@@ -711,17 +742,27 @@ function lin_tics(m, unit,    step, v, t, steps, j) {
 
 # ---- the charts ----
 
+# buf_which(r, i): "sndbuf" or "rcvbuf" for an unpaced stream that asked
+# for that buffer alone (a point of the buffer charts), else "".
+function buf_which(r, i,    sb, rb) {
+	if (!unpaced_stream(r, i)) return ""
+	sb = s(r, i, "sndbuf_req_bytes"); rb = s(r, i, "rcvbuf_req_bytes")
+	if (sb != "" && rb == "") return "sndbuf"
+	if (rb != "" && sb == "") return "rcvbuf"
+	return ""
+}
+
 function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 	chart_begin("throughput_buffers", 1)
+	ACROSS = 1
 	for (p = 1; p <= 2; p++) {
 		which = (p == 1) ? "sndbuf" : "rcvbuf"
 		panel(p == 1 ? "SO_SNDBUF of the sender (the receiver's buffer left to the kernel)" : \
 			"SO_RCVBUF of the receiver (the sender's buffer left to the kernel)")
 		for (r = 1; r <= NR_RUNS; r++)
 		for (i = 1; i <= NS[r]; i++) {
-			if (!unpaced_stream(r, i)) continue
+			if (buf_which(r, i) != which) continue
 			x = s(r, i, which "_req_bytes")
-			if (x == "" || s(r, i, (p == 1 ? "rcvbuf" : "sndbuf") "_req_bytes") != "") continue
 			proto = s(r, i, "proto")
 			g = stream_group(r, i)
 			v = variant(proto, g)
@@ -732,9 +773,10 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 		}
 		if (NSER == 0 || SPANEL[NSER] != NPAN) { NPAN--; continue }
 		panel_set(xtics_list(NPAN, "buf"))
-		reference_lines()
+		reference_lines("throughput_bps", "")
 	}
 	if (npoints_max() < 1) { NSER = 0; return }
+	SAY = say_buffers()
 	chart_end("Throughput of unpaced streams against the socket buffer asked for, one " \
 		"buffer at a time: the sender's SO_SNDBUF and the receiver's SO_RCVBUF; " \
 		"thin dotted lines: the same test with no buffer set. Error bars: 95% confidence " \
@@ -742,22 +784,24 @@ function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 		rate_unit("ys", "yunit", YMAX))
 }
 
-# reference_lines(): for each series of the current panel, the throughput
-# of its test with no buffer set, as a flat dotted line across the panel.
-function reference_lines(    id, last, r, i, g, gk, rid, d) {
+# reference_lines(k, what): for each series of the current panel with a
+# GROUP, column k (its mean) of its test with no buffer set, as a flat
+# dotted line across the panel; what ends its title.
+function reference_lines(k, what,    id, last, r, i, g, gk, rid, d) {
 	last = NSER
 	for (id = 1; id <= last; id++) {
 		if (SPANEL[id] != NPAN) continue
+		if (!(id in GROUP)) continue
 		split(GROUP[id], gk, SUBSEP)
 		r = gk[1]
 		for (i = 1; i <= NS[r]; i++) {
-			if (!unpaced_stream(r, i) || !no_bufs(r, i)) continue
+			if (!unpaced_stream(r, i) || !no_bufs(r, i) || s(r, i, k "_mean") == "") continue
 			g = stream_group(r, i)
 			if (g != gk[2]) continue
 			d = style(r, GPROTO[id], GV[id], 0)
 			sub(/dt [0-9]+/, "dt 3", d); sub(/ pt [0-9]+ ps [0-9.]+ lw 2/, " lw 1.5", d)
-			rid = series("ref" SUBSEP GROUP[id], title_of(r, g " no buffer set"), "", "lines " d)
-			SFUNC[rid] = s(r, i, "throughput_bps_mean") "/ys"
+			rid = series("ref" SUBSEP GROUP[id], title_of(r, g " no buffer set" what), "", "lines " d)
+			SFUNC[rid] = s(r, i, k "_mean") "/ys"
 		}
 	}
 }
@@ -865,6 +909,7 @@ function chart_rtt_size(    r, i, proto, g, v, id, ymin, st) {
 	if (npoints_max() < 2) { NSER = 0; return }
 	panel_set(xtics_list(1, "size"))
 	if (ymin > 0 && YMAX / ymin > 30) panel_set("set logscale y")
+	SAY = say_rtt_size()
 	chart_end("Round-trip time of request/response exchanges against the message size: " \
 		"median (p50, filled markers, with 95% confidence interval over the repetitions) " \
 		"and 99th percentile (p99, open markers).", 1000, 600, "")
@@ -936,6 +981,7 @@ function chart_loss(    p, r, i, proto, g, id, xmin, xmax, x) {
 	}
 	if (npoints_max() < 2) { NSER = 0; return }
 	if (xmax / xmin > 20) { PSET[1] = PSET[1] "set logscale x\n"; PSET[2] = PSET[2] "set logscale x\n" }
+	SAY = say_loss()
 	chart_end("UDP at a paced offered rate: datagrams lost (top; udp_loss_pct, receive-buffer " \
 		"drops and path loss together) and interarrival jitter (bottom), with 95% " \
 		"confidence intervals over the repetitions.", 1000, 800, rate_unit("xs", "xunit", xmax))
@@ -961,6 +1007,7 @@ function chart_maxrate(    r, i, g, id, v, x, y, lab) {
 	}
 	if (NSER == 0) return
 	panel_set(xtics_list(1, "buf"))
+	SAY = say_maxrate()
 	chart_end("The highest offered UDP rate whose loss stayed at or under the threshold " \
 		"(binary search, RFC 2544 style; maxrate.csv) against the receive buffer the " \
 		"kernel granted; each marker is labelled with the SO_RCVBUF asked for.", 1000, 600,
@@ -1008,6 +1055,8 @@ function chart_intervals(    pr, t, proto, r, i, rr, id, k, n, fallback, rows, g
 END {
 	printf "" > (out "/charts.txt")
 	chart_buffers()
+	chart_delay_buffers()
+	chart_delay()
 	chart_heatmap("tcp")
 	chart_heatmap("udp")
 	chart_sizes()

@@ -1,12 +1,15 @@
 # report.sh: report.md and index.html in OUT (sourced by plot.sh): the
-# runs, every chart drawn with one line on what it shows, the results table,
-# the max-rate searches and the tuning advice. Uses OUT, RUNS, NRUNS, CHD
-# (the chart data: charts.txt), LIB and DRAW_FAILED.
+# runs, every chart drawn with a sentence on what it shows for this run
+# (when plotdata.awk made one) and a line on how to read it, the results
+# table, the max-rate searches and the tuning advice. Uses OUT, RUNS,
+# NRUNS, CHD (the chart data: charts.txt), LIB and DRAW_FAILED.
 
 # chart_heading NAME: the chart's heading.
 chart_heading() {
   case $1 in
     throughput_buffers) echo "Throughput vs socket buffer size" ;;
+    delay_buffers) echo "Added message delay vs socket buffer size" ;;
+    throughput_delay) echo "Throughput vs added message delay: what each setting costs" ;;
     throughput_size) echo "Throughput vs message size" ;;
     throughput_heatmap_*) echo "Throughput vs both buffers ($(echo "${1#throughput_heatmap_}" | tr a-z A-Z))" ;;
     rtt_size) echo "Round-trip time vs message size" ;;
@@ -85,10 +88,14 @@ write_markdown() {
     fi
     echo
     [ "$DRAW_FAILED" -eq 0 ] || echo "Some charts could not be drawn (see the messages of plot.sh)."
-    while IFS='	' read -r name caption _; do
+    while IFS='	' read -r name caption _w _h _gp say; do
       [ -f "$OUT/charts/$name.png" ] || continue
       echo "## $(chart_heading "$name")"
       echo
+      if [ -n "$say" ]; then
+        echo "$say"
+        echo
+      fi
       echo "$caption"
       echo
       echo "![$(chart_heading "$name")](charts/$name.png) ([SVG](charts/$name.svg))"
