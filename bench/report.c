@@ -80,14 +80,18 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 		fprintf(f, "  recv() calls per %u-byte message: %.2f\n",
 			r->spec.msg_size, rx->calls / msgs);
 	}
-	if (r->have_rx && rx->delay_max_ns)
+	if (r->have_rx && rx->delay_max_ns) {
 		fprintf(f, "  message delay: min %.1f us, p50 +%.1f, p99 +%.1f, "
-			"max +%.1f us above it; %" PRIu64 " out of order, %"
-			PRIu64 " corrupt\n", rx->delay_min_ns / 1e3,
+			"max +%.1f us above it", rx->delay_min_ns / 1e3,
 			(rx->delay_p50_ns - rx->delay_min_ns) / 1e3,
 			(rx->delay_p99_ns - rx->delay_min_ns) / 1e3,
-			(rx->delay_max_ns - rx->delay_min_ns) / 1e3,
-			rx->out_of_order, rx->corrupt);
+			(rx->delay_max_ns - rx->delay_min_ns) / 1e3);
+		if (r->spec.proto == TUB_PROTO_UDP)
+			fprintf(f, "\n");
+		else
+			fprintf(f, "; %" PRIu64 " out of order, %" PRIu64
+				" corrupt\n", rx->out_of_order, rx->corrupt);
+	}
 	if (r->probe.rudp_valid)
 		fprintf(f, "  rudp (%s): %" PRIu64 " packets sent, %" PRIu64
 			" retransmitted on timeout, %" PRIu64 " fast, %" PRIu64

@@ -382,6 +382,14 @@ void msg_track_free(struct msg_track *t)
 	t->delay = NULL;
 }
 
+void msg_track_delay(struct msg_track *t, uint64_t sent, uint64_t now)
+{
+	if (now >= sent)
+		hist_record(t->delay, now - sent);
+	else
+		t->negative = 1;
+}
+
 /* One message is complete: its header is in t->hdr. */
 static void complete(struct msg_track *t, uint64_t now)
 {
@@ -389,10 +397,7 @@ static void complete(struct msg_track *t, uint64_t now)
 
 	memcpy(be, t->hdr, sizeof be);
 	uint64_t seq = be64toh(be[0]), sent = be64toh(be[1]);
-	if (now >= sent)
-		hist_record(t->delay, now - sent);
-	else
-		t->negative = 1;
+	msg_track_delay(t, sent, now);
 	if (seq < t->next_seq)
 		t->out_of_order++;
 	else

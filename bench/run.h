@@ -212,6 +212,10 @@ void msg_track_free(struct msg_track *t);
 void msg_track_message(struct msg_track *t, const uint8_t *m, size_t len,
 		       uint64_t now);
 
+/* The delay alone of a message sent at sent (the sender's clock_now_ns)
+ * and delivered at now. */
+void msg_track_delay(struct msg_track *t, uint64_t sent, uint64_t now);
+
 /* n bytes of a byte stream of msg_size-byte messages, arrived at now. */
 void msg_track_bytes(struct msg_track *t, const uint8_t *p, size_t n,
 		     uint32_t msg_size, uint64_t now);

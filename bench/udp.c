@@ -326,6 +326,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	struct tub_rx *rx = &ctx->mine.rx;
 	struct rx_batch *b = rx_batch_new(s->msg_size);
 	struct seqtrack st;
+	struct msg_track mt;
 	struct ticker tick;
 	uint64_t first = 0, last = 0, next_ctl = 0, done_at = 0, end_at = 0;
 	int connected = 0, rc = 0;
@@ -333,6 +334,14 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	if (b == NULL || seqtrack_init(&st) < 0) {
 		rx_batch_free(b);
 		return run_fail(ctx, "no_memory", "receive buffers");
+	}
+	/* The message delay, as for TCP: from the sender's stamp (paced: the
+	 * datagram's place in the schedule) to the read that delivers it, so
+	 * the receive buffer's and the bottleneck queue's wait are in it. */
+	if (msg_track_init(&mt, NULL) < 0) {
+		seqtrack_free(&st);
+		rx_batch_free(b);
+		return run_fail(ctx, "no_memory", "delay histogram");
 	}
 	for (;;) {
 		uint64_t now = clock_now_ns();
@@ -379,6 +388,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 				continue;
 			}
 			seqtrack_push(&st, d.seq, d.send_ns, when);
+			msg_track_delay(&mt, d.send_ns, now);
 			ctx->progress_ns = now;
 			if (rx->msgs++ == 0) {
 				first = now;
@@ -404,6 +414,8 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	rx->reorder_max = st.reorder_max;
 	rx->too_old = st.too_old;
 	rx->jitter_ns = st.jitter_ns;
+	msg_track_report(&mt, rx);
+	msg_track_free(&mt);
 	seqtrack_free(&st);
 	rx_batch_free(b);
 	return rc;
