@@ -70,6 +70,22 @@ run_lines() {
   echo "- command: \`$(meta_value "$1" command)\`"
 }
 
+# verdict RUN: the advice's verdict table and each transport's
+# recommendation, on top of the report (the whole advice is below).
+verdict() {
+  [ -s "$1/advice.txt" ] && grep -q '^Verdict on this path' "$1/advice.txt" || return 0
+  echo
+  echo "## Verdict"
+  echo
+  echo '```'
+  awk '/^Verdict on this path/ { on = 1 } on && /^$/ { exit } on' "$1/advice.txt"
+  awk '/^== / { sec = $2 } /^  recommended / { sub(/^  recommended +/, ""); print sec " recommended: " $0 }
+    /^  =>  / { sub(/^  => +/, ""); print "  => " $0 } /^    (sender|receiver): / { print }' "$1/advice.txt"
+  echo '```'
+  echo
+  echo "(advice.txt, below: the figures behind it)"
+}
+
 write_markdown() {
   first=$(printf '%s' "$RUNS" | sed -n 1p)
   {
@@ -77,6 +93,7 @@ write_markdown() {
       echo "# tcpudp-bench: $(meta_value "$first" run_id)"
       echo
       run_lines "$first" | sed 's/receiver: $/receiver: the same host/'
+      verdict "$first"
     else
       echo "# tcpudp-bench: $NRUNS runs compared"
       echo
