@@ -20,6 +20,7 @@ SWEEPS=""               # --sweep lines, one per line
 SETS=""                 # --set KEY=LIST ...
 DURATION=""
 REPEAT=""
+T_TABLE=""              # tub-send --t-table: stats.c's t table, for aggregate.awk
 QUICK=0
 MODE=local
 PEER=""
@@ -379,8 +380,8 @@ write_meta() {
 summarize() {
   set -- "$RUN/meta.txt"
   if [ -s "$RUN/results.csv" ]; then
-    awk -f "$LIB/csv.awk" -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" \
-      >"$RUN/summary.csv"
+    awk -v t_table="$T_TABLE" -f "$LIB/csv.awk" \
+      -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" >"$RUN/summary.csv"
     set -- "$@" "$RUN/summary.csv"
   fi
   [ -s "$RUN/maxrate.csv" ] && set -- "$@" "$RUN/maxrate.csv"
@@ -391,7 +392,7 @@ summarize() {
 draw() {
   [ "$PLOT" -eq 1 ] && { [ -s "$RUN/results.csv" ] || [ -s "$RUN/maxrate.csv" ]; } || return 0
   say "drawing the charts ..."
-  sh "$ROOT/scripts/plot.sh" "$RUN" >/dev/null ||
+  TUB_BIN=$BIN sh "$ROOT/scripts/plot.sh" "$RUN" >/dev/null ||
     say "$PROG: charts incomplete (see above); the CSV files are complete"
 }
 
@@ -450,6 +451,8 @@ scale_init
 expand_suite
 if [ "$DRY_RUN" -eq 1 ]; then dry_run; exit 0; fi
 prepare_programs
+T_TABLE=$("$BIN/tub-send" --t-table 2>/dev/null) && [ -n "$T_TABLE" ] ||
+  die "$BIN/tub-send has no --t-table (built before it?): rebuild it"
 plan_sums
 make_run_dir
 target_start
