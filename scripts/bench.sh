@@ -470,9 +470,10 @@ confidence_summary() {
     r[col["converged"]] == "" && r[col["runs"]] > 0 { other++ }
     r[col["converged"]] == 0 {
       no++
+      ci = r[col["confidence_ci_pct"]]
+      ci = (ci == "") ? "(fewer than 2 ok runs)" : sprintf("+-%.3g%%", ci)
       t = t sprintf("\n  not converged: %s, %d runs: %s %s", r[col["name"]],
-        r[col["runs"]], r[col["confidence_metric"]], r[col["confidence_ci_pct"]] == "" ?
-        "(fewer than 2 ok runs)" : sprintf("+-%.3g%%", r[col["confidence_ci_pct"]]))
+        r[col["runs"]], r[col["confidence_metric"]], ci)
     }
     END {
       split(target, a, ",")
