@@ -14,6 +14,8 @@
 # $GNUPLOT) it draws nothing and says how to get it; it never installs it
 # (bench.sh does, before its first test). Exit status: 0 ok, 1 some chart
 # could not be drawn (gnuplot missing or failing), 2 bad usage.
+# A summary.csv older than its results.csv (or missing) is remade, with the
+# t table of tub-send --t-table: TUB_BIN=DIR, else build/, else the PATH.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,7 @@ NRUNS=0
 TMP=""
 
 usage() {
-  sed -n '2,16s/^# \{0,1\}//p' "$0"
+  sed -n '2,18s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {
