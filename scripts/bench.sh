@@ -79,13 +79,14 @@ What runs:
   --confidence L,P    repeat each point until the half-width of the L%
                       confidence interval of its mean is within P% of the
                       mean (L: 90, 95 or 99; e.g. 95,5): 3 runs at least,
-                      --repeat N at most (without it $CONF_MAX). It judges
-                      stream by throughput_bps, rr and connect by
-                      rr_rate_tps, fill by fill_bytes; linger and keepalive
-                      run 3 times. Rounds of all points as with --repeat; from
-                      the third, a point that converged (or had no ok run)
-                      runs no more. summary.csv: runs, converged,
-                      confidence_ci_pct (README)
+                      --repeat N at most (without it $CONF_MAX, whatever the
+                      suite says). It judges stream by throughput_bps, rr
+                      and connect by rr_rate_tps, fill by fill_bytes (UDP:
+                      fill_held_msgs), from ok runs only; linger and
+                      keepalive run 3 times. Rounds of all points as with
+                      --repeat; from the third, a point that converged (or
+                      had no ok run) runs no more. The plan and the ETA are
+                      maxima. summary.csv: runs, converged, confidence_*
   --quick             1 s per test (same as --duration 1s)
   --loss-threshold P  loss in percent the max-rate search allows (default
                       0.1), above the path's own loss when probed
@@ -187,14 +188,14 @@ check_confidence() {
     *,*) ;;
     *) usage_error "--confidence: '$CONFIDENCE' is not LEVEL,PCT (e.g. 95,5: the 95% interval within 5% of the mean)" ;;
   esac
-  level=${CONFIDENCE%%,*}
-  pct=${CONFIDENCE#*,}
-  case $level in
+  c_level=${CONFIDENCE%%,*}
+  c_pct=${CONFIDENCE#*,}
+  case $c_level in
     90 | 95 | 99) ;;   # the levels of common/stats.c's t table
-    *) usage_error "--confidence: level '$level' is not 90, 95 or 99" ;;
+    *) usage_error "--confidence: level '$c_level' is not 90, 95 or 99" ;;
   esac
-  echo "$pct" | grep -Eq '^([0-9]+(\.[0-9]*)?|\.[0-9]+)$' && calc_true "$pct > 0" ||
-    usage_error "--confidence: '$pct' is not a percentage above 0 (the interval's half-width, in % of the mean)"
+  echo "$c_pct" | grep -Eq '^([0-9]+(\.[0-9]*)?|\.[0-9]+)$' && calc_true "$c_pct > 0" ||
+    usage_error "--confidence: '$c_pct' is not a percentage above 0 (the interval's half-width, in % of the mean)"
   if [ -n "$REPEAT" ]; then
     [ "$REPEAT" -ge 3 ] || usage_error "--confidence runs a point 3 times at least: --repeat $REPEAT is below"
   else

@@ -16,7 +16,8 @@
 
 FILENAME != file { file = FILENAME; f++ }
 /^#/ { next }
-f == 1 { rep[FNR] = $12; dur[FNR] = $11; next }
+# a point that cannot run (skipped) is not in the plan (plan_sums)
+f == 1 { rep[FNR] = $12; dur[FNR] = $11; skip[FNR] = $17 != "" && $17 != "-" && $17 !~ /: pending$/; next }
 f == 2 && FNR == 1 { csv_index($0, col); next }
 f == 2 {
 	csv_split($0, r)
@@ -44,7 +45,7 @@ function within(s) {
 function settle(i, text) {
 	print "done " i
 	if (text != "") print "say     " text
-	if (rep[i] > round) {
+	if (rep[i] > round && !skip[i]) {
 		saved += rep[i] - round
 		cost += (rep[i] - round) * (dur[i] + ovh)
 	}
