@@ -157,24 +157,38 @@ function status_text(p,    n, i, s, a, out) {
 	return out
 }
 
-# stats(p, m): "mean,sd,ci95,min,max" of the metric's values.
-function stats(p, m,    n, k, x, sum, mean, ss, sd, lo, hi) {
-	n = cnt[p, m] + 0
-	if (n == 0) return ",,,,"
+# moments(p, m): the n, mean, sample sd (0 below two values), min and max
+# of the metric's values, into M_N, M_MEAN, M_SD, M_LO, M_HI.
+function moments(p, m,    k, x, sum, ss) {
+	M_N = cnt[p, m] + 0
+	M_MEAN = M_SD = M_LO = M_HI = 0
+	if (M_N == 0) return
 	sum = 0
-	lo = hi = val[p, m, 1]
-	for (k = 1; k <= n; k++) {
+	M_LO = M_HI = val[p, m, 1]
+	for (k = 1; k <= M_N; k++) {
 		x = val[p, m, k]
 		sum += x
-		if (x < lo) lo = x
-		if (x > hi) hi = x
+		if (x < M_LO) M_LO = x
+		if (x > M_HI) M_HI = x
 	}
-	mean = sum / n
-	if (n < 2) return num(mean) ",,," num(lo) "," num(hi)
+	M_MEAN = sum / M_N
+	if (M_N < 2) return
 	ss = 0
-	for (k = 1; k <= n; k++) ss += (val[p, m, k] - mean) ^ 2
-	sd = sqrt(ss / (n - 1))
-	return num(mean) "," num(sd) "," num(t_q(95, n - 1) * sd / sqrt(n)) "," num(lo) "," num(hi)
+	for (k = 1; k <= M_N; k++) ss += (val[p, m, k] - M_MEAN) ^ 2
+	M_SD = sqrt(ss / (M_N - 1))
+}
+
+# half_width(level): of the level% interval of the mean in M_* (n >= 2).
+function half_width(level) {
+	return t_q(level, M_N - 1) * M_SD / sqrt(M_N)
+}
+
+# stats(p, m): "mean,sd,ci95,min,max" of the metric's values.
+function stats(p, m) {
+	moments(p, m)
+	if (M_N == 0) return ",,,,"
+	if (M_N < 2) return num(M_MEAN) ",,," num(M_LO) "," num(M_HI)
+	return num(M_MEAN) "," num(M_SD) "," num(half_width(95)) "," num(M_LO) "," num(M_HI)
 }
 
 # metric_index(name): m with MET[m] == name, or 0.
@@ -189,22 +203,18 @@ function metric_index(name,    m) {
 # stats_ci_within); all empty without confidence. Not judged (converged
 # empty): no metric for the kind, no run, or no value of the metric in ok
 # rows.
-function converged(p,    m, n, k, sum, mean, ss, hw, c, pct) {
+function converged(p,    m, hw, c, am) {
 	if (conf_level == "") return ",,,,,"
 	m = ((proto[p] " " kind[p]) in CONF_MET) ? CONF_MET[proto[p] " " kind[p]] : CONF_MET[kind[p]]
 	m = metric_index(m)
 	if (m == 0) return "," conf_level "," conf_pct ",,,"
-	n = cnt[p, m] + 0
-	c = (nrun[p] + 0 == 0 || (n == 0 && nok[p] > 0)) ? "" : 0
-	if (n < 2) return c "," conf_level "," conf_pct "," MET[m] ",,"
-	sum = ss = 0
-	for (k = 1; k <= n; k++) sum += val[p, m, k]
-	mean = sum / n
-	for (k = 1; k <= n; k++) ss += (val[p, m, k] - mean) ^ 2
-	hw = t_q(conf_level, n - 1) * sqrt(ss / (n - 1)) / sqrt(n)
-	pct = (mean == 0) ? "" : num(100 * hw / (mean < 0 ? -mean : mean))
-	if (n >= CONF_MIN && hw <= conf_pct / 100 * (mean < 0 ? -mean : mean)) c = 1
-	return c "," conf_level "," conf_pct "," MET[m] "," num(hw) "," pct
+	moments(p, m)
+	c = (nrun[p] + 0 == 0 || (M_N == 0 && nok[p] > 0)) ? "" : 0
+	if (M_N < 2) return c "," conf_level "," conf_pct "," MET[m] ",,"
+	hw = half_width(conf_level)
+	am = (M_MEAN < 0) ? -M_MEAN : M_MEAN
+	if (M_N >= CONF_MIN && hw <= conf_pct / 100 * am) c = 1
+	return c "," conf_level "," conf_pct "," MET[m] "," num(hw) "," (am == 0 ? "" : num(100 * hw / am))
 }
 
 END {
