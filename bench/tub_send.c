@@ -19,6 +19,7 @@
 #include "run.h"
 #include "sock.h"
 #include "sockopt.h"
+#include "stats.h"
 #include "units.h"
 #include "wire.h"
 
@@ -85,6 +86,10 @@ static void usage(void)
 	     "nodelay,sndbuf=64K\n"
 	     "      --remote-opt SPEC  options for the receiver's socket\n"
 	     "      --list-options     the option vocabulary\n"
+	     "      --t-table          the two-sided Student t quantiles behind "
+	     "the confidence\n"
+	     "                         intervals of scripts/ (level df t; df "
+	     "inf: the normal)\n"
 	     "      --rr-timeout DUR   UDP rr, connect: a reply later than "
 	     "this is a lost probe\n"
 	     "                         (default 200ms, or 3 round trips of "
@@ -117,6 +122,21 @@ static void list_options(void)
 	for (int id = 0; id < SOCKOPT_COUNT; id++) {
 		const struct sockopt_info *i = sockopt_info(id);
 		printf("%-14s %s\n", i->name, i->help);
+	}
+}
+
+/* The t table, one node a line: bench.sh hands it to aggregate.awk. */
+static void list_t_table(void)
+{
+	size_t i, df;
+	double t;
+	int level;
+
+	for (i = 0; stats_t_node(i, &level, &df, &t) == 0; i++) {
+		if (df)
+			printf("%d %zu %.4f\n", level, df, t);
+		else
+			printf("%d inf %.4f\n", level, t);
 	}
 }
 
@@ -179,7 +199,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
 	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC,
-	       O_KCHECK, O_LABEL };
+	       O_KCHECK, O_LABEL, O_TTABLE };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -193,6 +213,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"local-opt", required_argument, NULL, O_LOCAL},
 		{"remote-opt", required_argument, NULL, O_REMOTE},
 		{"list-options", no_argument, NULL, O_LIST},
+		{"t-table", no_argument, NULL, O_TTABLE},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
 		{"kernel-check", no_argument, NULL, O_KCHECK},
 		{"label", required_argument, NULL, O_LABEL},
@@ -281,6 +302,9 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			break;
 		case O_LIST:
 			list_options();
+			exit(0);
+		case O_TTABLE:
+			list_t_table();
 			exit(0);
 		case O_KCHECK:
 			c->kernel_check = 1;

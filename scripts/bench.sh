@@ -20,6 +20,9 @@ SWEEPS=""               # --sweep lines, one per line
 SETS=""                 # --set KEY=LIST ...
 DURATION=""
 REPEAT=""
+CONFIDENCE=""           # --confidence LEVEL,PCT
+CONF_MAX=10             # runs of a point at most under --confidence without --repeat
+T_TABLE=""              # tub-send --t-table: stats.c's t table, for aggregate.awk
 QUICK=0
 MODE=local
 PEER=""
@@ -73,6 +76,17 @@ What runs:
                       suite's, and across a probed path at least 50 RTTs
                       for streams and max-rate trials, 20 for the rest)
   --repeat N          runs of every point
+  --confidence L,P    repeat each point until the half-width of the L%
+                      confidence interval of its mean is within P% of the
+                      mean (L: 90, 95 or 99; e.g. 95,5): 3 runs at least,
+                      --repeat N at most (without it $CONF_MAX, whatever the
+                      suite says). It judges stream by throughput_bps, rr
+                      and connect by rr_rate_tps, fill by fill_bytes (UDP:
+                      fill_held_msgs), from ok runs only; linger and
+                      keepalive run 3 times. Rounds of all points as with
+                      --repeat; from the third, a point that converged (or
+                      had no ok run) runs no more. The plan and the ETA are
+                      maxima. summary.csv: runs, converged, confidence_*
   --quick             1 s per test (same as --duration 1s)
   --loss-threshold P  loss in percent the max-rate search allows (default
                       0.1), above the path's own loss when probed
@@ -117,6 +131,7 @@ parse_args() {
       --set) need_value "$1" $#; SETS="$SETS $2"; shift ;;
       --duration) need_value "$1" $#; DURATION=$2; shift ;;
       --repeat) need_value "$1" $#; REPEAT=$2; shift ;;
+      --confidence) need_value "$1" $#; CONFIDENCE=$2; shift ;;
       --loss-threshold) need_value "$1" $#; SETS="$SETS loss=$2"; shift ;;
       --peer) need_value "$1" $#; PEER=$2; shift ;;
       --port) need_value "$1" $#; PEER_PORT=$2; shift ;;
@@ -161,7 +176,31 @@ check_args() {
     '') ;;
     *[!0-9]* | 0*) usage_error "--repeat: '$REPEAT' is not a whole number >= 1" ;;
   esac
+  check_confidence
   check_where
+}
+
+# check_confidence: --confidence LEVEL,PCT; its maximum becomes REPEAT,
+# the runs of every point (suite.awk), 3 at least.
+check_confidence() {
+  [ -n "$CONFIDENCE" ] || return 0
+  case $CONFIDENCE in
+    *,*) ;;
+    *) usage_error "--confidence: '$CONFIDENCE' is not LEVEL,PCT (e.g. 95,5: the 95% interval within 5% of the mean)" ;;
+  esac
+  c_level=${CONFIDENCE%%,*}
+  c_pct=${CONFIDENCE#*,}
+  case $c_level in
+    90 | 95 | 99) ;;   # the levels of common/stats.c's t table
+    *) usage_error "--confidence: level '$c_level' is not 90, 95 or 99" ;;
+  esac
+  echo "$c_pct" | grep -Eq '^([0-9]+(\.[0-9]*)?|\.[0-9]+)$' && calc_true "$c_pct > 0" ||
+    usage_error "--confidence: '$c_pct' is not a percentage above 0 (the interval's half-width, in % of the mean)"
+  if [ -n "$REPEAT" ]; then
+    [ "$REPEAT" -ge 3 ] || usage_error "--confidence runs a point 3 times at least: --repeat $REPEAT is below"
+  else
+    REPEAT=$CONF_MAX
+  fi
 }
 
 check_where() {
@@ -241,20 +280,22 @@ expand_suite() {
 }
 
 dry_run() {
-  awk -F '\t' 'function xargs(x) { gsub(/\+/, " ", x); return x }
+  awk -F '\t' -v conf="$CONFIDENCE" '
+  function times(n) { return conf == "" ? "x" n : "x3-" n }
+  function xargs(x) { gsub(/\+/, " ", x); return x }
   {
     if ($17 ~ /: pending$/)
-      printf "%-44s x%d  %ss  --label %s (its value once the path is measured)\n", $15, $12, $11, $16
+      printf "%-44s %s  %ss  --label %s (its value once the path is measured)\n", $15, times($12), $11, $16
     else if ($17 != "-")
       printf "%-44s skipped: %s\n", $15, $17
     else if ($1 == "point")
-      printf "%-44s x%d  %ss  --local-opt %s --remote-opt %s%s%s\n", $15, $12, $11, $8, $9,
+      printf "%-44s %s  %ss  --local-opt %s --remote-opt %s%s%s\n", $15, times($12), $11, $8, $9,
         ($16 == "-" ? "" : " --label " $16), ($18 == "-" || $18 == "" ? "" : " " xargs($18))
     else
       printf "%-44s search  %ss per trial, loss <= %s%%\n", "maxrate " $15, $11, substr($14, 1, index($14, " ") - 1)
   }' "$POINTS"
   plan_sums
-  say "$TOTAL_TESTS tests and $NSEARCH max-rate searches, about $(mmss "$PLAN_COST")"
+  say "$(upto_text)$TOTAL_TESTS tests and $NSEARCH max-rate searches, $(upto_text)about $(mmss "$PLAN_COST")"
   if [ "$MODE" != local ] && [ "$PROBE" -eq 1 ]; then
     say "and first the path probe (path.csv): about $(probe_estimate) s at a short RTT"
   fi
@@ -346,7 +387,9 @@ write_meta() {
     echo "run_id: $RUN_ID"
     echo "label: $LABEL"
     echo "suite: ${SUITE:-(command line)}${SWEEPS:+ + --sweep lines} (suite.txt, points.tsv)"
-    echo "plan: $TOTAL_TESTS tests, $NSEARCH max-rate searches"
+    echo "plan: $(upto_text)$TOTAL_TESTS tests, $NSEARCH max-rate searches"
+    [ -z "$CONFIDENCE" ] ||
+      echo "confidence: $CONFIDENCE (each point 3 to $REPEAT runs, until the half-width of the ${CONFIDENCE%%,*}% interval of its mean is within ${CONFIDENCE#*,}% of the mean; summary.csv converged)"
     if [ -n "$DURATION" ]; then
       echo "duration_per_test: ${DURATION}s (command line)"
     else
@@ -381,8 +424,8 @@ write_meta() {
 summarize() {
   set -- "$RUN/meta.txt"
   if [ -s "$RUN/results.csv" ]; then
-    awk -f "$LIB/csv.awk" -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" \
-      >"$RUN/summary.csv"
+    awk -v t_table="$T_TABLE" -v confidence="$CONFIDENCE" -f "$LIB/csv.awk" \
+      -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" >"$RUN/summary.csv"
     set -- "$@" "$RUN/summary.csv"
   fi
   [ -s "$RUN/maxrate.csv" ] && set -- "$@" "$RUN/maxrate.csv"
@@ -393,7 +436,7 @@ summarize() {
 draw() {
   [ "$PLOT" -eq 1 ] && { [ -s "$RUN/results.csv" ] || [ -s "$RUN/maxrate.csv" ]; } || return 0
   say "drawing the charts ..."
-  sh "$ROOT/scripts/plot.sh" "$RUN" >/dev/null ||
+  TUB_BIN=$BIN sh "$ROOT/scripts/plot.sh" "$RUN" >/dev/null ||
     say "$PROG: charts incomplete (see above); the CSV files are complete"
 }
 
@@ -406,6 +449,7 @@ print_table() {
     echo "(no result rows)"
   fi
   [ "$FRAG_WAITS" -eq 0 ] || frag_summary
+  [ -z "$CONFIDENCE" ] || [ ! -s "$RUN/summary.csv" ] || confidence_summary
   [ -z "${SHORT_TEXT:-}" ] || echo "warning: $SHORT_TEXT"
   if [ -s "$RUN/maxrate.csv" ]; then
     echo
@@ -417,6 +461,29 @@ print_table() {
   fi
   echo
   echo "$RUN"
+}
+
+# confidence_summary: one line on how the points converged, and one for
+# each that did not.
+confidence_summary() {
+  awk -v target="$CONFIDENCE" "$(cat "$LIB/csv.awk")"'
+    NR == 1 { csv_index($0, col); next }
+    { csv_split($0, r) }
+    r[col["converged"]] == 1 { yes++ }
+    r[col["converged"]] == "" && r[col["runs"]] > 0 { other++ }
+    r[col["converged"]] == 0 {
+      no++
+      ci = r[col["confidence_ci_pct"]]
+      ci = (ci == "") ? "(fewer than 2 ok runs)" : sprintf("+-%.3g%%", ci)
+      t = t sprintf("\n  not converged: %s, %d runs: %s %s", r[col["name"]],
+        r[col["runs"]], r[col["confidence_metric"]], ci)
+    }
+    END {
+      split(target, a, ",")
+      printf "confidence %s%%, within %s%% of the mean: %d of %d points converged%s%s\n",
+        a[1], a[2], yes, yes + no,
+        other ? sprintf(", %d more ran 3 times (no figure of their kind to converge on)", other) : "", t
+    }' "$RUN/summary.csv"
 }
 
 # ---- signals and cleanup ----
@@ -452,6 +519,8 @@ scale_init
 expand_suite
 if [ "$DRY_RUN" -eq 1 ]; then dry_run; exit 0; fi
 prepare_programs
+T_TABLE=$("$BIN/tub-send" --t-table 2>/dev/null) && [ -n "$T_TABLE" ] ||
+  die "$BIN/tub-send has no --t-table (built before it?): rebuild it"
 plan_sums
 make_run_dir
 target_start
@@ -465,7 +534,7 @@ plan_sums   # the clock starts now
 FRAG_PLAN_TEXT=""
 [ "$FRAG_PLAN_S" -eq 0 ] ||
   FRAG_PLAN_TEXT=" (with about $(mmss "$FRAG_PLAN_S") of waits for the receiver's IP reassembly queues after fragmented UDP tests that lose)"
-say "run $RUN_ID: $TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, about $(mmss "$PLAN_COST")$FRAG_PLAN_TEXT"
+say "run $RUN_ID: $(upto_text)$TOTAL_TESTS tests and $NSEARCH max-rate searches against $HOST port $PORT, $(upto_text)about $(mmss "$PLAN_COST")$FRAG_PLAN_TEXT"
 [ -n "$STOP" ] || run_sweep
 [ -n "$STOP" ] || run_searches
 target_stop

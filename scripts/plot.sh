@@ -14,6 +14,8 @@
 # $GNUPLOT) it draws nothing and says how to get it; it never installs it
 # (bench.sh does, before its first test). Exit status: 0 ok, 1 some chart
 # could not be drawn (gnuplot missing or failing), 2 bad usage.
+# A summary.csv older than its results.csv (or missing) is remade, with the
+# t table of tub-send --t-table: TUB_BIN=DIR, else build/, else the PATH.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +30,7 @@ NRUNS=0
 TMP=""
 
 usage() {
-  sed -n '2,16s/^# \{0,1\}//p' "$0"
+  sed -n '2,18s/^# \{0,1\}//p' "$0"
 }
 
 parse_args() {
@@ -51,15 +53,34 @@ parse_args() {
   [ "$NRUNS" -ge 1 ] || usage_error "which run directory?"
 }
 
+# t_table: common/stats.c's t table (tub-send --t-table), for
+# aggregate.awk: from TUB_BIN (bench.sh sets it), else build/ in the
+# tree, else tub-send on the PATH. Fails when there is none.
+t_table() {
+  for s in ${TUB_BIN:+"$TUB_BIN/tub-send"} "$ROOT/build/tub-send" \
+    "$(command -v tub-send 2>/dev/null)"; do
+    [ -x "$s" ] && "$s" --t-table 2>/dev/null && return 0
+  done
+  return 1
+}
+
 # fresh_summary RUN: summary.csv and advice.txt from the CSV files, when
-# missing or older than what they come from.
+# missing or older than what they come from (with the run's --confidence,
+# from meta.txt).
 fresh_summary() {
   run=$1
   [ -s "$run/results.csv" ] || [ -s "$run/maxrate.csv" ] || return 0
   if [ -s "$run/results.csv" ] &&
     { [ ! -s "$run/summary.csv" ] || [ "$run/results.csv" -nt "$run/summary.csv" ]; }; then
-    awk -f "$LIB/csv.awk" -f "$ROOT/scripts/aggregate.awk" "$run/results.csv" \
-      >"$run/summary.csv"
+    if tt=$(t_table); then
+      conf=$(sed -n 's/^confidence: \([0-9.,]*\).*/\1/p' "$run/meta.txt" 2>/dev/null)
+      awk -v t_table="$tt" -v confidence="$conf" -f "$LIB/csv.awk" \
+        -f "$ROOT/scripts/aggregate.awk" "$run/results.csv" >"$run/summary.csv.new" &&
+        mv "$run/summary.csv.new" "$run/summary.csv"
+      rm -f "$run/summary.csv.new"
+    else
+      say "$PROG: no tub-send for the t table (build it, or TUB_BIN=DIR): $run/summary.csv not rewritten"
+    fi
   fi
   [ ! -s "$run/advice.txt" ] || [ "$run/summary.csv" -nt "$run/advice.txt" ] || return 0
   meta=$run/meta.txt

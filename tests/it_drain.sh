@@ -69,7 +69,8 @@ check "fragments: the summary warns" \
 	-n "$(grep 'one lost fragment loses the whole datagram' "$WORK/summary")"
 # ... and so do bench.sh's table and advice, from the same row.
 LIB=$HERE/../scripts/lib
-awk -f "$LIB/csv.awk" -f "$HERE/../scripts/aggregate.awk" "$CSV" >"$WORK/summary.csv"
+awk -v t_table="$("$BIN/tub-send" --t-table)" -f "$LIB/csv.awk" \
+	-f "$HERE/../scripts/aggregate.awk" "$CSV" >"$WORK/summary.csv"
 printf 'link: emulated wan\n' >"$WORK/meta.txt"
 check "fragments: the table marks the point" \
 	-n "$(awk -f "$LIB/csv.awk" -f "$LIB/table.awk" "$WORK/summary.csv" | grep ' frag6 ')"

@@ -91,7 +91,7 @@ check "no stream charts without streams" ! -e "$RUN/charts/throughput_size.png"
 
 # The data the charts are drawn from, against the rows (written with or
 # without gnuplot).
-sh "$PLOT" --data "$WORK/data" "$RUN" >/dev/null 2>"$ERR"
+TUB_BIN=$BIN sh "$PLOT" --data "$WORK/data" "$RUN" >/dev/null 2>"$ERR"
 rc=$?
 if have_gnuplot "plot.sh --data drawing"; then
   check "plot.sh --data exit 0" $rc -eq 0
@@ -184,7 +184,7 @@ ONLY=$WORK/res/only-connect
 mkdir -p "$ONLY"
 cp "$RUN/meta.txt" "$ONLY/"
 awk -F, 'NR == 1 || /,connect,/' "$CSV" >"$ONLY/results.csv"
-sh "$PLOT" "$ONLY" >/dev/null 2>"$ERR"
+TUB_BIN=$BIN sh "$PLOT" "$ONLY" >/dev/null 2>"$ERR"
 rc=$?
 if have_gnuplot "the chart of connect rows"; then
   check "plot.sh on connect rows exit 0" $rc -eq 0

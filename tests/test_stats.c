@@ -1,4 +1,5 @@
-/* Unit tests for stats.c: hand-computed summaries and the t table. */
+/* Unit tests for stats.c: hand-computed summaries, the t table at each
+ * level, and the stopping rule of repeated measurements. */
 #include "stats.h"
 
 #include <math.h>
@@ -106,10 +107,112 @@ static void test_t95(void)
 	CHECK(rising == 0);
 }
 
+/* Quantiles from printed tables (two-sided level = one-sided 1 - (1 -
+ * level) / 2: t(0.95, 20) = 1.725 is the 90% two-sided one). */
+static void test_levels(void)
+{
+	size_t df, i;
+	int level, rising = 0, ordered = 1, nodes = 0, exact = 1;
+	double t;
+
+	CHECK_NEAR(stats_t(90, 1), 6.314, 1e-3);
+	CHECK_NEAR(stats_t(90, 5), 2.015, 1e-3);
+	CHECK_NEAR(stats_t(90, 20), 1.725, 1e-3);
+	CHECK_NEAR(stats_t(90, 30), 1.697, 1e-3);
+	CHECK_NEAR(stats_t(95, 4), 2.776, 1e-3);
+	CHECK_NEAR(stats_t(95, 12), 2.179, 1e-3);
+	CHECK_NEAR(stats_t(99, 1), 63.657, 1e-3);
+	CHECK_NEAR(stats_t(99, 2), 9.925, 1e-3);
+	CHECK_NEAR(stats_t(99, 10), 3.169, 1e-3);
+	CHECK_NEAR(stats_t(99, 24), 2.797, 1e-3);
+	/* Interpolated in 1/df (exact: 1.6464, 2.7238, 2.5808, 2.6387). */
+	CHECK_NEAR(stats_t(90, 1000), 1.6464, 1e-3);
+	CHECK_NEAR(stats_t(99, 35), 2.7238, 1e-3);
+	CHECK_NEAR(stats_t(99, 1000), 2.5808, 1e-3);
+	CHECK_NEAR(stats_t(99, 80), 2.6387, 2e-3);
+	/* Infinity: the normal quantiles. */
+	CHECK_NEAR(stats_t(90, (size_t)1 << 40), 1.6449, 1e-4);
+	CHECK_NEAR(stats_t(99, (size_t)1 << 40), 2.5758, 1e-4);
+	CHECK(isinf(stats_t(99, 0)));
+	/* Other levels are not in the table. */
+	CHECK(isnan(stats_t(80, 5)));
+	CHECK(isnan(stats_t(0, 5)));
+	CHECK(stats_t95(7) == stats_t(95, 7));
+
+	for (df = 1; df < 5000; df++) {
+		if (stats_t(90, df + 1) > stats_t(90, df) ||
+		    stats_t(99, df + 1) > stats_t(99, df))
+			rising++;
+		if (!(stats_t(90, df) < stats_t(95, df) &&
+		      stats_t(95, df) < stats_t(99, df)))
+			ordered = 0;
+	}
+	CHECK(rising == 0);
+	CHECK(ordered);
+
+	/* The nodes are the table: stats_t gives each back unchanged. */
+	for (i = 0; stats_t_node(i, &level, &df, &t) == 0; i++) {
+		nodes++;
+		/* df 0 is infinity: the largest df is within 1e-12 of it */
+		if (fabs(stats_t(level, df ? df : (size_t)-1) - t) > 1e-12)
+			exact = 0;
+	}
+	CHECK(nodes == 3 * 34);
+	CHECK(exact);
+	CHECK(stats_t_node(0, &level, &df, &t) == 0 && level == 90 && df == 1);
+	CHECK(stats_t_node((size_t)nodes, &level, &df, &t) == -1);
+}
+
+/* The stopping rule on three values 100 -+ d: the half-width of the 95%
+ * interval is t(95, 2) * d / sqrt(3); d chosen to make it 4% and 6% of
+ * the mean. */
+static void test_ci_within(void)
+{
+	double d4 = 4.0 * sqrt(3.0) / 4.3027, d6 = 6.0 * sqrt(3.0) / 4.3027;
+	double four[] = {100 - d4, 100, 100 + d4};
+	double six[] = {100 - d6, 100, 100 + d6};
+	double neg[] = {-100 - d4, -100, -100 + d4};
+	double same[] = {7, 7, 7};
+	struct stats_summary s;
+
+	stats_summarize(four, 3, &s);
+	CHECK_NEAR(stats_ci(&s, 95), 4.0, 1e-3);
+	CHECK_NEAR(stats_ci(&s, 95), s.ci95, 1e-12);
+	CHECK_NEAR(stats_ci(&s, 99), 9.9248 * d4 / sqrt(3.0), 1e-9);
+	CHECK_NEAR(stats_ci(&s, 90), 2.9200 * d4 / sqrt(3.0), 1e-9);
+	CHECK(isnan(stats_ci(&s, 80)));
+	CHECK(stats_ci_within(&s, 95, 5) == 1);
+	CHECK(stats_ci_within(&s, 95, 4.1) == 1);
+	CHECK(stats_ci_within(&s, 95, 3.9) == 0);
+	CHECK(stats_ci_within(&s, 99, 5) == 0);  /* 9.2% at 99% */
+	CHECK(stats_ci_within(&s, 90, 5) == 1);  /* 2.7% at 90% */
+	CHECK(stats_ci_within(&s, 80, 50) == 0); /* no such level */
+
+	stats_summarize(six, 3, &s);
+	CHECK_NEAR(stats_ci(&s, 95), 6.0, 1e-3);
+	CHECK(stats_ci_within(&s, 95, 5) == 0);
+	CHECK(stats_ci_within(&s, 95, 6.1) == 1);
+
+	stats_summarize(neg, 3, &s); /* |mean| */
+	CHECK(stats_ci_within(&s, 95, 5) == 1);
+
+	/* Identical values converge, but not below the minimum count. */
+	stats_summarize(same, 3, &s);
+	CHECK(stats_ci_within(&s, 95, 0.001) == 1);
+	stats_summarize(same, 2, &s);
+	CHECK(stats_ci(&s, 95) == 0.0);
+	CHECK(stats_ci_within(&s, 95, 50) == 0);
+	stats_summarize(NULL, 0, &s);
+	CHECK(stats_ci(&s, 95) == 0.0);
+	CHECK(stats_ci_within(&s, 95, 50) == 0);
+}
+
 int main(void)
 {
 	test_empty_and_one();
 	test_known_sets();
 	test_t95();
+	test_levels();
+	test_ci_within();
 	return check_done("test_stats");
 }

@@ -2,7 +2,9 @@
 # bench.sh). Each test is one tub-send run, in the background so that a
 # signal reaches bench.sh at once; bench.sh passes it on to tub-send,
 # which finishes its row with status "interrupted", and the sweep stops.
-# Uses RUN, RUN_ID, WORK, BIN, LIB, HOST, PORT, SEND_WRAP, POINTS, STOP.
+# Uses RUN, RUN_ID, WORK, BIN, LIB, HOST, PORT, SEND_WRAP, POINTS, STOP,
+# and with --confidence CONFIDENCE (LEVEL,PCT) and T_TABLE (tub-send
+# --t-table).
 
 SEND_PID=""
 DONE_TESTS=0
@@ -48,8 +50,17 @@ plan_sums() {
   START_TIME=$(date +%s)
 }
 
+# up_to: "<=" when the plan is a maximum (--confidence: a point that
+# converges runs fewer times); upto_text: "up to " then.
+up_to() {
+  [ -z "${CONFIDENCE:-}" ] || printf '<='
+}
+upto_text() {
+  [ -z "${CONFIDENCE:-}" ] || printf 'up to '
+}
+
 # clock_text: "0:12, eta 0:48" (elapsed, and the rest of the plan at the
-# pace so far).
+# pace so far; "eta <=0:48" when the plan is a maximum).
 clock_text() {
   now=$(date +%s)
   el=$((now - START_TIME))
@@ -57,7 +68,7 @@ clock_text() {
     left = p - d; if (left < 0) left = 0
     if (d > 0 && e > 0) left *= e / d
     print left }')
-  echo "$(mmss "$el"), eta $(mmss "$eta")"
+  echo "$(mmss "$el"), eta $(up_to)$(mmss "$eta")"
 }
 
 # ---- fragmented UDP after loss: the receiver's reassembly queues ----
@@ -313,7 +324,9 @@ append_intervals() {
 sweep_point() {
   n=$((DONE_TESTS + 1))
   label=$P_NAME
-  [ "$P_REPEAT" -gt 1 ] && label="$label (run $ROUND/$P_REPEAT)"
+  if [ -n "${CONFIDENCE:-}" ]; then label="$label (run $ROUND, up to $P_REPEAT)"
+  elif [ "$P_REPEAT" -gt 1 ]; then label="$label (run $ROUND/$P_REPEAT)"
+  fi
   if [ "${P_SKIP:--}" != - ]; then
     [ "$ROUND" -eq 1 ] || return 0
     skip_point "$RUN/results.csv"
@@ -323,7 +336,7 @@ sweep_point() {
   frag_wait "$RUN/results.csv"
   DONE_COST=$(calc "$DONE_COST + $F_WAITED")
   [ -z "$STOP" ] || return 0
-  printf '[%d/%d %s] %s ...' "$n" "$TOTAL_TESTS" "$(clock_text)" "$label" >&2
+  printf '[%d/%s%d %s] %s ...' "$n" "$(up_to)" "$TOTAL_TESTS" "$(clock_text)" "$label" >&2
   rm -f "$WORK/iv.csv"
   if [ "$P_IV" = - ]; then
     run_test "$RUN/results.csv"
@@ -343,16 +356,46 @@ sweep_point() {
 
 # run_sweep: every point, repeat rounds of the whole list (so a drift in
 # the machine spreads over all points, and a stopped sweep has them all once).
+# With --confidence, from round 3 on a point that has converged (or
+# cannot: conf_round) is left out of the later rounds, which go on while
+# a point is open and below its maximum.
 run_sweep() {
   ROUND=1
+  echo "# point results_row" >"$WORK/conf_rows"
+  echo "# point settled" >"$WORK/conf_done"
   while [ "$ROUND" -le "$MAX_REPEAT" ] && [ -z "$STOP" ]; do
+    PI=0
     while read_point; do
+      PI=$((PI + 1))
       [ "$P_TYPE" = point ] && [ "$ROUND" -le "$P_REPEAT" ] || continue
+      grep -qx "$PI" "$WORK/conf_done" && continue
+      T_ROW=""
       sweep_point
+      [ -z "$T_ROW" ] || echo "$PI $T_ROW" >>"$WORK/conf_rows"
       [ -z "$STOP" ] || break
     done 3<"$POINTS"
+    [ -z "${CONFIDENCE:-}" ] || [ -n "$STOP" ] || conf_round || break
     ROUND=$((ROUND + 1))
   done
+}
+
+# conf_round: after round ROUND (3 or later) of a sweep with --confidence:
+# the points settled now (lib/settle.awk, from the summary so far) leave
+# the plan, and the progress says how each ended. Returns 1 when no point
+# is left for another round.
+conf_round() {
+  [ "$ROUND" -ge 3 ] || return 0
+  awk -v t_table="$T_TABLE" -v confidence="$CONFIDENCE" -f "$LIB/csv.awk" \
+    -f "$ROOT/scripts/aggregate.awk" "$RUN/results.csv" >"$WORK/conf.csv" || return 0
+  awk -F '\t' -v round="$ROUND" -v ovh="$OVERHEAD" -f "$LIB/csv.awk" -f "$LIB/settle.awk" \
+    "$POINTS" "$WORK/conf.csv" "$WORK/conf_rows" "$WORK/conf_done" >"$WORK/settle.out" ||
+    return 0
+  sed -n 's/^done //p' "$WORK/settle.out" >>"$WORK/conf_done"
+  sed -n 's/^say //p' "$WORK/settle.out" >&2
+  eval "$(tail -n 1 "$WORK/settle.out")"
+  TOTAL_TESTS=$((TOTAL_TESTS - CONF_SAVED_TESTS))
+  PLAN_COST=$(calc "$PLAN_COST - $CONF_SAVED_COST")
+  [ "$CONF_OPEN" -gt 0 ]
 }
 
 # ---- max-rate searches ----
