@@ -11,16 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 
-skip() {
-	echo "it_frag_link: skipped: $*"
-	echo "it_frag_link: 0 passed, 0 failed"
-	exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
-[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
+need_link
 
 csv_rows() {
 	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi

@@ -13,17 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 
-skip() {
-	echo "it_probe: skipped: $*"
-	echo "it_probe: 0 passed, 0 failed"
-	exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+need_link
 [ -f "$HERE/../scripts/netns.sh" ] || skip "no scripts/netns.sh"
-[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
 
 # fig RUN FIGURE [COLUMN]: a column (value) of the run's path.csv.
 fig() {

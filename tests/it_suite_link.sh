@@ -11,16 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 
-skip() {
-	echo "it_suite_link: skipped: $*"
-	echo "it_suite_link: 0 passed, 0 failed"
-	exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
-[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
+need_link
 
 fig() {
 	awk -F, -v mode=get -v figure="$2" -v c="${3:-value}" \

@@ -5,17 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 
-skip() {
-	echo "it_sweep_link: skipped: $*"
-	echo "it_sweep_link: 0 passed, 0 failed"
-	exit 0
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TUN devices)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+need_link
 [ -f "$HERE/../scripts/netns.sh" ] || skip "no scripts/netns.sh"
-[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
 
 timeout 58 sh "$BENCH" --bin "$BIN" --link wan --duration 2 --no-plot \
 	--sweep 'proto=tcp size=128K sndbuf=64K,1M' --sweep 'proto=tcp kind=rr size=64' \

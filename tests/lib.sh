@@ -106,3 +106,19 @@ finish() {
 	[ "$FAILS" -eq 0 ]
 	exit $?
 }
+
+# skip WHY: end the test as skipped, saying why (it checked nothing).
+skip() {
+	echo "$(basename "$0" .sh): skipped: $*"
+	echo "$(basename "$0" .sh): 0 passed, 0 failed"
+	exit 0
+}
+
+# need_link: skip without what an emulated link needs: root (network
+# namespaces and TUN devices), /dev/net/tun, ip (iproute2), tub-link.
+need_link() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TUN devices)"
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+	command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+	[ -x "$BIN/tub-link" ] || skip "no tub-link in $BIN"
+}
