@@ -21,6 +21,15 @@ function rtt_txt() {
 	return sprintf("%.1f / %.1f", v("rtt_p50_us_mean"), v("rtt_p99_us_mean"))
 }
 
+# the added delay (message delay above its minimum), p50, of a stream
+function delay_txt(    d) {
+	d = v("msg_delay_p50_over_min_us_mean")
+	if (d == "") return "-"
+	if (d >= 100000) return sprintf("+%.0f ms", d / 1000)
+	if (d >= 1000) return sprintf("+%.1f ms", d / 1000)
+	return sprintf("+%.0f us", d)
+}
+
 function tps_txt() {
 	return v("rr_rate_tps_mean") == "" ? "-" : sprintf("%.0f", v("rr_rate_tps_mean"))
 }
@@ -36,6 +45,7 @@ NR == 1 { csv_index($0, col); next }
 	n[k] = v("n")
 	thr[k] = ok ? fmt_bits(v("throughput_bps_mean")) : "-"
 	loss[k] = ok ? loss_txt() : "-"
+	dl[k] = ok ? delay_txt() : "-"
 	rtt[k] = ok ? rtt_txt() : "-"
 	tps[k] = ok ? tps_txt() : "-"
 	if (length(name[k]) > w) w = length(name[k])
@@ -44,12 +54,16 @@ NR == 1 { csv_index($0, col); next }
 END {
 	if (w < 4) w = 4
 	if (sw < 6) sw = 6
-	fmt = "%-" w "s %3s %-" sw "s %14s %14s %18s %10s\n"
-	printf fmt, "test", "n", "status", "throughput", "loss", "rtt p50/p99 us", "trans/s"
+	fmt = "%-" w "s %3s %-" sw "s %14s %14s %10s %18s %10s\n"
+	printf fmt, "test", "n", "status", "throughput", "loss", "delay p50", "rtt p50/p99 us", "trans/s"
 	for (k = 1; k <= nl; k++)
-		printf fmt, name[k], n[k], st[k], thr[k], loss[k], rtt[k], tps[k]
+		printf fmt, name[k], n[k], st[k], thr[k], loss[k], dl[k], rtt[k], tps[k]
 	for (k = 1; k <= nl && !fragnote; k++)
 		fragnote = loss[k] ~ /frag/
 	if (fragnote)
 		print "fragN: each datagram is N IP fragments on this path's MTU; one lost fragment loses the datagram"
+	for (k = 1; k <= nl && !delaynote; k++)
+		delaynote = dl[k] != "-"
+	if (delaynote)
+		print "delay p50: the added delay, the message delay above its minimum (waits in buffers and queues)"
 }
