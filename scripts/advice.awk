@@ -154,27 +154,56 @@ function stream(p, proto) {
 
 # ---- the rules ----
 
-# recommend(cand, n): of the candidate points cand[1..n], sets R_BEST (the
-# fastest), R_PICK (the recommended: the least p50 added delay among those
-# within TARGET of the best; without delay figures, the best) and R_NWITHIN.
-function recommend(cand, n,    i, p, target) {
+# recommend(cand, n, top): of the candidate points cand[1..n], sets R_BEST
+# (the fastest) and R_PICK, the recommended: among those within TARGET of
+# the best (of top's throughput when given: the best of several groups),
+# the least p50 added delay, delays within 5% + 1 ms of the least counting
+# as a tie (one run's noise), a tie going to the kernel's defaults, then
+# to the fewest settings, then to the faster; without delay figures, the
+# best. R_NWITHIN: how many were within TARGET.
+function recommend(cand, n, top,    i, p, target, dmin, d) {
 	R_BEST = R_PICK = ""; R_NWITHIN = 0
 	for (i = 1; i <= n; i++)
 		if (R_BEST == "" || num(s(cand[i], "throughput_bps_mean")) > num(s(R_BEST, "throughput_bps_mean")))
 			R_BEST = cand[i]
 	if (R_BEST == "") return
-	target = TARGET * num(s(R_BEST, "throughput_bps_mean"))
+	if (top == "") top = R_BEST
+	target = TARGET * num(s(top, "throughput_bps_mean"))
+	dmin = ""
 	for (i = 1; i <= n; i++) {
 		p = cand[i]
 		if (num(s(p, "throughput_bps_mean")) < target) continue
 		R_NWITHIN++
-		if (!has_delay(p)) continue
-		if (R_PICK == "" || num(s(p, "msg_delay_p50_over_min_us_mean")) < num(s(R_PICK, "msg_delay_p50_over_min_us_mean")) ||
-		    (num(s(p, "msg_delay_p50_over_min_us_mean")) == num(s(R_PICK, "msg_delay_p50_over_min_us_mean")) &&
-		     num(s(p, "throughput_bps_mean")) > num(s(R_PICK, "throughput_bps_mean"))))
-			R_PICK = p
+		if (has_delay(p) && (dmin == "" || num(s(p, "msg_delay_p50_over_min_us_mean")) < dmin))
+			dmin = num(s(p, "msg_delay_p50_over_min_us_mean"))
+	}
+	for (i = 1; i <= n; i++) {
+		p = cand[i]
+		if (num(s(p, "throughput_bps_mean")) < target || !has_delay(p)) continue
+		d = num(s(p, "msg_delay_p50_over_min_us_mean"))
+		if (d > dmin * 1.05 + 1000) continue
+		if (R_PICK == "" || better(p, R_PICK)) R_PICK = p
 	}
 	if (R_PICK == "") R_PICK = R_BEST
+}
+
+# better(p, q): between two tied settings, p is to be preferred: the
+# kernel's defaults, else fewer settings, else faster.
+function better(p, q,    np_, nq) {
+	if (defaults(p) != defaults(q)) return defaults(p)
+	np_ = nsettings(p); nq = nsettings(q)
+	if (np_ != nq) return np_ < nq
+	return num(s(p, "throughput_bps_mean")) > num(s(q, "throughput_bps_mean"))
+}
+
+# nsettings(p): buffers, options, window and cc a point sets.
+function nsettings(p,    n, a, set) {
+	n = (s(p, "sndbuf_req_bytes") != "") + (s(p, "rcvbuf_req_bytes") != "") + (s(p, "window_req_pkts") != "")
+	set = opts_drop(opts_drop(s(p, "local_opts"), "sndbuf"), "rcvbuf")
+	if (set != "") n += split(set, a, ",")
+	set = opts_drop(opts_drop(s(p, "remote_opts"), "sndbuf"), "rcvbuf")
+	if (set != "") n += split(set, a, ",")
+	return n
 }
 
 # udp_bound(p): the loss a UDP point may have and still be advised from:
@@ -185,10 +214,11 @@ function udp_bound(p,    lim, p0, n0, sent, q, noise) {
 	lim = THRESHOLD
 	p0 = PATH_LOSS
 	if (p0 == "" || p0 + 0 <= 0) return lim + 0
-	n0 = num(mfig("loss_datagrams")); if (n0 <= 0) n0 = 3000
-	sent = num(s(p, "tx_rate_bps_mean")) * num(s(p, "duration_req_s")) / 8 / num(s(p, "msg_size_bytes"))
+	n0 = num(mfig("loss_datagrams"))
+	sent = (num(s(p, "msg_size_bytes")) > 0) ? \
+		num(s(p, "tx_rate_bps_mean")) * num(s(p, "duration_req_s")) / 8 / num(s(p, "msg_size_bytes")) : 0
 	q = p0 / 100
-	noise = 300 * sqrt(q * (1 - q) * ((sent > 0 ? 1 / sent : 0) + 1 / n0))
+	noise = 300 * sqrt(q * (1 - q) * ((sent > 0 ? 1 / sent : 0) + (n0 > 0 ? 1 / n0 : 0)))
 	return lim + p0 + noise
 }
 
@@ -205,6 +235,7 @@ function path_facts() {
 	PATH_LOSS = mfig("path_loss_pct")
 	THRESHOLD = ("loss_threshold_pct" in meta) ? meta["loss_threshold_pct"] + 0 : 0.1
 	BDP = mfig("bdp_bytes"); BDP_FROM = ""
+	if (BDP != "" && BDP + 0 <= 0) BDP = ""
 	if (BDP != "") BDP_FROM = "path.csv: bottleneck " fmt_bits(mfig("bottleneck_bps")) " x RTT min " ms_txt(mfig("rtt_min_us"))
 	RTT_IDLE = mfig("rtt_min_us")
 	CC_L = meta["path.cc_local"]; if (CC_L == "") CC_L = meta["net.ipv4.tcp_congestion_control"]
@@ -252,7 +283,7 @@ function groups(proto,    p, g, key) {
 
 # windowed(proto): the TCP or RUDP advice, per message size; sets
 # VERDICT[proto] (the recommended point of the fastest group).
-function windowed(proto,    g, i, cand, n, dflt, best, pick, p, picks) {
+function windowed(proto,    g, i, cand, n, dflt, best, pick, p, picks, bests, top) {
 	groups(proto)
 	if (G_N == 0) {
 		o("  no unpaced " proto " stream test in this run")
@@ -286,13 +317,18 @@ function windowed(proto,    g, i, cand, n, dflt, best, pick, p, picks) {
 		else rudp_window(cand, n, best, pick)
 		if (n > 1) calls(proto, pick)
 		picks[g] = pick
+		bests[g] = best
 	}
-	# across message sizes, the same rule over each size's pick
-	recommend(picks, G_N)
+	# across message sizes, the same rule over each size's pick, within
+	# 95% of the best of them all
+	recommend(bests, G_N)
+	top = R_BEST
+	recommend(picks, G_N, top)
 	VERDICT[proto] = R_PICK
 }
 
 function pct_of(p, best) {
+	if (num(s(best, "throughput_bps_mean")) <= 0) return 0
 	return num(s(p, "throughput_bps_mean")) / num(s(best, "throughput_bps_mean"))
 }
 
@@ -318,7 +354,7 @@ function window_requests(cand, n, best,    b, bufs, i, p, pick, top, tried, k, t
 		if (pick != "") {
 			line(lab, sprintf("%s is the smallest request reaching 95%% of the best (granted %s%s): %s, %s %s",
 				s(pick, b "_req_bytes"), s(pick, b "_granted_bytes"),
-				(BDP == "" ? "" : sprintf("; the request is %.2f x BDP", s(pick, b "_req_bytes") / BDP)),
+				(BDP + 0 <= 0 ? "" : sprintf("; the request is %.2f x BDP", s(pick, b "_req_bytes") / BDP)),
 				thr(pick), delay_txt(pick), rows_txt(pick)))
 			WINDOW[b] = s(pick, b "_req_bytes")
 			sysctl_need(b, WINDOW[b], pick)
@@ -353,15 +389,15 @@ function rudp_window(cand, n, best, pick,    i, p, w, per, need, cap) {
 		line("window", w " packets; no path probe, so no BDP to size it from")
 		return
 	}
-	per = num(s(pick, "msg_size_bytes")); if (per > RUDP_SLOT) per = RUDP_SLOT
+	per = num(s(pick, "msg_size_bytes")); if (per > RUDP_SLOT || per <= 0) per = RUDP_SLOT
 	need = int((BDP + per - 1) / per)
 	for (i = 1; i <= n; i++) {
 		p = cand[i]
 		w = s(p, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
 		if (w + 0 >= need) continue
-		cap = w * per * 8 / (RTT_IDLE / 1e6)
-		line("window", sprintf("%s: %d packets x %d B = %s is below the BDP (%d packets): it caps reliable UDP near window / RTT = %s; it made %s; window=2bdp (--window %d) sizes it from the path",
-			setting(p), w, per, bytes_txt(w * per), need, fmt_bits(cap), fmt_bits(s(p, "throughput_bps_mean")),
+		cap = (RTT_IDLE + 0 > 0) ? "near window / RTT = " fmt_bits(w * per * 8 / (RTT_IDLE / 1e6)) : "below the path"
+		line("window", sprintf("%s: %d packets x %d B = %s is below the BDP (%d packets): it caps reliable UDP %s; it made %s; window=2bdp (--window %d) sizes it from the path",
+			setting(p), w, per, bytes_txt(w * per), need, cap, fmt_bits(s(p, "throughput_bps_mean")),
 			int((2 * BDP + per - 1) / per)))
 	}
 	w = s(pick, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
@@ -410,27 +446,54 @@ function calls(proto, p,    set, n, a, i, j, opt, val, ends) {
 		set = opts_drop(opts_drop(s(p, ends[i] "_opts"), "sndbuf"), "rcvbuf")
 		n = split(set, a, ",")
 		for (j = 1; j <= n; j++) {
-			opt = a[j]; val = 1
+			opt = a[j]; val = ""
 			if (index(opt, "=") > 0) {
-				val = to_bytes_txt(substr(opt, index(opt, "=") + 1))
+				val = substr(opt, index(opt, "=") + 1)
 				opt = substr(opt, 1, index(opt, "=") - 1)
 			}
-			print_call(ends[i] == "local" ? "sender" : "receiver", level_of(opt),
-				(level_of(opt) == "IPPROTO_TCP" ? "TCP_" : "SO_") toupper(opt), val, "")
+			opt_call(ends[i] == "local" ? "sender" : "receiver", opt, val)
 		}
 	}
 }
 
-function level_of(nm) {
-	return (nm ~ /^(nodelay|cork|quickack|maxseg|congestion|notsent_lowat|user_timeout|keepidle|keepintvl|keepcnt)$/) ? "IPPROTO_TCP" : "SOL_SOCKET"
+# opt_call(who, opt, val): the C for one of tub-send's options (names as in
+# tub-send --list-options), with its level, name and kind of value.
+function opt_call(who, opt, val,    k, lv, nm, v) {
+	k = "int"
+	if (opt ~ /^(nodelay|cork|quickack|maxseg|notsent_lowat|keepidle|keepintvl|keepcnt|user_timeout)$/) {
+		lv = "IPPROTO_TCP"; nm = "TCP_" toupper(opt)
+	} else if (opt ~ /^(keepalive|rcvlowat|busy_poll|priority)$/) {
+		lv = "SOL_SOCKET"; nm = "SO_" toupper(opt)
+	} else if (opt == "congestion") {
+		o(sprintf("    %-9s setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, \"%s\", %d);", who ":", val, length(val)))
+		return
+	} else if (opt == "linger") {
+		o(sprintf("    %-9s struct linger l = { .l_onoff = %d, .l_linger = %d }; setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);",
+			who ":", (val == "off" ? 0 : 1), (val == "off" ? 0 : val + 0)))
+		return
+	} else if (opt == "tos") {
+		lv = "IPPROTO_IP"; nm = "IP_TOS (IPv6: IPPROTO_IPV6, IPV6_TCLASS)"
+	} else if (opt == "mtu_discover") {
+		lv = "IPPROTO_IP"; nm = "IP_MTU_DISCOVER (IPv6: IPPROTO_IPV6, IPV6_MTU_DISCOVER)"
+	} else {
+		o(sprintf("    %-9s %s%s (tub-send --list-options says what it sets)", who ":", opt, (val == "" ? "" : "=" val)))
+		return
+	}
+	v = (val == "") ? 1 : (opt ~ /^(notsent_lowat|rcvlowat|maxseg)$/) ? bytes_of(val) : val
+	print_call(who, lv, nm, v, "")
 }
 
-# to_bytes_txt(v): 16K -> 16384, as setsockopt takes it.
-function to_bytes_txt(v,    f) {
+# bytes_of(v): a size as tub-send reads it (16K, 1m, 64KiB, 2G: powers of
+# 1024) in bytes.
+function bytes_of(v,    f, u) {
 	f = v + 0
-	if (v ~ /[Kk]$/) return f * 1024
-	if (v ~ /M$/) return f * 1048576
-	return v
+	u = v
+	sub(/^[0-9.]+/, "", u)
+	sub(/i?B$/, "", u)
+	if (u ~ /^[kK]$/) return f * 1024
+	if (u ~ /^[mM]$/) return f * 1048576
+	if (u ~ /^[gG]$/) return f * 1073741824
+	return f
 }
 
 function print_call(who, level, name, val, note) {
@@ -455,14 +518,14 @@ function udp(    p, cand, n, bad, nbad, best, i) {
 	if (best == "")
 		line("best", "no UDP stream stayed within the bound: nothing to advise from")
 	else {
-		line("best", setting(best) ": " thr(best) " (bound " sprintf("%.3g%%", udp_bound(best)) "), " delay_txt(best) " " rows_txt(best))
+		line("best", fmt_size(s(best, "msg_size_bytes")) " " setting(best) ": " thr(best) " (bound " sprintf("%.3g%%", udp_bound(best)) "), " delay_txt(best) " " rows_txt(best))
 		VERDICT["udp"] = best
 	}
 	udp_rcvbuf()
 	if (nbad > 0) {
 		o(sprintf("Not advised from (loss over the bound, or the overload flood):"))
 		for (i = 1; i <= nbad; i++)
-			o(sprintf("  %-44s %s%s%s %s", setting(bad[i]) ":", (s(bad[i], "udp_overload") == "1" ? "overload test, " : ""),
+			o(sprintf("  %-44s %s%s%s %s", fmt_size(s(bad[i], "msg_size_bytes")) " " setting(bad[i]) ":", (s(bad[i], "udp_overload") == "1" ? "overload test, " : ""),
 				sprintf("loss %.3g%% > %.3g%%", s(bad[i], "udp_loss_pct_mean"), udp_bound(bad[i])),
 				(num(s(bad[i], "udp_rcvbuf_drops_mean")) > 0 ? sprintf(", %.0f datagrams dropped in the receive buffer (udp_rcvbuf_drops)",
 					s(bad[i], "udp_rcvbuf_drops_mean")) : ""), rows_txt(bad[i])))
@@ -474,43 +537,61 @@ function udp(    p, cand, n, bad, nbad, best, i) {
 # udp_rcvbuf(): the smallest SO_RCVBUF that keeps the loss within the
 # bound at the highest rate where receive buffers were compared (paced
 # points of one size and rate with two receive buffers or more, the
-# kernel's default counting as one, ordered by the size granted).
-function udp_rcvbuf(    p, q, key, nb, rate, top, pick, i, t, fails) {
+# kernel's default counting as one, ordered by the size granted). When
+# none held there, the line says so and the next rate down is tried.
+function udp_rcvbuf(    p, key, nb, k, nk, keys, rate, size, order, i, j, t, pick, fails, said, n, kv) {
+	nk = 0
 	for (p = 1; p <= np; p++) {
 		if (!stream(p, "udp") || s(p, "rate_req_bps") == "" || s(p, "sndbuf_req_bytes") != "") continue
 		key = s(p, "msg_size_bytes") SUBSEP s(p, "rate_req_bps")
+		if (!(key in nb)) keys[++nk] = key
 		nb[key]++
 	}
-	top = ""
-	for (p = 1; p <= np; p++) {
-		if (!stream(p, "udp") || s(p, "rate_req_bps") == "" || s(p, "sndbuf_req_bytes") != "") continue
-		if (nb[s(p, "msg_size_bytes") SUBSEP s(p, "rate_req_bps")] < 2 || !udp_ok(p)) continue
-		if (top == "" || num(s(p, "rate_req_bps")) > num(s(top, "rate_req_bps"))) top = p
-	}
-	if (top == "") {
-		for (key in nb) if (nb[key] >= 2) t = 1
-		line("SO_RCVBUF", t ? "no receive buffer tried kept the loss within the bound" : \
-			"receive buffers not compared at one rate (--suite tune or buffers compares them)")
+	# the compared groups, highest rate first
+	n = 0
+	for (k = 1; k <= nk; k++) if (nb[keys[k]] >= 2) order[++n] = keys[k]
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && group_rate(order[j]) > group_rate(order[j - 1]); j--) {
+			t = order[j]; order[j] = order[j - 1]; order[j - 1] = t
+		}
+	if (n == 0) {
+		line("SO_RCVBUF", "receive buffers not compared at one rate (--suite tune or buffers compares them)")
 		return
 	}
-	pick = ""; fails = ""
-	for (q = 1; q <= np; q++) {
-		if (!stream(q, "udp") || s(q, "sndbuf_req_bytes") != "" || s(q, "msg_size_bytes") != s(top, "msg_size_bytes") ||
-		    s(q, "rate_req_bps") != s(top, "rate_req_bps")) continue
-		if (!udp_ok(q)) {
-			fails = fails (fails == "" ? "" : ", ") rcvbuf_txt(q) sprintf(" lost %.3g%%", s(q, "udp_loss_pct_mean"))
+	said = 0
+	for (i = 1; i <= n; i++) {
+		split(order[i], kv, SUBSEP); size = kv[1]; rate = kv[2]
+		pick = ""; fails = ""
+		for (p = 1; p <= np; p++) {
+			if (!stream(p, "udp") || s(p, "sndbuf_req_bytes") != "" || s(p, "msg_size_bytes") != size ||
+			    s(p, "rate_req_bps") != rate) continue
+			if (!udp_ok(p)) {
+				fails = fails (fails == "" ? "" : ", ") rcvbuf_txt(p) sprintf(" lost %.3g%%", s(p, "udp_loss_pct_mean"))
+				continue
+			}
+			if (pick == "" || num(s(p, "rcvbuf_granted_bytes")) < num(s(pick, "rcvbuf_granted_bytes"))) pick = p
+		}
+		if (pick == "") {
+			line(said++ ? "" : "SO_RCVBUF", sprintf("%s datagrams at %s: no receive buffer tried kept the loss within the bound (%s)",
+				fmt_size(size), fmt_bits(rate), fails))
 			continue
 		}
-		if (pick == "" || num(s(q, "rcvbuf_granted_bytes")) < num(s(pick, "rcvbuf_granted_bytes"))) pick = q
+		line(said++ ? "" : "SO_RCVBUF", sprintf("%s is the smallest receive buffer that keeps the loss of %s datagrams within the bound at %s%s: %s %s",
+			rcvbuf_txt(pick), fmt_size(size), fmt_bits(rate),
+			(s(pick, "point_label") == "" ? "" : " (" s(pick, "point_label") ")") (i == 1 ? ", the highest rate where buffers were compared" : ""),
+			thr(pick), rows_txt(pick)))
+		if (fails != "") line("", "over the bound there: " fails)
+		if (s(pick, "rcvbuf_req_bytes") != "") {
+			print_call("receiver", "SOL_SOCKET", "SO_RCVBUF", s(pick, "rcvbuf_req_bytes"), "Linux doubles it")
+			sysctl_need("rcvbuf", s(pick, "rcvbuf_req_bytes"), pick)
+		}
+		return
 	}
-	line("SO_RCVBUF", sprintf("%s is the smallest receive buffer that keeps the loss within the bound at %s, the highest rate where buffers were compared: %s %s",
-		rcvbuf_txt(pick), fmt_bits(s(pick, "rate_req_bps")) (s(pick, "point_label") == "" ? "" : " (" s(pick, "point_label") ")"),
-		thr(pick), rows_txt(pick)))
-	if (fails != "") line("", "over the bound there: " fails)
-	if (s(pick, "rcvbuf_req_bytes") != "") {
-		print_call("receiver", "SOL_SOCKET", "SO_RCVBUF", s(pick, "rcvbuf_req_bytes"), "Linux doubles it")
-		sysctl_need("rcvbuf", s(pick, "rcvbuf_req_bytes"), pick)
-	}
+}
+
+function group_rate(key,    k) {
+	split(key, k, SUBSEP)
+	return k[2] + 0
 }
 
 function rcvbuf_txt(p) {
@@ -588,7 +669,7 @@ function requested(p, e, b,    set, n, a, i) {
 	set = s(p, e "_opts")
 	n = split(set, a, ",")
 	for (i = 1; i <= n; i++)
-		if (a[i] ~ "^" b "=") return substr(a[i], length(b) + 2) + 0
+		if (a[i] ~ "^" b "=") return bytes_of(substr(a[i], length(b) + 2))
 	return 0
 }
 
