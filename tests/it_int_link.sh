@@ -10,8 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 BENCH="$HERE/../scripts/bench.sh"
 
-command -v python3 >/dev/null 2>&1 || skip "no python3"
-
 # interrupted CSV: "status|error|throughput_bps" of its last row.
 interrupted() {
 	echo "$(col "$1" status)|$(col "$1" error)|$(col "$1" throughput_bps)"
@@ -35,16 +33,17 @@ for k in "stream:-t 6 -l 131072" "linger:--kind linger -b 1m -t 6"; do
 	echo "it_int_link: tub-send $name stopped after $secs s: $r"
 	check "tub-send $name: interrupted ($r)" "${r%%|*}" = interrupted
 	# a stream's receiver answers at once; linger's slow reader is given
-	# the grace period (1 s on loopback) and a second
-	check_awk "tub-send $name: stopped within 3 s ($secs s)" "$secs < 3"
+	# the grace period (1 s on loopback) and a second: 2 s, 5 allowed
+	check_awk "tub-send $name: stopped within 5 s ($secs s)" "$secs < 5"
 done
 s=$(col "$WORK/stream.csv" throughput_bps)
 check_awk "tub-send stream: the receiver's count came back ($s bit/s)" "\"$s\" != \"\" && $s > 0"
 stop_recv
 
 # without root and the rest, the tub-send checks above stand alone
-if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null 2>&1; then
-	echo "it_int_link: the link part skipped: needs root, /dev/net/tun and ip"
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null 2>&1 ||
+	! command -v python3 >/dev/null 2>&1; then
+	echo "it_int_link: the link part skipped: needs root, /dev/net/tun, ip and python3"
 	finish
 fi
 

@@ -49,6 +49,8 @@ base == "meta.txt" {
 	if (k == "run_id") RUNID[r] = substr($0, i + 2)
 	if (k == "hostname") MSND[r] = substr($0, i + 2)
 	if (k == "receiver.hostname") MRCV[r] = substr($0, i + 2)
+	if (k == "loss_threshold_pct") MTHR[r] = substr($0, i + 2) + 0
+	if (k == "path.path_loss_pct") MPLOSS[r] = substr($0, i + 2) + 0
 	next
 }
 

@@ -2,8 +2,8 @@
 # plotdata.awk (which calls them; needs frontier.awk). "Added delay" is a
 # stream's message delay above its minimum (msg_delay_p50_over_min_us,
 # _p99_): the time a message waited in buffers and queues beyond the
-# path's own delay. TCP and RUDP streams measure it; UDP streams do not
-# (their rows leave it empty) and are left out.
+# path's own delay. Every stream measures it (UDP: from the datagram's
+# stamp, its place in the schedule when paced, to the read).
 
 # ---- words and units ----
 
@@ -67,18 +67,21 @@ function delayed(r, i) {
 	return s(r, i, "msg_delay_p50_over_min_us_mean") != "" && s(r, i, "msg_delay_p99_over_min_us_mean") != ""
 }
 
-# loss_threshold(r): the loss in percent a run allows (its max-rate
-# searches', else bench.sh's default).
+# loss_threshold(r): the loss in percent a run allows: its meta.txt's,
+# else its max-rate searches', else bench.sh's default.
 function loss_threshold(r,    i) {
+	if (r in MTHR) return MTHR[r]
 	for (i = 1; i <= NM[r]; i++)
 		if (M[r, i, "loss_threshold_pct"] != "") return M[r, i, "loss_threshold_pct"] + 0
 	return 0.1
 }
 
-# lossy(r, i): a UDP point that lost more than the run allows: no setting
-# to compare on delay, whatever its figures.
+# lossy(r, i): a UDP point that lost more than the run allows above the
+# path's own loss (path_loss_pct): no setting to compare on delay,
+# whatever its figures.
 function lossy(r, i) {
-	return s(r, i, "udp_loss_pct_mean") != "" && s(r, i, "udp_loss_pct_mean") + 0 > loss_threshold(r)
+	return s(r, i, "udp_loss_pct_mean") != "" &&
+		s(r, i, "udp_loss_pct_mean") + 0 > loss_threshold(r) + ((r in MPLOSS) ? MPLOSS[r] : 0)
 }
 
 # ---- throughput against added delay, the frontier marked ----

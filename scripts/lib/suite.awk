@@ -31,6 +31,7 @@ BEGIN {
 	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
 	# the axes of the matrix, in the order they vary (last fastest)
 	RUDP_SLOT = 1408
+	RUDP_MAX_WINDOW = int(16 * 1048576 / 1472)
 	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc", AXIS, " ")
 	# suite defaults; "set" lines change them
 	def["duration"] = 2; def["repeat"] = 1; def["interval"] = ""
@@ -176,10 +177,17 @@ function resolve_opts(opts, proto, size,    n, a, i, eq, out, v, r, nm) {
 # relative one (2bdp, resolved to bytes) in packets of RUDP_SLOT payload
 # bytes each (a 1472 B datagram less RUDP's 64 B header), or of the
 # message when it is smaller, rounded up.
-function window_pkts(bytes, asked, size,    per) {
+function window_pkts(bytes, asked, size,    per, w) {
 	if (asked !~ /bdp$/ || bytes == "") return bytes
 	per = (size < RUDP_SLOT) ? size : RUDP_SLOT
-	return int((bytes + per - 1) / per)
+	w = int((bytes + per - 1) / per)
+	# a receiver refuses a window above its --max-window-bytes (16 MiB of
+	# 1472 B packets by default): the largest it takes, said in the label
+	if (w > RUDP_MAX_WINDOW) {
+		w = RUDP_MAX_WINDOW
+		R_LABEL = R_LABEL " (capped at " RUDP_MAX_WINDOW ": tub-recv --max-window-bytes)"
+	}
+	return w
 }
 
 # scaled(dur, kind): the duration, at least N round trips of the path
