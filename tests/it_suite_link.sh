@@ -85,7 +85,7 @@ check "lossy: path loss in the row" "$(rowc "$M" 1 path_loss_pct)" = "$pl"
 r=$(rowc "$M" 1 rate_bps)
 # the emulated 100 Mbit/s of IP packets carries 98.04 Mbit/s of 1400 B
 # datagrams; a rate above it passes only by the arrivals allowance
-# (0.5% + 2 ms of a 1 s trial + the jitter)
+# (0.1% + 2 ms of a 1 s trial + the jitter)
 check_awk "lossy: max rate $r within 0.8x the bottleneck ($bn) and 1.01x the link" \
 	"$r > 0.8 * $bn && $r < 1.01 * 100e6 * 1400 / 1428"
 check "lossy: the search judged the arrivals" -n "$(grep "arrivals .* ms (allowed" "$WORK/lossy.err" "$WORK/lossy.out")"
