@@ -125,7 +125,8 @@ NR == 1 {
 		ro = opts_drop(v("remote_opts"), "rcvbuf")
 		name[p] = point_name(v("proto"), v("kind"), v("msg_size_bytes"),
 			v("local_req_sndbuf_bytes"), v("remote_req_rcvbuf_bytes"),
-			lo, ro, v("rate_req_bps"), v("point_label"))
+			lo, ro, v("rate_req_bps"), v("point_label"),
+			v("window_req_pkts"), v("proto") == "rudp" && v("rudp_cc") != "aimd" ? v("rudp_cc") : "")
 	}
 	p = pid[key]
 	nrows[p]++

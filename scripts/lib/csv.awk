@@ -87,23 +87,47 @@ function opts_drop(spec, name,    n, i, a, out) {
 # receiver's rcvbuf, which come as numbers (empty: not set). label, the
 # point's relative values (rate=0.5x+sndbuf=1bdp, tub-send's --label), names
 # them as the suite does, with the value they had: "paced 0.5x=49.4M",
-# "sndbuf 1bdp=488K"; "paced 0.5x" alone when the figure was missing.
-function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate, label,    n) {
+# "sndbuf 1bdp=488K"; "paced 0.5x" alone when the figure was missing; an
+# option's value as "notsent_lowat=0.25bdp=121K", or 16384 as 16K. win and
+# cc: reliable UDP's window (packets) and congestion control, when set.
+function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate, label, win, cc,    n, wr) {
 	n = proto " " kind " " fmt_size(size)
 	if (sndbuf != "" || rel_of(label, "sndbuf") != "") n = n " sndbuf " rel_txt(label, "sndbuf", sndbuf, 0)
 	if (rcvbuf != "" || rel_of(label, "rcvbuf") != "") n = n " rcvbuf " rel_txt(label, "rcvbuf", rcvbuf, 0)
+	lopts = opts_txt(lopts, label); ropts = opts_txt(ropts, label)
 	if (lopts == ropts) {
 		if (lopts != "") n = n " " lopts
 	} else {
 		if (lopts != "") n = n " local " lopts
 		if (ropts != "") n = n " remote " ropts
 	}
+	wr = rel_of(label, "window")
+	if (win != "" || wr != "") n = n " window " (wr == "" ? win : (win == "" ? wr : wr "=" win))
+	if (cc != "") n = n " cc " cc
 	if (proto == "tcp" && kind == "rr" && lopts !~ /(^|,)nodelay(,|$)/)
 		n = n " no nodelay"
 	if (kind == "stream" && (rate != "" || rel_of(label, "rate") != "")) n = n " paced " rel_txt(label, "rate", rate, 1)
 	else if (kind == "stream" && proto == "udp") n = n " unlimited"
 	else if (kind == "linger" && (rate != "" || rel_of(label, "rate") != "")) n = n " reader " rel_txt(label, "rate", rate, 1)
 	return n
+}
+
+# opts_txt(opts, label): an option list as a name shows it: a value the
+# label has as relative with both ("notsent_lowat=0.25bdp=121K"), a
+# number of whole KiB short (16384: 16K).
+function opts_txt(opts, label,    n, a, i, eq, k, v, r, out) {
+	n = split(opts, a, ",")
+	out = ""
+	for (i = 1; i <= n; i++) {
+		eq = index(a[i], "=")
+		if (eq > 0) {
+			k = substr(a[i], 1, eq - 1); v = substr(a[i], eq + 1); r = rel_of(label, k)
+			if (r != "") a[i] = k "=" (v == "" || v == "0" ? r : rel_txt(label, k, v, 0))
+			else if (v ~ /^[0-9]+$/ && v + 0 >= 1024) a[i] = k "=" fmt_buf(v)
+		}
+		out = out (out == "" ? "" : ",") a[i]
+	}
+	return out
 }
 
 # rel_of(label, key): the relative value of key in a point's label

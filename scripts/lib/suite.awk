@@ -151,25 +151,19 @@ function resolve(key, v, proto, size,    f) {
 }
 
 # resolve_opts(opts, proto, size): option values relative to the BDP
-# resolved (lopts=notsent_lowat=0.5bdp), each named in the label; OPT_NAME
-# is the set as the point's name shows it (notsent_lowat=0.5bdp=241K).
-function resolve_opts(opts, proto, size,    n, a, i, eq, out, v, r, nm) {
+# resolved (lopts=notsent_lowat=0.5bdp), each named in the label (0 when
+# the BDP is missing: the point is skipped then).
+function resolve_opts(opts, proto, size,    n, a, i, eq, out, v) {
 	n = split(opts, a, ",")
-	out = nm = ""
+	out = ""
 	for (i = 1; i <= n; i++) {
 		eq = index(a[i], "=")
-		r = a[i]
 		if (eq > 0 && substr(a[i], eq + 1) ~ /^[0-9.]+bdp$/) {
-			r = relative(substr(a[i], eq + 1), "bdp", a[i])
-			v = resolve(substr(a[i], 1, eq - 1), r, proto, size)
+			v = resolve(substr(a[i], 1, eq - 1), relative(substr(a[i], eq + 1), "bdp", a[i]), proto, size)
 			a[i] = substr(a[i], 1, eq) (v == "" ? 0 : v)
-			r = substr(a[i], 1, eq) r (v == "" ? "" : "=" ((v + 0 >= 1048576) ? sprintf("%.3gM", v / 1048576) : \
-				(v + 0 >= 1024) ? sprintf("%.3gK", v / 1024) : v))
 		}
 		out = out (out == "" ? "" : ",") a[i]
-		nm = nm (nm == "" ? "" : ",") r
 	}
-	OPT_NAME = nm
 	return out
 }
 
@@ -377,7 +371,7 @@ function interval_for(dur,    iv) {
 # A relative value (0.5x, 1bdp) is resolved here; the point keeps it as
 # its label, and a point whose figure is missing is emitted with the
 # reason in its skip field.
-function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc,    lopt, ropt, key, name, iv, np, pa, i, xargs, lo_name, ro_name, wr) {
+function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc,    lopt, ropt, key, name, iv, np, pa, i, xargs) {
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
 	if (kind != "stream" && kind != "linger") rate = ""
@@ -387,8 +381,8 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	sndbuf = resolve("sndbuf", sndbuf, proto, size)
 	rcvbuf = resolve("rcvbuf", rcvbuf, proto, size)
 	rate = resolve("rate", rate, proto, size)
-	lo = resolve_opts(lo, proto, size); lo_name = OPT_NAME
-	ro = resolve_opts(ro, proto, size); ro_name = OPT_NAME
+	lo = resolve_opts(lo, proto, size)
+	ro = resolve_opts(ro, proto, size)
 	win = window_pkts(resolve("window", win, proto, size), win, size)
 	xargs = ""
 	if (win != "") xargs = "--window+" win
@@ -408,10 +402,7 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	key = type SUBSEP proto SUBSEP kind SUBSEP size SUBSEP lopt SUBSEP ropt SUBSEP rate SUBSEP dur SUBSEP R_LABEL SUBSEP xargs
 	if (key in seen) return
 	seen[key] = 1
-	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo_name, ro_name, rate, R_LABEL)
-	wr = rel_of(R_LABEL, "window")
-	if (win != "" || wr != "") name = name " window " (wr == "" ? win : (win == "" ? wr : wr "=" win))
-	if (cc != "") name = name " cc " cc
+	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, R_LABEL, win, cc)
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
 	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
