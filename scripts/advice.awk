@@ -236,8 +236,8 @@ function path_facts() {
 	THRESHOLD = ("loss_threshold_pct" in meta) ? meta["loss_threshold_pct"] + 0 : 0.1
 	BDP = mfig("bdp_bytes"); BDP_FROM = ""
 	if (BDP != "" && BDP + 0 <= 0) BDP = ""
-	if (BDP != "") BDP_FROM = "path.csv: bottleneck " fmt_bits(mfig("bottleneck_bps")) " x RTT min " ms_txt(mfig("rtt_min_us"))
-	RTT_IDLE = mfig("rtt_min_us")
+	RTT_IDLE = mfig("rtt_p50_us"); if (RTT_IDLE == "") RTT_IDLE = mfig("rtt_min_us")
+	if (BDP != "") BDP_FROM = "path.csv: bottleneck " fmt_bits(mfig("bottleneck_bps")) " x RTT p50 " ms_txt(RTT_IDLE)
 	CC_L = meta["path.cc_local"]; if (CC_L == "") CC_L = meta["net.ipv4.tcp_congestion_control"]
 	CC_R = meta["path.cc_remote"]; if (CC_R == "") CC_R = meta["receiver.net.ipv4.tcp_congestion_control"]
 	if (CC_L == "" || CC_L == "?") CC_L = "unknown"

@@ -60,8 +60,8 @@ check_path() {
 	check_awk "$1: TCP goodput above 10 Mbit/s, below the bottleneck ($tcp)" \
 		"\"$tcp\" != \"\" && $tcp > 1e7 && $tcp <= $bn * 1.02"
 	bdp=$(fig "$RUN" bdp_bytes)
-	check_awk "$1: BDP = bottleneck x RTT min ($bdp bytes)" \
-		"\"$bdp\" != \"\" && $bdp >= 0.99 * $bn * $rtt / 8e6 && $bdp <= 1.01 * $bn * $rtt / 8e6"
+	check_awk "$1: BDP = bottleneck x RTT p50 ($bdp bytes)" \
+		"\"$bdp\" != \"\" && $bdp >= 0.99 * $bn * $p50 / 8e6 && $bdp <= 1.01 * $bn * $p50 / 8e6"
 	cc=$(fig "$RUN" cc_local)
 	check "$1: the sender's congestion control ($cc) is one of the kernel's" \
 		-n "$(tr ' ' '\n' </proc/sys/net/ipv4/tcp_available_congestion_control | grep -x "${cc:-none}")"

@@ -479,24 +479,29 @@ probe_bottleneck() {
   fi
 }
 
-# probe_bdp: bottleneck x RTT min, in bytes (the TCP goodput when the
+# probe_bdp: bottleneck x RTT p50, in bytes (the TCP goodput when the
 # bottleneck is missing).
 probe_bdp() {
+  # the median round trip: on a jittery path (wifi: min 5.9 ms, p50
+  # 10.6 ms) the minimum is a round trip data rarely gets, and a window
+  # sized by it starves; on a steady one the two are alike
+  rtt=${PATH_RTT_P50_US:-$PATH_RTT_MIN_US} rtt_what="RTT p50"
+  [ -n "$PATH_RTT_P50_US" ] || rtt_what="RTT min"
   rate=$PATH_BOTTLENECK_BPS what="bottleneck"
   if [ -z "$rate" ] && [ -n "$PATH_TCP_GOODPUT_BPS" ]; then
     rate=$PATH_TCP_GOODPUT_BPS what="TCP goodput (no bottleneck figure)"
   fi
-  if [ -n "$rate" ] && [ -n "$PATH_RTT_MIN_US" ]; then
-    v=$(awk -v r="$rate" -v t="$PATH_RTT_MIN_US" 'BEGIN { printf "%.0f\n", r * t / 8e6 }')
+  if [ -n "$rate" ] && [ -n "$rtt" ]; then
+    v=$(awk -v r="$rate" -v t="$rtt" 'BEGIN { printf "%.0f\n", r * t / 8e6 }')
     st=ok
     [ "$what" = bottleneck ] || st="ok: from the TCP goodput; the bottleneck is missing"
     case $(path_get bottleneck_bps status) in
       "lower bound"*) [ "$what" = bottleneck ] && st="lower bound: the bottleneck's is one" ;;
     esac
-    path_row bdp_bytes "$v" bytes "$what $(bits "$rate") x RTT min $(us_text "$PATH_RTT_MIN_US")" "$st"
+    path_row bdp_bytes "$v" bytes "$what $(bits "$rate") x $rtt_what $(us_text "$rtt")" "$st"
   else
-    path_row bdp_bytes "" bytes "bottleneck x RTT min" \
-      "skipped: no $([ -z "$PATH_RTT_MIN_US" ] && echo RTT || echo "bottleneck or TCP goodput") figure"
+    path_row bdp_bytes "" bytes "bottleneck x RTT p50" \
+      "skipped: no $([ -z "$rtt" ] && echo RTT || echo "bottleneck or TCP goodput") figure"
   fi
 }
 
