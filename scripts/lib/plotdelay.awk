@@ -11,18 +11,20 @@
 # 256K", "UDP 8 KiB rcvbuf 16K paced 0.9x", "TCP 8 KiB, defaults".
 function setting_label(r, i,    t, a, n, j, seen, kv, lab, rate) {
 	t = toupper(s(r, i, "proto")) " " fmt_size(s(r, i, "msg_size_bytes"))
-	n = split(s(r, i, "local_opts") "," s(r, i, "remote_opts"), a, ",")
+	lab = s(r, i, "point_label")
+	n = split(opts_txt(s(r, i, "local_opts"), lab) "," opts_txt(s(r, i, "remote_opts"), lab), a, ",")
 	for (j = 1; j <= n; j++) {
 		if (a[j] == "" || (a[j] in seen)) continue
 		seen[a[j]] = 1
 		split(a[j], kv, "=")
-		t = t " " kv[1] (index(a[j], "=") ? " " opt_value(kv[2]) : "")
+		t = t " " kv[1] (index(a[j], "=") ? " " (kv[3] != "" ? kv[2] "=" kv[3] : opt_value(kv[2])) : "")
 	}
+	if (s(r, i, "window_req_pkts") != "")
+		t = t " window " (rel_of(lab, "window") == "" ? "" : rel_of(lab, "window") "=") s(r, i, "window_req_pkts")
+	if (s(r, i, "proto") == "rudp" && s(r, i, "rudp_cc") != "" && s(r, i, "rudp_cc") != "aimd") t = t " cc " s(r, i, "rudp_cc")
 	rate = s(r, i, "rate_req_bps")
-	if (rate != "") {
-		lab = s(r, i, "point_label")
+	if (rate != "")
 		t = t " paced " (match(lab, /rate=[^ ,+]*/) ? substr(lab, RSTART + 5, RLENGTH - 5) : fmt_rate(rate))
-	}
 	return t (kernel_default(r, i) ? ", defaults" : "")
 }
 
@@ -39,9 +41,10 @@ function opt_value(v) {
 	return (v ~ /^[0-9]+$/ && v + 0 >= 1024) ? fmt_buf(v) : v
 }
 
-# kernel_default(r, i): the point sets no option and no rate.
+# kernel_default(r, i): the point sets no option, no rate, no window.
 function kernel_default(r, i) {
-	return s(r, i, "local_opts") == "" && s(r, i, "remote_opts") == "" && s(r, i, "rate_req_bps") == ""
+	return s(r, i, "local_opts") == "" && s(r, i, "remote_opts") == "" && s(r, i, "rate_req_bps") == "" &&
+		s(r, i, "window_req_pkts") == ""
 }
 
 # fmt_us(us): a delay in words: 830 µs, 8.87 ms, 1.2 s.
@@ -88,8 +91,10 @@ function lossy(r, i) {
 
 # delay_points(r): the run's streams with throughput and added delay into
 # DP[1..n] (summary row numbers) and DX, DY, DC (throughput, p50,
-# candidate); ON[k] = 1 on the frontier. Returns n.
-function delay_points(r,    i, n) {
+# candidate); ON[k] = 1 on the frontier of its transport (each answers
+# the question for itself: UDP paced under the bottleneck would otherwise
+# beat every TCP setting on delay and hide TCP's own trade-off). Returns n.
+function delay_points(r,    i, n, t, pr, k, c, on) {
 	n = 0
 	for (i = 1; i <= NS[r]; i++) {
 		if (!ok(r, i) || s(r, i, "kind") != "stream" || s(r, i, "throughput_bps_mean") == "" || !delayed(r, i)) continue
@@ -98,14 +103,34 @@ function delay_points(r,    i, n) {
 		DY[n] = s(r, i, "msg_delay_p50_over_min_us_mean")
 		DC[n] = !lossy(r, i)
 	}
-	frontier(n, DX, DY, DC, ON)
+	split("tcp udp rudp", pr, " ")
+	for (k = 1; k <= n; k++) ON[k] = 0
+	for (t = 1; t <= 3; t++) {
+		for (k = 1; k <= n; k++) c[k] = DC[k] && s(r, DP[k], "proto") == pr[t]
+		frontier(n, DX, DY, c, on)
+		for (k = 1; k <= n; k++) if (on[k]) ON[k] = 1
+	}
 	return n
 }
 
-function chart_delay(    r, n, k, i, pass, id, c, xmin, xmax, nl, up, nf, udp_out, ord, np) {
+function chart_delay(    r, n, k, i, pass, id, c, xmin, xmax, nl, up, nf, udp_out, ord, np, nz) {
 	chart_begin("throughput_delay", 0)
 	panel("Throughput against added message delay, one point per setting")
-	xmin = ""; xmax = 0; udp_out = 0; np = 0
+	xmin = ""; xmax = 0; udp_out = 0; np = 0; nz = 0
+	# the least delay above 0, and the largest: a log axis when they span
+	# much, with a delay of 0 (within the histogram's resolution) drawn at
+	# half the least
+	for (r = 1; r <= NR_RUNS; r++) {
+		n = delay_points(r)
+		for (k = 1; k <= n; k++) {
+			if (DY[k] + 0 > 0 && (xmin == "" || DY[k] + 0 < xmin)) xmin = DY[k] + 0
+			if (DY[k] + 0 <= 0) nz++
+			i = DP[k]
+			if (s(r, i, "msg_delay_p99_over_min_us_mean") + 0 > xmax) xmax = s(r, i, "msg_delay_p99_over_min_us_mean") + 0
+		}
+	}
+	DLOG = (xmin != "" && xmax / xmin > 30)
+	DFLOOR = DLOG ? xmin / 2 : 0
 	for (r = 1; r <= NR_RUNS; r++) {
 		n = delay_points(r)
 		np += n
@@ -116,30 +141,30 @@ function chart_delay(    r, n, k, i, pass, id, c, xmin, xmax, nl, up, nf, udp_ou
 			if (pass != (!DC[k] ? 3 : ON[k] ? 1 : 2)) continue
 			i = DP[k]
 			id = delay_series(r, i, pass)
-			add(id, g10(DY[k]), g10(DX[k]) " " g10(s(r, i, "msg_delay_p99_over_min_us_mean")))
+			add(id, g10(dx(DY[k])), g10(DX[k]) " " g10(dx(s(r, i, "msg_delay_p99_over_min_us_mean"))))
 			track(DX[k])
-			if (xmin == "" || DY[k] + 0 < xmin) xmin = DY[k] + 0
-			if (s(r, i, "msg_delay_p99_over_min_us_mean") + 0 > xmax) xmax = s(r, i, "msg_delay_p99_over_min_us_mean") + 0
 			if (pass == 1) ord[++nf] = g10(DY[k]) SUBSEP k
 			# the kernel's defaults named too, unless comparing runs (too many)
 			if (pass == 2 && kernel_default(r, i) && NR_RUNS == 1) {
 				id = series("dlab" SUBSEP r, "", "($1/xs):($2/ys):3",
 					"labels center offset 0,-1 boxed font \",9\" textcolor rgb \"#666666\"")
-				add(id, g10(DY[k]), g10(DX[k]) " " q(title_of(r, setting_label(r, i))))
+				add(id, g10(dx(DY[k])), g10(DX[k]) " " q(title_of(r, setting_label(r, i))))
 			}
 		}
-		# the frontier as a line, its points labelled above and to the left
+		# each transport's frontier as a line, its points labelled above and to the left
 		# (where no other point can be), on three levels in turn; the first,
 		# at the left edge, above and to the right
 		delay_sort(ord, nf)
 		for (nl = 1; nl <= nf; nl++) {
 			split(ord[nl], c, SUBSEP); k = c[2]; i = DP[k]
-			id = series("line" SUBSEP r, title_of(r, "frontier"), "($1/xs):($2/ys)", "lines lc rgb \"#777777\" dt 2 lw 1")
-			add(id, g10(DY[k]), g10(DX[k]))
+			id = series("line" SUBSEP r SUBSEP s(r, i, "proto"), (("line" SUBSEP r) in FLINE ? "" : title_of(r, "frontier")),
+				"($1/xs):($2/ys)", "lines lc rgb \"#777777\" dt 2 lw 1")
+			FLINE["line" SUBSEP r] = 1
+			add(id, g10(dx(DY[k])), g10(DX[k]))
 			up = (nl - 1) % 3
 			id = series("flab" SUBSEP r SUBSEP (nl == 1) SUBSEP up, "", "($1/xs):($2/ys):3", "labels " \
 				(nl == 1 ? "left offset -0.5," : "right offset -0.6,") (0.8 + up) " boxed font \",9\"")
-			add(id, g10(DY[k]), g10(DX[k]) " " q(title_of(r, setting_label(r, i))))
+			add(id, g10(dx(DY[k])), g10(DX[k]) " " q(title_of(r, setting_label(r, i))))
 		}
 		for (i = 1; i <= NS[r]; i++)
 			if (ok(r, i) && s(r, i, "kind") == "stream" && s(r, i, "proto") == "udp" && !delayed(r, i)) udp_out++
@@ -147,14 +172,15 @@ function chart_delay(    r, n, k, i, pass, id, c, xmin, xmax, nl, up, nf, udp_ou
 	}
 	if (np < 2) { NSER = 0; return }
 	panel_set("set autoscale xfix")
-	if (xmin > 0 && xmax / xmin > 30) panel_set("set logscale x")
+	if (DLOG) panel_set("set logscale x")
 	SAY = say_delay()
 	chart_end("Throughput of each stream against the time its messages waited beyond the " \
 		"quickest message of the test (added delay: message delay above its minimum, the share " \
 		"of buffers and queues): marker at the median (p50, mean over the repetitions), whisker " \
 		"to the 99th percentile (p99). Filled and labelled: the frontier, the settings that no " \
 		"other is at least as fast and as little delayed as (p50; equal points both stay); " \
-		"hollow: the others; grey labels (one run): the kernel's defaults" \
+		"hollow: the others; grey labels (one run): the kernel's defaults. Each transport has its frontier" \
+		(DLOG && nz ? "; a delay of 0 (within the histogram's 0.4%) is drawn at " fmt_us(DFLOOR) : "") \
 		(udp_out ? "; UDP streams measure no message delay and are left out" : "") ".",
 		1100, 650, rate_unit("ys", "yunit", YMAX) delay_unit("xs", "xunit", xmax))
 }
@@ -172,6 +198,11 @@ function delay_series(r, i, pass,    proto, st) {
 		"($1/xs):($2/ys):($1/xs):($3/xs)", "xerrorbars " st)
 }
 
+# dx(us): a delay as drawn: on a log axis, at least DFLOOR.
+function dx(us) {
+	return (DLOG && us + 0 < DFLOOR) ? DFLOOR : us + 0
+}
+
 # delay_sort(a, n): a[1..n] ("delay" SUBSEP k) by delay, ascending.
 function delay_sort(a, n,    i, j, t, u, v) {
 	for (i = 2; i <= n; i++) {
@@ -181,40 +212,46 @@ function delay_sort(a, n,    i, j, t, u, v) {
 	}
 }
 
-# say_delay(): the sentence of throughput_delay for one run: the least
-# delayed and the fastest setting on the frontier, and the kernel's
-# defaults beside them.
-function say_delay(    n, k, lo, hi, nf, d, i, t, nl, ri) {
+# say_delay(): the sentence of throughput_delay for one run: per
+# transport, the least delayed and the fastest setting on its frontier,
+# and its kernel's defaults beside them.
+function say_delay(    n, k, t, pr, p, lo, hi, nf, nl, out, part, d, i) {
 	if (NR_RUNS != 1) return ""
 	n = delay_points(1)
-	lo = hi = 0; nf = 0; nl = 0
-	for (k = 1; k <= n; k++) {
-		if (!DC[k]) { nl++; continue }
-		if (!ON[k]) continue
-		nf++
-		if (!lo || DY[k] + 0 < DY[lo] + 0) lo = k
-		if (!hi || DX[k] + 0 > DX[hi] + 0) hi = k
+	nl = 0
+	for (k = 1; k <= n; k++) if (!DC[k]) nl++
+	split("tcp udp rudp", pr, " ")
+	out = ""
+	for (t = 1; t <= 3; t++) {
+		lo = hi = 0; nf = 0
+		for (k = 1; k <= n; k++) {
+			if (!DC[k] || !ON[k] || s(1, DP[k], "proto") != pr[t]) continue
+			nf++
+			if (!lo || DY[k] + 0 < DY[lo] + 0) lo = k
+			if (!hi || DX[k] + 0 > DX[hi] + 0) hi = k
+		}
+		if (!nf) continue
+		if (lo == hi)
+			part = setting_words(1, DP[lo]) " was the fastest and the least delayed " toupper(pr[t]) " setting: " \
+				delay_figures(DP[lo])
+		else
+			part = setting_words(1, DP[lo]) " had the least added delay, " delay_figures(DP[lo]) ", and " \
+				setting_words(1, DP[hi]) " the most throughput, " delay_figures(DP[hi]) \
+				(nf > 2 ? ", of " nf " " toupper(pr[t]) " settings on its frontier" : "")
+		# the defaults of the least delayed one's transport and size
+		d = 0
+		for (i = 1; i <= NS[1]; i++)
+			if (ok(1, i) && s(1, i, "kind") == "stream" && delayed(1, i) && kernel_default(1, i) &&
+			    s(1, i, "proto") == pr[t] && s(1, i, "msg_size_bytes") == s(1, DP[lo], "msg_size_bytes")) d = i
+		if (d && d != DP[lo] && d != DP[hi])
+			part = part " (" setting_words(1, d) ": " delay_figures(d) ")"
+		out = out (out == "" ? "" : "; ") part
 	}
-	if (!nf) return ""
-	if (lo == hi)
-		t = setting_words(1, DP[lo]) " was both the fastest and the least delayed of " (n - nl) " settings: " \
-			delay_figures(DP[lo])
-	else
-		t = setting_words(1, DP[lo]) " had the least added delay, " delay_figures(DP[lo]) ", and " \
-			setting_words(1, DP[hi]) " the most throughput, " delay_figures(DP[hi]) \
-			(nf > 2 ? ", of " nf " settings on the frontier" : "")
-	# the defaults of the least delayed one's transport and size
-	ri = DP[lo]
-	d = 0
-	for (i = 1; i <= NS[1]; i++)
-		if (ok(1, i) && s(1, i, "kind") == "stream" && delayed(1, i) && kernel_default(1, i) &&
-		    s(1, i, "proto") == s(1, ri, "proto") && s(1, i, "msg_size_bytes") == s(1, ri, "msg_size_bytes")) d = i
-	if (d && d != DP[lo] && d != DP[hi])
-		t = t "; " setting_words(1, d) " made " delay_figures(d)
-	if (nl) t = t "; " nl " UDP point" (nl > 1 ? "s" : "") " lost more than " loss_threshold(1) "% and " \
+	if (out == "") return ""
+	if (nl) out = out "; " nl " UDP point" (nl > 1 ? "s" : "") " lost more than " loss_threshold(1) "% and " \
 		(nl > 1 ? "are" : "is") " not compared"
 	for (k in ON) delete ON[k]
-	return t "."
+	return out "."
 }
 
 # delay_figures(i): "64.5 Mbit/s at +8.87 ms (p99 +220 ms)".
