@@ -712,7 +712,7 @@ function verdict(    t, pr, p, m, any) {
 	}
 	if ("udp" in MAXRATE) {
 		m = MAXRATE["udp"]
-		printf "  UDP without loss: up to %s offered (%s, rcvbuf %s) [maxrate.csv row %d]\n", fmt_bits(M[m, "rate_bps"]),
+		printf "  UDP within the loss bound: up to %s offered (%s, rcvbuf %s) [maxrate.csv row %d]\n", fmt_bits(M[m, "rate_bps"]),
 			fmt_size(M[m, "msg_size_bytes"]), (M[m, "rcvbuf_req_bytes"] == "" ? "default" : M[m, "rcvbuf_req_bytes"]), M[m, "line"]
 	}
 	print ""
