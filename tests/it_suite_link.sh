@@ -72,7 +72,13 @@ check "wan: the table shows the label" -n "$(grep 'paced 0.9x=' "$WORK/wan.out")
 check "wan: sndbuf=1bdp asks for the BDP" "$(rowc "$CSV" 4 local_req_sndbuf_bytes)" = "$bdp"
 check "wan: rr keeps 1 s" "$(rowc "$CSV" 5 duration_req_s)" = 1.000
 check "wan: rr timeout from the control RTT" -n "$(rowc "$CSV" 5 rr_timeout_s)"
-check "wan: summary names the label" -n "$(grep 'rate=0.9x,udp stream 1400 B paced 0.9x=' "$RUN/summary.csv")"
+# summary.csv: the point keeps its label, and its name says it
+lab=$(awk -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$RUN/summary.csv" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+{ csv_split($0, r); if (r[col["point_label"]] == "rate=0.9x") print r[col["name"]] }
+EOF
+)
+check "wan: summary names the label ($lab)" -n "$(echo "$lab" | grep '^udp stream 1400 B paced 0.9x=')"
 
 # --- lossy: the search finds a rate, judged above the path's own loss
 bench_link lossy --sweep 'maxrate size=1400 iterations=4 duration=1s'
