@@ -81,8 +81,11 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 			r->spec.msg_size, rx->calls / msgs);
 	}
 	if (r->have_rx && rx->delay_max_ns) {
-		fprintf(f, "  message delay: min %.1f us, p50 +%.1f, p99 +%.1f, "
-			"max +%.1f us above it", rx->delay_min_ns / 1e3,
+		char min[48] = "unknown (the clocks differ)";
+		if (rx->delay_min_ns)
+			snprintf(min, sizeof min, "%.1f us", rx->delay_min_ns / 1e3);
+		fprintf(f, "  message delay: min %s, p50 +%.1f, p99 +%.1f, "
+			"max +%.1f us above it", min,
 			(rx->delay_p50_ns - rx->delay_min_ns) / 1e3,
 			(rx->delay_p99_ns - rx->delay_min_ns) / 1e3,
 			(rx->delay_max_ns - rx->delay_min_ns) / 1e3);

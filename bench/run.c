@@ -369,25 +369,48 @@ int msg_track_init(struct msg_track *t, const uint8_t *pattern)
 {
 	memset(t, 0, sizeof *t);
 	t->pattern = pattern;
-	t->delay = malloc(sizeof *t->delay);
-	if (t->delay == NULL)
+	t->above = malloc(sizeof *t->above);
+	t->below = malloc(sizeof *t->below);
+	if (t->above == NULL || t->below == NULL) {
+		msg_track_free(t);
 		return -1;
-	hist_init(t->delay);
+	}
+	hist_init(t->above);
+	hist_init(t->below);
 	return 0;
 }
 
 void msg_track_free(struct msg_track *t)
 {
-	free(t->delay);
-	t->delay = NULL;
+	free(t->above);
+	free(t->below);
+	t->above = t->below = NULL;
 }
 
 void msg_track_delay(struct msg_track *t, uint64_t sent, uint64_t now)
 {
-	if (now >= sent)
-		hist_record(t->delay, now - sent);
+	/* Two's complement: the difference of two clock readings, whichever
+	 * is larger. */
+	int64_t d = (int64_t)(now - sent);
+
+	if (!t->have_base) {
+		t->base = d;
+		t->have_base = 1;
+	}
+	if (d >= t->base)
+		hist_record(t->above, (uint64_t)(d - t->base));
 	else
-		t->negative = 1;
+		hist_record(t->below, (uint64_t)(t->base - d));
+}
+
+/* The rank-th smallest delay relative to the base, over both histograms. */
+static int64_t delay_at_rank(const struct msg_track *t, uint64_t rank)
+{
+	uint64_t nb = t->below->count;
+
+	if (rank <= nb)
+		return -(int64_t)hist_at_rank(t->below, nb - rank + 1);
+	return (int64_t)hist_at_rank(t->above, rank - nb);
 }
 
 /* One message is complete: its header is in t->hdr. */
@@ -442,12 +465,22 @@ void msg_track_bytes(struct msg_track *t, const uint8_t *p, size_t n,
 
 void msg_track_report(const struct msg_track *t, struct tub_rx *rx)
 {
+	uint64_t n = t->above->count + t->below->count;
+
 	rx->out_of_order = t->out_of_order;
 	rx->corrupt = t->corrupt;
-	if (t->negative || t->delay->count == 0)
-		return; /* unmeasurable: leave the delay figures at 0 */
-	rx->delay_min_ns = t->delay->min;
-	rx->delay_p50_ns = hist_percentile(t->delay, 50);
-	rx->delay_p99_ns = hist_percentile(t->delay, 99);
-	rx->delay_max_ns = t->delay->max;
+	if (n == 0)
+		return; /* nothing delivered: the delay figures stay 0 */
+	int64_t min = delay_at_rank(t, 1);
+	int64_t p50 = delay_at_rank(t, hist_rank(50, n));
+	int64_t p99 = delay_at_rank(t, hist_rank(99, n));
+	int64_t max = delay_at_rank(t, n);
+	/* The least delay itself, where the clocks are comparable (one host,
+	 * or namespaces); else 0, and the rest above it. */
+	int64_t origin = t->base + min >= 0 ? t->base : -min;
+
+	rx->delay_min_ns = (uint64_t)(origin + min);
+	rx->delay_p50_ns = (uint64_t)(origin + p50);
+	rx->delay_p99_ns = (uint64_t)(origin + p99);
+	rx->delay_max_ns = (uint64_t)(origin + max);
 }

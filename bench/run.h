@@ -194,8 +194,12 @@ void run_msg_stamp(uint8_t *msg, uint64_t seq, uint64_t send_ns);
 /* The receiving end's view of those messages: delivery delay, order,
  * integrity. */
 struct msg_track {
-	struct hist *delay;     /* ns, arrival - send time */
-	int negative;           /* a delay below 0: clocks not comparable */
+	/* arrival - send time, ns, less the first message's: the two ends'
+	 * clocks may differ by any offset (two hosts), which cancels in the
+	 * figures above the minimum; at or above the first, and below it */
+	struct hist *above, *below;
+	int64_t base;           /* the first message's arrival - send time */
+	int have_base;
 	uint64_t next_seq;      /* the next sequence number in order */
 	uint64_t out_of_order, corrupt;
 	uint8_t hdr[TUB_MSG_HDR];
@@ -220,7 +224,9 @@ void msg_track_delay(struct msg_track *t, uint64_t sent, uint64_t now);
 void msg_track_bytes(struct msg_track *t, const uint8_t *p, size_t n,
 		     uint32_t msg_size, uint64_t now);
 
-/* Put the delay figures and counters into rx. */
+/* Put the delay figures and counters into rx. Where the ends' clocks are
+ * not comparable (the least delay comes out negative: two hosts), the
+ * minimum is reported as 0 and the rest as the delay above it. */
 void msg_track_report(const struct msg_track *t, struct tub_rx *rx);
 
 /* The end of the data phase for a spec that started at now: the duration,

@@ -181,7 +181,10 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 	put_f(row, "tx_unsent_s", tcp_stream && r->have_rx && rx_bps > 0,
 	      tx->unsent_bytes * 8.0 / rx_bps, 3);
 	int delay = r->have_rx && rx->delay_max_ns != 0;
-	put_f(row, "msg_delay_min_us", delay, rx->delay_min_ns / 1e3, 3);
+	/* 0: the ends' clocks are not comparable (two hosts); the figures
+	 * above the minimum still are */
+	put_f(row, "msg_delay_min_us", delay && rx->delay_min_ns != 0,
+	      rx->delay_min_ns / 1e3, 3);
 	put_f(row, "msg_delay_p50_over_min_us", delay,
 	      (rx->delay_p50_ns - rx->delay_min_ns) / 1e3, 3);
 	put_f(row, "msg_delay_p99_over_min_us", delay,

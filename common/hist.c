@@ -87,7 +87,7 @@ void hist_merge(struct hist *dst, const struct hist *src)
 /* ceil(p / 100 * count) in [1, count]. A product that lands a rounding
  * error above an integer (99.9% of 1000 = 999.0000000000001) counts as that
  * integer, so decimal percentiles give the rank a person would compute. */
-static uint64_t nearest_rank(double p, uint64_t count)
+uint64_t hist_rank(double p, uint64_t count)
 {
 	double x = p / 100.0 * (double)count;
 	double fl = floor(x);
@@ -109,14 +109,24 @@ static uint64_t nearest_rank(double p, uint64_t count)
 
 uint64_t hist_percentile(const struct hist *h, double p)
 {
-	size_t i, last;
-	uint64_t rank, seen = 0, low, mid;
-
 	if (h->count == 0)
 		return 0;
 	if (p >= 100.0)
 		return h->max;
-	rank = nearest_rank(p, h->count);
+	return hist_at_rank(h, hist_rank(p, h->count));
+}
+
+uint64_t hist_at_rank(const struct hist *h, uint64_t rank)
+{
+	size_t i, last;
+	uint64_t seen = 0, low, mid;
+
+	if (h->count == 0)
+		return 0;
+	if (rank >= h->count)
+		return h->max;
+	if (rank <= 1)
+		return h->min;
 	last = hist_index(h->max);
 	for (i = hist_index(h->min); i < last; i++) {
 		seen += h->bucket[i];

@@ -35,6 +35,14 @@ void hist_merge(struct hist *dst, const struct hist *src);
  * 0 when empty. */
 uint64_t hist_percentile(const struct hist *h, double p);
 
+/* The nearest rank of percentile p among count values: ceil(p/100 x
+ * count) in [1, count]. */
+uint64_t hist_rank(double p, uint64_t count);
+
+/* The rank-th smallest recorded value (1: min, count: max, exact), else
+ * the middle of its bucket, clamped to [min, max]. 0 when empty. */
+uint64_t hist_at_rank(const struct hist *h, uint64_t rank);
+
 /* Arithmetic mean of the recorded values; 0 when empty. */
 double hist_mean(const struct hist *h);
 
