@@ -155,28 +155,48 @@ write_markdown() {
   } >"$OUT/report.md"
 }
 
-# write_html: index.html, the same report for a browser (SVG charts).
+# write_html [MD HTML]: index.html, the same report for a browser (SVG
+# charts); of MD into HTML when given (compare.sh).
 write_html() {
-  awk -v title="$(sed -n '1s/^# //p' "$OUT/report.md")" '
+  md=${1:-$OUT/report.md} html=${2:-$OUT/index.html}
+  awk -v title="$(sed -n '1s/^# //p' "$md")" '
     function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
+    # inline `code` as <code>, not backticks
+    function code(s) {
+      while (match(s, /`[^`]*`/))
+        s = substr(s, 1, RSTART - 1) "<code>" substr(s, RSTART + 1, RLENGTH - 2) "</code>" substr(s, RSTART + RLENGTH)
+      return s
+    }
     BEGIN {
       print "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" esc(title) "</title>"
       print "<style>body{font-family:sans-serif;max-width:1450px;margin:auto;padding:1em}" \
-        "img{max-width:100%;border:1px solid #ddd}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}</style></head><body>"
+        "img{max-width:100%;border:1px solid #ddd}pre{background:#f6f6f6;padding:.6em;overflow-x:auto}" \
+        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}</style></head><body>"
+    }
+    # a table of | cells |: the first row its head, the |---| row dropped
+    intab && !/^\|/ { print "</table>"; intab = 0 }
+    /^\|/ && !inpre {
+      if ($0 ~ /^\|[-|]+\|$/) next
+      n = split(substr($0, 2, length($0) - 2), cell, "|")
+      tag = intab ? "td" : "th"
+      if (!intab) { print "<table>"; intab = 1 }
+      line = "<tr>"
+      for (i = 1; i <= n; i++) { c = cell[i]; gsub(/^ +| +$/, "", c); line = line "<" tag ">" esc(c) "</" tag ">" }
+      print line "</tr>"; next
     }
     /^```/ { inpre = !inpre; print inpre ? "<pre>" : "</pre>"; next }
     inpre { print esc($0); next }
     /^# / { print "<h1>" esc(substr($0, 3)) "</h1>"; next }
     /^## / { print "<h2>" esc(substr($0, 4)) "</h2>"; next }
-    /^- / { print "<div>" esc(substr($0, 3)) "</div>"; next }
+    /^- / { print "<div>" code(esc(substr($0, 3))) "</div>"; next }
     /^!\[/ {
       # the target after "](": the heading before it may hold parentheses
       src = substr($0, index($0, "](") + 2); sub(/\).*/, "", src); sub(/\.png$/, ".svg", src)
       print "<p><img src=\"" src "\" alt=\"chart\"></p>"; next
     }
     /^$/ { next }
-    { print "<p>" esc($0) "</p>" }
-    END { print "</body></html>" }' "$OUT/report.md" >"$OUT/index.html"
+    { print "<p>" code(esc($0)) "</p>" }
+    END { if (intab) print "</table>"; print "</body></html>" }' "$md" >"$html"
 }
 
 write_report() {
