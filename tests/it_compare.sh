@@ -57,6 +57,18 @@ check "index.html: no backticks, <code> instead" -z "$(grep -F "$bt" "$OUT/index
 check "... <code>" -n "$(grep -F '<code>scripts/bench.sh --label before</code>' "$OUT/index.html")"
 check "stderr: the count" -n "$(grep '^4 points both runs have, 3 changes outside the noise$' "$WORK/err")"
 
+# plot.sh overlays: rates 20 Gbit/s against 100 Mbit/s (200x) go on a log
+# y axis, and the caption says so; 100 against 120 Mbit/s stay linear
+mkdir -p "$WORK/res/fast"
+sed 's/^label: before/label: fast/' "$WORK/res/before/meta.txt" >"$WORK/res/fast/meta.txt"
+sed 's/^r1,tcp,stream,forward,131072,,,,,,,tcp stream 128 KiB,1 2 3,3,100000000,/r1,tcp,stream,forward,131072,,,,,,,tcp stream 128 KiB,1 2 3,3,20000000000,/' \
+	"$WORK/res/before/summary.csv" >"$WORK/res/fast/summary.csv"
+sh "$HERE/../scripts/plot.sh" --data "$WORK/d1" -o "$WORK/p1" "$WORK/res/fast" "$WORK/res/before" >/dev/null 2>&1
+check "200x apart: a log y axis, said" -n "$(grep '^throughput_size	.*Log y axis: the runs. rates differ by more than 10 times (90.0 Mbit/s to 20.00 Gbit/s)' "$WORK/d1/charts.txt")"
+check "... set in the plot" -n "$(grep 'set logscale y' "$WORK/d1/throughput_size.plot.gp")"
+sh "$HERE/../scripts/plot.sh" --data "$WORK/d2" -o "$WORK/p2" "$WORK/res/before" "$WORK/res/after" >/dev/null 2>&1
+check "1.4x apart: linear" -z "$(grep 'Log y axis' "$WORK/d2/charts.txt")"
+
 mkdir -p "$WORK/res/empty"
 sh "$CMP" "$WORK/res/before" "$WORK/res/empty" >/dev/null 2>"$WORK/err"
 check "not a run: exit 2" $? -eq 2

@@ -103,7 +103,7 @@ function q(s) {
 # function may set SAY (its sentence for this run) and ACROSS (1: NAME.gp
 # lays the panels side by side) before chart_end.
 function chart_begin(name, multi) {
-	CH = name; CHGP = name; MULTI = multi; NSER = 0; NPAN = 0; YMAX = 0
+	CH = name; CHGP = name; MULTI = multi; NSER = 0; NPAN = 0; YMAX = 0; YMINP = ""
 	SAY = ""; ACROSS = 0
 	for (k in SID) delete SID[k]
 	for (k in VIDX) delete VIDX[k]
@@ -233,6 +233,7 @@ function size_tic(b) {
 # Titles are wrapped to the width of the chart, or of a panel.
 function chart_end(caption, w, h, vars,    f, p, id, cmd, sep, file, pw) {
 	if (NSER == 0) return
+	caption = overlay_log(caption)
 	f = out "/" CH ".vars.gp"
 	printf "ttl = %s\nnpanels = %d\n%s", q(wrap(chart_title(), title_chars(w))), NPAN, vars > f
 	close(f)
@@ -331,7 +332,21 @@ function stream_group(r, i) {
 	return toupper(s(r, i, "proto")) " " fmt_size(s(r, i, "msg_size_bytes")) (others(r, i) == "" ? "" : " " others(r, i))
 }
 function ci(x) { return (x == "") ? 0 : x }
-function track(y) { if (y + 0 > YMAX) YMAX = y + 0 }
+function track(y) {
+	if (y + 0 > YMAX) YMAX = y + 0
+	if (y + 0 > 0 && (YMINP == "" || y + 0 < YMINP)) YMINP = y + 0
+}
+
+# overlay_log(caption): several runs whose rates differ more than 10x
+# (loopback against wan: 20 Gbit/s and 0.1) on a linear axis leave one a
+# flat line on the floor: a log y axis then, said in the caption.
+function overlay_log(caption,    p) {
+	if (NR_RUNS < 2 || YMINP == "" || YMAX / YMINP <= 10 ||
+	    CH !~ /^(throughput_buffers|throughput_size|maxrate_rcvbuf|intervals|throughput_delay)$/) return caption
+	for (p = 1; p <= NPAN; p++) PSET[p] = PSET[p] "set logscale y\nset yrange [*:*]\n"
+	return caption " Log y axis: the runs' rates differ by more than 10 times (" \
+		fmt_bits(YMINP) " to " fmt_bits(YMAX) ")."
+}
 
 # ---- what results.csv adds: columns over a point's ok rows ----
 
