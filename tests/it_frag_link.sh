@@ -13,17 +13,6 @@ BENCH="$HERE/../scripts/bench.sh"
 
 need_link
 
-csv_rows() {
-	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
-}
-
-rowc() {
-	awk -v n="$2" -v c="$3" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$1" <<'EOF'
-NR == 1 { csv_index($0, col); next }
-NR == n + 1 { csv_split($0, r); print r[col[c]]; exit }
-EOF
-}
-
 # bench.sh itself in the background (its PID names its link: tb + the
 # first 10 digits), so that the test finds its namespaces.
 sh "$BENCH" --bin "$BIN" --link lossy --no-plot --no-maxrate --results "$WORK/res" \

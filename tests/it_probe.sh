@@ -16,17 +16,6 @@ BENCH="$HERE/../scripts/bench.sh"
 need_link
 [ -f "$HERE/../scripts/netns.sh" ] || skip "no scripts/netns.sh"
 
-# fig RUN FIGURE [COLUMN]: a column (value) of the run's path.csv.
-fig() {
-	awk -F, -v mode=get -v figure="$2" -v c="${3:-value}" \
-		-f "$HERE/../scripts/lib/csv.awk" -f "$HERE/../scripts/lib/path.awk" "$1/path.csv"
-}
-
-# csv_rows FILE: data rows.
-csv_rows() {
-	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
-}
-
 # bench_link PROFILE: bench.sh --link PROFILE with one short test; RUN.
 bench_link() {
 	timeout 90 sh "$BENCH" --bin "$BIN" --link "$1" --duration 1 --no-plot --no-maxrate \

@@ -13,23 +13,6 @@ BENCH="$HERE/../scripts/bench.sh"
 
 need_link
 
-fig() {
-	awk -F, -v mode=get -v figure="$2" -v c="${3:-value}" \
-		-f "$HERE/../scripts/lib/csv.awk" -f "$HERE/../scripts/lib/path.awk" "$1/path.csv"
-}
-
-csv_rows() {
-	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
-}
-
-# rowc CSV N COLUMN: a column of data row N.
-rowc() {
-	awk -v n="$2" -v c="$3" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$1" <<'EOF'
-NR == 1 { csv_index($0, col); next }
-NR == n + 1 { csv_split($0, r); print r[col[c]]; exit }
-EOF
-}
-
 # bench_link PROFILE ARGS...: a run across PROFILE; RUN.
 bench_link() {
 	p=$1

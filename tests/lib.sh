@@ -70,6 +70,25 @@ link_up() {
 	start_recv -q
 }
 
+# csv_rows FILE: its data rows (0 when empty or missing).
+csv_rows() {
+	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
+}
+
+# rowc CSV N COLUMN: the column COLUMN of data row N.
+rowc() {
+	awk -v n="$2" -v c="$3" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$1" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+NR == n + 1 { csv_split($0, r); print r[col[c]]; exit }
+EOF
+}
+
+# fig RUN FIGURE [COLUMN]: a column (value) of the run's path.csv.
+fig() {
+	awk -F, -v mode=get -v figure="$2" -v c="${3:-value}" \
+		-f "$HERE/../scripts/lib/csv.awk" -f "$HERE/../scripts/lib/path.awk" "$1/path.csv"
+}
+
 # col FILE NAME: the column NAME of the last row of FILE.
 col() {
 	awk -v col="$2" -f "$HERE/../scripts/lib/csv.awk" -f "$HERE/csvget.awk" "$1"
