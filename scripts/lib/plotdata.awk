@@ -769,13 +769,19 @@ function buf_which(r, i,    sb, rb) {
 	return ""
 }
 
+# buffer_panel(p): opens panel p of the charts against one buffer at a
+# time (throughput_buffers, delay_buffers); which buffer it is.
+function buffer_panel(p) {
+	panel(p == 1 ? "SO_SNDBUF of the sender (the receiver's buffer left to the kernel)" : \
+		"SO_RCVBUF of the receiver (the sender's buffer left to the kernel)")
+	return (p == 1) ? "sndbuf" : "rcvbuf"
+}
+
 function chart_buffers(    r, i, p, proto, g, v, id, which, x) {
 	chart_begin("throughput_buffers", 1)
 	ACROSS = 1
 	for (p = 1; p <= 2; p++) {
-		which = (p == 1) ? "sndbuf" : "rcvbuf"
-		panel(p == 1 ? "SO_SNDBUF of the sender (the receiver's buffer left to the kernel)" : \
-			"SO_RCVBUF of the receiver (the sender's buffer left to the kernel)")
+		which = buffer_panel(p)
 		for (r = 1; r <= NR_RUNS; r++)
 		for (i = 1; i <= NS[r]; i++) {
 			if (buf_which(r, i) != which) continue

@@ -270,9 +270,7 @@ function chart_delay_buffers(    r, i, p, proto, g, v, id, which, x, st, ymin, a
 	ACROSS = 1
 	ymin = ""
 	for (p = 1; p <= 2; p++) {
-		which = (p == 1) ? "sndbuf" : "rcvbuf"
-		panel(p == 1 ? "SO_SNDBUF of the sender (the receiver's buffer left to the kernel)" : \
-			"SO_RCVBUF of the receiver (the sender's buffer left to the kernel)")
+		which = buffer_panel(p)
 		for (r = 1; r <= NR_RUNS; r++)
 		for (i = 1; i <= NS[r]; i++) {
 			if (buf_which(r, i) != which || !delayed(r, i)) continue
@@ -314,22 +312,15 @@ function chart_delay_buffers(    r, i, p, proto, g, v, id, which, x, st, ymin, a
 
 # say_delay_buffers(): per line of the chart (up to three), the buffer with
 # the least and the most added delay (p50), and the delay with none set.
-function say_delay_buffers(    i, g, n, lo, hi, ord, t, k, d, which) {
+function say_delay_buffers(    g, n, t, k, d) {
 	if (NR_RUNS != 1) return ""
-	n = 0
-	for (i = 1; i <= NS[1]; i++) {
-		if (buf_which(1, i) == "" || !delayed(1, i)) continue
-		g = stream_group(1, i)
-		if (!(g in lo)) { ord[++n] = g; lo[g] = hi[g] = i }
-		if (s(1, i, "msg_delay_p50_over_min_us_mean") + 0 < s(1, lo[g], "msg_delay_p50_over_min_us_mean") + 0) lo[g] = i
-		if (s(1, i, "msg_delay_p50_over_min_us_mean") + 0 > s(1, hi[g], "msg_delay_p50_over_min_us_mean") + 0) hi[g] = i
-	}
+	n = buffer_extremes("msg_delay_p50_over_min_us", 1)
 	t = ""
 	for (k = 1; k <= n && k <= 3; k++) {
-		g = ord[k]
-		t = t (k > 1 ? "; " : "") g " waited least with " buf_words(lo[g]) ", +" \
-			fmt_us(s(1, lo[g], "msg_delay_p50_over_min_us_mean")) " (p99 +" fmt_us(s(1, lo[g], "msg_delay_p99_over_min_us_mean")) \
-			"), and most with " buf_words(hi[g]) ", +" fmt_us(s(1, hi[g], "msg_delay_p50_over_min_us_mean"))
+		g = BX_ORD[k]
+		t = t (k > 1 ? "; " : "") g " waited least with " buf_words(BX_LO[g]) ", +" \
+			fmt_us(s(1, BX_LO[g], "msg_delay_p50_over_min_us_mean")) " (p99 +" fmt_us(s(1, BX_LO[g], "msg_delay_p99_over_min_us_mean")) \
+			"), and most with " buf_words(BX_HI[g]) ", +" fmt_us(s(1, BX_HI[g], "msg_delay_p50_over_min_us_mean"))
 		d = group_default(g)
 		if (d && delayed(1, d)) t = t ", against +" fmt_us(s(1, d, "msg_delay_p50_over_min_us_mean")) " with no buffer set"
 	}

@@ -4,25 +4,38 @@
 # The delay charts' own are in plotdelay.awk, whose helpers these use
 # (buf_words, group_default, loss_threshold, fmt_us).
 
+# buffer_extremes(metric, delayed_only): per line of the charts against
+# one buffer at a time (a stream group of run 1, in the order met), the
+# summary rows with the least and the most metric (its _mean): BX_ORD[1..n],
+# BX_LO[group], BX_HI[group]; only points with delay figures when
+# delayed_only. Returns n.
+function buffer_extremes(metric, delayed_only,    i, g, n, m) {
+	for (g in BX_LO) delete BX_LO[g]
+	for (g in BX_HI) delete BX_HI[g]
+	for (g in BX_ORD) delete BX_ORD[g]
+	n = 0; m = metric "_mean"
+	for (i = 1; i <= NS[1]; i++) {
+		if (buf_which(1, i) == "" || (delayed_only && !delayed(1, i))) continue
+		g = stream_group(1, i)
+		if (!(g in BX_LO)) { BX_ORD[++n] = g; BX_LO[g] = BX_HI[g] = i }
+		if (s(1, i, m) + 0 < s(1, BX_LO[g], m) + 0) BX_LO[g] = i
+		if (s(1, i, m) + 0 > s(1, BX_HI[g], m) + 0) BX_HI[g] = i
+	}
+	return n
+}
+
 # say_buffers(): throughput_buffers: per line (up to three), the buffer it
 # was fastest and slowest with, and its rate with no buffer set.
-function say_buffers(    i, g, n, lo, hi, ord, t, k, d) {
+function say_buffers(    g, n, t, k, d) {
 	if (NR_RUNS != 1) return ""
-	n = 0
-	for (i = 1; i <= NS[1]; i++) {
-		if (buf_which(1, i) == "") continue
-		g = stream_group(1, i)
-		if (!(g in lo)) { ord[++n] = g; lo[g] = hi[g] = i }
-		if (s(1, i, "throughput_bps_mean") + 0 < s(1, lo[g], "throughput_bps_mean") + 0) lo[g] = i
-		if (s(1, i, "throughput_bps_mean") + 0 > s(1, hi[g], "throughput_bps_mean") + 0) hi[g] = i
-	}
+	n = buffer_extremes("throughput_bps", 0)
 	t = ""
 	for (k = 1; k <= n && k <= 3; k++) {
-		g = ord[k]
-		t = t (k > 1 ? "; " : "") g " was fastest with " buf_words(hi[g]) ", " fmt_bits(s(1, hi[g], "throughput_bps_mean"))
+		g = BX_ORD[k]
+		t = t (k > 1 ? "; " : "") g " was fastest with " buf_words(BX_HI[g]) ", " fmt_bits(s(1, BX_HI[g], "throughput_bps_mean"))
 		d = group_default(g)
 		if (d) t = t " (" fmt_bits(s(1, d, "throughput_bps_mean")) " with no buffer set)"
-		if (lo[g] != hi[g]) t = t ", and slowest with " buf_words(lo[g]) ", " fmt_bits(s(1, lo[g], "throughput_bps_mean"))
+		if (BX_LO[g] != BX_HI[g]) t = t ", and slowest with " buf_words(BX_LO[g]) ", " fmt_bits(s(1, BX_LO[g], "throughput_bps_mean"))
 	}
 	return t == "" ? "" : t "."
 }
