@@ -22,7 +22,6 @@
 
 BEGIN {
 	TARGET = 0.95      # "within 95% of the best"
-	RUDP_SLOT = 1408   # payload bytes of a reliable-UDP packet (1472 B less 64)
 	RUDP_WINDOW = 256  # tub-send's default --window
 }
 
@@ -207,19 +206,13 @@ function nsettings(p,    n, a, set) {
 }
 
 # udp_bound(p): the loss a UDP point may have and still be advised from:
-# the threshold, above the path's own loss with three standard deviations
-# of the sampling noise of that loss in the probe's count and the point's
-# (the max-rate search's bound).
-function udp_bound(p,    lim, p0, n0, sent, q, noise) {
-	lim = THRESHOLD
-	p0 = PATH_LOSS
-	if (p0 == "" || p0 + 0 <= 0) return lim + 0
-	n0 = num(mfig("loss_datagrams"))
+# the threshold, or across a lossy path csv.awk's loss_bound (the max-rate
+# search's), from the point's datagrams sent and the probe's.
+function udp_bound(p,    sent) {
+	if (PATH_LOSS == "" || PATH_LOSS + 0 <= 0) return THRESHOLD + 0
 	sent = (num(s(p, "msg_size_bytes")) > 0) ? \
 		num(s(p, "tx_rate_bps_mean")) * num(s(p, "duration_req_s")) / 8 / num(s(p, "msg_size_bytes")) : 0
-	q = p0 / 100
-	noise = 300 * sqrt(q * (1 - q) * ((sent > 0 ? 1 / sent : 0) + (n0 > 0 ? 1 / n0 : 0)))
-	return lim + p0 + noise
+	return loss_bound(THRESHOLD, PATH_LOSS + 0, sent, num(mfig("loss_datagrams")))
 }
 
 # udp_ok(p): a UDP stream point the advice may stand on: not the overload
@@ -380,8 +373,8 @@ function bdp_line(proto,    b) {
 }
 
 # rudp_window(cand, n, best, pick): reliable UDP's windows against the
-# BDP, in packets of RUDP_SLOT B of payload (or of the message when
-# smaller, as the suite's window=2bdp counts them): a window of fewer
+# BDP, in packets as the suite's window=2bdp counts them (csv.awk's
+# rudp_pkts): a window of fewer
 # packets than the BDP holds caps the transfer near window / RTT.
 function rudp_window(cand, n, best, pick,    i, p, w, per, need, cap) {
 	if (BDP == "") {
@@ -389,8 +382,8 @@ function rudp_window(cand, n, best, pick,    i, p, w, per, need, cap) {
 		line("window", w " packets; no path probe, so no BDP to size it from")
 		return
 	}
-	per = num(s(pick, "msg_size_bytes")); if (per > RUDP_SLOT || per <= 0) per = RUDP_SLOT
-	need = int((BDP + per - 1) / per)
+	per = rudp_payload(s(pick, "msg_size_bytes"))
+	need = rudp_pkts(BDP, per)
 	for (i = 1; i <= n; i++) {
 		p = cand[i]
 		w = s(p, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
@@ -398,7 +391,7 @@ function rudp_window(cand, n, best, pick,    i, p, w, per, need, cap) {
 		cap = (RTT_IDLE + 0 > 0) ? "near window / RTT = " fmt_bits(w * per * 8 / (RTT_IDLE / 1e6)) : "below the path"
 		line("window", sprintf("%s: %d packets x %d B = %s is below the BDP (%d packets): it caps reliable UDP %s; it made %s; window=2bdp (--window %d) sizes it from the path",
 			setting(p), w, per, bytes_txt(w * per), need, cap, fmt_bits(s(p, "throughput_bps_mean")),
-			int((2 * BDP + per - 1) / per)))
+			rudp_pkts(2 * BDP, per)))
 	}
 	w = s(pick, "window_req_pkts"); if (w == "") w = RUDP_WINDOW
 	if (w + 0 >= need)
@@ -599,9 +592,6 @@ function rcvbuf_txt(p) {
 	return s(p, "rcvbuf_req_bytes") " (granted " s(p, "rcvbuf_granted_bytes") ")"
 }
 
-function rcvbuf_of(p) {
-	return (s(p, "rcvbuf_req_bytes") == "") ? -1 : num(s(p, "rcvbuf_req_bytes"))
-}
 
 function maxrates(    m, t) {
 	if (nm == 0) return

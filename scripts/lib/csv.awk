@@ -112,6 +112,34 @@ function point_name(proto, kind, size, sndbuf, rcvbuf, lopts, ropts, rate, label
 	return n
 }
 
+# loss_bound(thr, p0, sent, n0): the UDP loss in percent a test may have
+# and still pass (the max-rate search) or be advised from (advice.awk):
+# the threshold thr above the path's own loss p0 (the probe's, from n0
+# datagrams), with three standard deviations of the sampling noise of
+# that loss in both counts (the test's sent datagrams and the probe's;
+# a count of 0 adds none). A path losing 1% read 0.8% from 3000
+# datagrams: without the noise a test that lost the path's 1% would fail
+# by that alone.
+function loss_bound(thr, p0, sent, n0,    q) {
+	q = p0 / 100
+	return thr + p0 + 300 * sqrt(q * (1 - q) * ((sent > 0 ? 1 / sent : 0) + (n0 > 0 ? 1 / n0 : 0)))
+}
+
+# rudp_payload(size): the payload of one reliable-UDP packet carrying
+# messages of size B: 1408 B (a 1472 B datagram less RUDP's 64 B header),
+# or the message when it is smaller.
+function rudp_payload(size) {
+	size += 0
+	return (size > 0 && size < 1408) ? size : 1408
+}
+
+# rudp_pkts(bytes, size): the packets of rudp_payload(size) that hold
+# bytes, rounded up (the suite's window=2bdp, the advice's BDP in packets).
+function rudp_pkts(bytes, size,    per) {
+	per = rudp_payload(size)
+	return int((bytes + per - 1) / per)
+}
+
 # opts_txt(opts, label): an option list as a name shows it: a value the
 # label has as relative with both ("notsent_lowat=0.25bdp=121K"), a
 # number of whole KiB short (16384: 16K).

@@ -30,7 +30,6 @@ BEGIN {
 	SET_KEYS = " duration repeat interval loss iterations precision "
 	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
 	# the axes of the matrix, in the order they vary (last fastest)
-	RUDP_SLOT = 1408
 	RUDP_MAX_WINDOW = int(16 * 1048576 / 1472)
 	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc", AXIS, " ")
 	# suite defaults; "set" lines change them
@@ -168,13 +167,10 @@ function resolve_opts(opts, proto, size,    n, a, i, eq, out, v) {
 }
 
 # window_pkts(bytes, asked, size): a window of reliable UDP in packets; a
-# relative one (2bdp, resolved to bytes) in packets of RUDP_SLOT payload
-# bytes each (a 1472 B datagram less RUDP's 64 B header), or of the
-# message when it is smaller, rounded up.
-function window_pkts(bytes, asked, size,    per, w) {
+# relative one (2bdp, resolved to bytes) in csv.awk's rudp_pkts.
+function window_pkts(bytes, asked, size,    w) {
 	if (asked !~ /bdp$/ || bytes == "") return bytes
-	per = (size < RUDP_SLOT) ? size : RUDP_SLOT
-	w = int((bytes + per - 1) / per)
+	w = rudp_pkts(bytes, size)
 	# a receiver refuses a window above its --max-window-bytes (16 MiB of
 	# 1472 B packets by default): the largest it takes, said in the label
 	if (w > RUDP_MAX_WINDOW) {

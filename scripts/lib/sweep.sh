@@ -448,19 +448,17 @@ EOF
 }
 
 # trial_bound: S_BOUND, the loss a trial may have: the threshold, and
-# across a probed path its own loss on top (S_PATH) with three standard
-# deviations of the sampling noise of that loss in both counts, the
-# probe's train (PROBE_LOSS_SENT datagrams) and the trial's (T_SENT): a
-# path losing 1% read 0.8% from 3000 datagrams, and a trial that lost the
-# path's 1% would fail by that alone.
+# across a probed path csv.awk's loss_bound of it above the path's own
+# loss (S_PATH), the probe's train (PROBE_LOSS_SENT datagrams) and the
+# trial's (T_SENT).
 trial_bound() {
   S_BOUND=$S_LOSS
   [ -n "${PATH_LOSS_PCT:-}" ] || return 0
   S_BOUND=$(awk -v thr="$S_LOSS" -v p0="$S_PATH" -v s="${T_SENT:--}" \
-    -v n0="${PROBE_LOSS_SENT:-0}" 'BEGIN {
-    p = p0 / 100; s = (s == "-") ? 0 : s + 0
-    noise = 300 * sqrt(p * (1 - p) * ((s > 0 ? 1 / s : 0) + (n0 > 0 ? 1 / n0 : 0)))
-    printf "%.4g\n", thr + p0 + noise }')
+    -v n0="${PROBE_LOSS_SENT:-0}" -f "$LIB/csv.awk" -f /dev/stdin <<'EOF'
+BEGIN { printf "%.4g\n", loss_bound(thr, p0, (s == "-") ? 0 : s + 0, n0 + 0) }
+EOF
+)
 }
 
 # trial_stretch: T_KEPT_UP 1 when the trial's datagrams arrived as fast as
