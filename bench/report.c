@@ -229,7 +229,7 @@ void report_summary(FILE *f, const struct tub_result *r)
 	fprintf(f, "tub-send: %s %s to %s (%s), %u-byte messages: %s%s%s\n",
 		spec_proto_name(r->spec.proto), spec_kind_name(r->spec.kind),
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
-		r->spec.msg_size, r->status, r->error[0] ? ": " : "",
+		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
 	if (r->spec.kind == TUB_KIND_STREAM)
 		summary_stream(f, r);

@@ -70,7 +70,7 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 	io->connected = initiator; /* the sender's socket is connected */
 	io->r = rudp_new(&c, session, initiator, clock_now_ns());
 	if (io->r == NULL)
-		return run_fail(ctx, "no_memory", "rudp endpoint: %s",
+		return run_fail(ctx, ST_NO_MEMORY, "rudp endpoint: %s",
 				strerror(errno));
 	return 0;
 }
@@ -161,7 +161,7 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 	    rudp_state(io->r) != RUDP_DEAD)
 		io->opened = 1;
 	if (rudp_state(io->r) == RUDP_DEAD)
-		return run_fail(io->ctx, io->refused ? "peer_closed" : "timeout",
+		return run_fail(io->ctx, io->refused ? ST_PEER_CLOSED : ST_TIMEOUT,
 				"reliable-UDP peer dead (%s%s)",
 				io->opened ? "no answer for 30 s"
 					   : "handshake not completed",
@@ -247,7 +247,7 @@ static int rudp_stream_send(struct run_ctx *ctx)
 	if (io == NULL || msg == NULL || rio_open(io, ctx, 1) < 0) {
 		free(msg);
 		free(io);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	run_fill_pattern(msg, s->msg_size);
 	if (rio_await_open(io, &next_ctl) < 0)
@@ -276,7 +276,7 @@ static int rudp_stream_send(struct run_ctx *ctx)
 			ctx->progress_ns = now;
 		}
 		if (err != 0 && err != EAGAIN) { /* in count and -t mode alike */
-			run_fail(ctx, "data_error", "rudp_send: %s",
+			run_fail(ctx, ST_DATA_ERROR, "rudp_send: %s",
 				 strerror(err));
 			goto out;
 		}
@@ -314,7 +314,7 @@ static int rudp_stream_recv(struct run_ctx *ctx)
 		free(msg);
 		free(pattern);
 		msg_track_free(&mt);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	run_fill_pattern(pattern, s->msg_size);
 	/* Until the sender's DONE (it sends it once its close is through);
@@ -370,7 +370,7 @@ static int rudp_rr_client(struct run_ctx *ctx)
 	if (io == NULL || msg == NULL || rio_open(io, ctx, 1) < 0) {
 		free(msg);
 		free(io);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	run_fill_pattern(msg, s->msg_size);
 	if (rio_await_open(io, &next_ctl) < 0)
@@ -382,7 +382,7 @@ static int rudp_rr_client(struct run_ctx *ctx)
 		uint64_t t0 = clock_now_ns();
 		run_msg_stamp(msg, tx->msgs, t0);
 		if (rudp_send(io->r, msg, s->msg_size, t0) < 0) {
-			run_fail(ctx, "data_error", "rudp_send: %s",
+			run_fail(ctx, ST_DATA_ERROR, "rudp_send: %s",
 				 strerror(errno));
 			goto out;
 		}
@@ -427,7 +427,7 @@ static int rudp_rr_server(struct run_ctx *ctx)
 	if (io == NULL || msg == NULL || rio_open(io, ctx, 0) < 0) {
 		free(msg);
 		free(io);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	while (!ctx->peer_done) {
 		if (rio_turn(io, &next_ctl, &now) < 0)
@@ -480,12 +480,12 @@ static int one_connection(struct run_ctx *ctx, struct rio *io, uint8_t *msg,
 	uint64_t now, t0 = clock_now_ns();
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	if (connect(fd, (const struct sockaddr *)&ctx->server.ss,
 		    ctx->server.len) < 0) {
 		close(fd);
-		return run_fail(ctx, "connect_failed", "%s", strerror(errno));
+		return run_fail(ctx, ST_CONNECT_FAILED, "%s", strerror(errno));
 	}
 	ctx->data = fd;
 	if (rio_open_session(io, ctx, 1, op_session(s->session, op)) < 0)
@@ -494,7 +494,7 @@ static int one_connection(struct run_ctx *ctx, struct rio *io, uint8_t *msg,
 		goto out;
 	run_msg_stamp(msg, op, clock_now_ns());
 	if (rudp_send(io->r, msg, s->msg_size, clock_now_ns()) < 0) {
-		run_fail(ctx, "data_error", "rudp_send: %s", strerror(errno));
+		run_fail(ctx, ST_DATA_ERROR, "rudp_send: %s", strerror(errno));
 		goto out;
 	}
 	for (;;) {
@@ -528,7 +528,7 @@ static int rudp_connect_client(struct run_ctx *ctx)
 	if (io == NULL || msg == NULL) {
 		free(io);
 		free(msg);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	run_fill_pattern(msg, s->msg_size);
 	uint64_t start = clock_now_ns(), now = start, next_ctl = 0;
@@ -616,7 +616,7 @@ static int rudp_connect_server(struct run_ctx *ctx)
 		free(io);
 		free(msg);
 		free(in);
-		return run_fail(ctx, "no_memory", "rudp buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
 	}
 	io->ctx = ctx;
 	while (!ctx->peer_done) {

@@ -29,11 +29,11 @@ const struct transport *run_transport(int proto)
 	}
 }
 
-int run_fail(struct run_ctx *ctx, const char *status, const char *fmt, ...)
+int run_fail(struct run_ctx *ctx, enum tub_status status, const char *fmt, ...)
 {
 	va_list ap;
 
-	snprintf(ctx->status, sizeof ctx->status, "%s", status);
+	ctx->status = status;
 	va_start(ap, fmt);
 	vsnprintf(ctx->err, sizeof ctx->err, fmt, ap);
 	va_end(ap);
@@ -43,10 +43,10 @@ int run_fail(struct run_ctx *ctx, const char *status, const char *fmt, ...)
 int run_send_frame(struct run_ctx *ctx, const uint8_t *frame, int len)
 {
 	if (len < 0)
-		return run_fail(ctx, "internal", "control frame too large");
+		return run_fail(ctx, ST_INTERNAL, "control frame too large");
 	if (sock_write_full(ctx->ctl, frame, (size_t)len,
 			    clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0)
-		return run_fail(ctx, "peer_closed", "control connection: %s",
+		return run_fail(ctx, ST_PEER_CLOSED, "control connection: %s",
 				strerror(errno));
 	return 0;
 }
@@ -62,19 +62,19 @@ int run_read_frame(struct run_ctx *ctx, uint8_t *body, uint32_t *len,
 	    (wire_decode_header(hdr, &type, len, why, sizeof why) == 0 &&
 	     sock_read_full(ctx->ctl, body, *len, deadline_ns) < 0)) {
 		if (errno == ETIMEDOUT)
-			return run_fail(ctx, "timeout",
+			return run_fail(ctx, ST_TIMEOUT,
 					"peer silent on the control connection");
-		return run_fail(ctx, "peer_closed", "control connection: %s",
+		return run_fail(ctx, ST_PEER_CLOSED, "control connection: %s",
 				errno == EPIPE ? "closed by peer"
 					       : strerror(errno));
 	}
 	if (wire_decode_header(hdr, &type, len, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "%s", why);
 	if (type == WIRE_ERROR) {
 		struct wire_error e;
 		if (wire_decode_error(body, *len, &e, why, sizeof why) < 0)
-			return run_fail(ctx, "protocol_error", "%s", why);
-		run_fail(ctx, "refused", "%s", e.reason);
+			return run_fail(ctx, ST_PROTOCOL_ERROR, "%s", why);
+		run_fail(ctx, ST_REFUSED, "%s", e.reason);
 		return WIRE_ERROR;
 	}
 	return type;
@@ -96,10 +96,10 @@ int run_check_ctl(struct run_ctx *ctx)
 		char byte;
 		ssize_t r = recv(ctx->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 		if (r > 0)
-			return run_fail(ctx, "protocol_error", "control data "
+			return run_fail(ctx, ST_PROTOCOL_ERROR, "control data "
 					"after DONE");
 		if (r == 0 || (errno != EAGAIN && errno != EINTR))
-			return run_fail(ctx, "peer_closed", "control "
+			return run_fail(ctx, ST_PEER_CLOSED, "control "
 					"connection closed after DONE");
 		return 0;
 	}
@@ -112,12 +112,12 @@ int run_check_ctl(struct run_ctx *ctx)
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_DONE)
-		return run_fail(ctx, "protocol_error",
+		return run_fail(ctx, ST_PROTOCOL_ERROR,
 				"unexpected control message %d during the test",
 				type);
 	if (wire_decode_done(body, len, &ctx->peer, why, sizeof why) < 0 ||
 	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "DONE: %s", why);
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "DONE: %s", why);
 	ctx->peer_done = 1;
 	return 0;
 }
@@ -165,13 +165,13 @@ int run_wait(struct run_ctx *ctx, int fd, short events, uint64_t until)
 int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
 {
 	if (*ctx->stop)
-		return run_fail(ctx, "interrupted", "stopped by a signal");
+		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal");
 	if (now >= ctx->deadline_ns)
-		return run_fail(ctx, "timeout", "the test ran past its "
+		return run_fail(ctx, ST_TIMEOUT, "the test ran past its "
 				"deadline");
 	if (ctx->stall_ns && now > ctx->progress_ns &&
 	    now - ctx->progress_ns > ctx->stall_ns)
-		return run_fail(ctx, "timeout", "no data moved for %.1f s: "
+		return run_fail(ctx, ST_TIMEOUT, "no data moved for %.1f s: "
 				"the peer stalled or the path is cut",
 				ctx->stall_ns / 1e9);
 	if (now >= *next_ctl) {
@@ -187,7 +187,7 @@ int run_send_done(struct run_ctx *ctx)
 	int rc;
 
 	if (frame == NULL)
-		return run_fail(ctx, "no_memory", "control frame");
+		return run_fail(ctx, ST_NO_MEMORY, "control frame");
 	rc = run_send_frame(ctx, frame, wire_encode_done(frame, WIRE_MAX_FRAME,
 							 &ctx->mine));
 	free(frame);

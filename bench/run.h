@@ -9,6 +9,7 @@
 #include "hist.h"
 #include "sock.h"
 #include "spec.h"
+#include "status.h"
 #include "wire.h"
 
 #define RUN_CTL_TIMEOUT_NS (5 * TUB_NSEC_PER_SEC)  /* one control exchange */
@@ -55,7 +56,7 @@ struct run_ctx {
 	char opts_notes[TUB_TEXT_MAX];
 	uint64_t strays;                 /* data connections from other hosts */
 
-	char status[32];            /* error word, when a call returns -1 */
+	enum tub_status status;     /* when a call returns -1 */
 	char err[TUB_TEXT_MAX];     /* and why */
 };
 
@@ -83,7 +84,7 @@ extern const struct transport rudp_transport;
 const struct transport *run_transport(int proto);
 
 /* Set ctx->status and ctx->err (printf-style); returns -1. */
-int run_fail(struct run_ctx *ctx, const char *status, const char *fmt, ...)
+int run_fail(struct run_ctx *ctx, enum tub_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Send one encoded frame on the control connection. 0 or -1 (ctx set). */

@@ -45,7 +45,7 @@ static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 	struct sock_addr a = *local;
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	sock_set_port(&a, 0);
 	/* Buffers before listen(): the window scale is chosen from them. */
@@ -53,7 +53,7 @@ static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 		       ctx->opts_notes, sizeof ctx->opts_notes);
 	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0 || listen(fd, 4) < 0) {
 		close(fd);
-		return run_fail(ctx, "socket_error", "data socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
 				strerror(errno));
 	}
 	ctx->data = fd;
@@ -73,7 +73,7 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 	for (;;) {
 		uint64_t now = clock_now_ns();
 		if (now >= deadline)
-			return run_fail(ctx, "timeout", "sender did not open "
+			return run_fail(ctx, ST_TIMEOUT, "sender did not open "
 					"the data connection within %.0f s",
 					RUN_CTL_TIMEOUT_NS / 1e9);
 		if (run_wait(ctx, lfd, POLLIN, deadline) == 0) {
@@ -81,7 +81,7 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 			if (run_keep_going(ctx, now, &next_ctl) < 0)
 				return -1;
 			if (ctx->peer_done)
-				return run_fail(ctx, "protocol_error", "DONE "
+				return run_fail(ctx, ST_PROTOCOL_ERROR, "DONE "
 						"before the data connection");
 			continue;
 		}
@@ -110,7 +110,7 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 		 * are granted on such a socket */
 		int probe = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (probe < 0)
-			return run_fail(ctx, "socket_error", "socket: %s",
+			return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 					strerror(errno));
 		run_apply_opts(probe, fam, 1, &ctx->opts_req,
 			       &ctx->opts_granted, ctx->opts_notes,
@@ -121,13 +121,13 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
 		       ctx->opts_notes, sizeof ctx->opts_notes);
 	if (sock_connect(fd, server, ctx->connect_timeout_ms) < 0) {
 		close(fd);
-		return run_fail(ctx, "connect_failed", "data connection: %s",
+		return run_fail(ctx, ST_CONNECT_FAILED, "data connection: %s",
 				strerror(errno));
 	}
 	ctx->data = fd;
@@ -137,9 +137,9 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 int tcp_data_error(struct run_ctx *ctx, const char *what)
 {
 	if (errno == EPIPE || errno == ECONNRESET)
-		return run_fail(ctx, "peer_closed", "%s: connection reset by "
+		return run_fail(ctx, ST_PEER_CLOSED, "%s: connection reset by "
 				"the peer", what);
-	return run_fail(ctx, "data_error", "%s: %s", what, strerror(errno));
+	return run_fail(ctx, ST_DATA_ERROR, "%s: %s", what, strerror(errno));
 }
 
 /* After the last send: wait until the kernel has delivered everything we
@@ -224,7 +224,7 @@ static int tcp_stream_send(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 
@@ -297,7 +297,7 @@ int tcp_stream_recv(struct run_ctx *ctx)
 
 	if (buf == NULL || msg_track_init(&mt, NULL) < 0) {
 		free(buf);
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	}
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	for (;;) {
@@ -363,7 +363,7 @@ int tcp_move_full(struct run_ctx *ctx, void *mem, size_t n, int out,
 		if (r == 0) {
 			if (done == 0)
 				return 1;
-			return run_fail(ctx, "peer_closed", "connection closed "
+			return run_fail(ctx, ST_PEER_CLOSED, "connection closed "
 					"in the middle of a message");
 		}
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -383,7 +383,7 @@ static int tcp_rr_client(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 
@@ -403,7 +403,7 @@ static int tcp_rr_client(struct run_ctx *ctx)
 		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);
 		if (rc != 0) {
 			if (rc > 0)
-				rc = run_fail(ctx, "peer_closed", "receiver "
+				rc = run_fail(ctx, ST_PEER_CLOSED, "receiver "
 					      "closed the data connection");
 			break;
 		}
@@ -430,7 +430,7 @@ static int tcp_rr_server(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	for (;;) {
 		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);

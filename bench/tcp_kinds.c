@@ -29,14 +29,14 @@ static int one_exchange(struct run_ctx *ctx, uint8_t *buf, uint64_t *next_ctl)
 	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	if (ctx->opts_req.mask)
 		sockopt_apply(fd, fam, 1, &ctx->opts_req, notes, sizeof notes);
 	if (sock_connect(fd, &ctx->server, ctx->connect_timeout_ms) < 0) {
 		int e = errno;
 		close(fd);
-		return run_fail(ctx, "connect_failed", "connection %llu: %s",
+		return run_fail(ctx, ST_CONNECT_FAILED, "connection %llu: %s",
 				(unsigned long long)ctx->rr_done + 1,
 				strerror(e));
 	}
@@ -46,7 +46,7 @@ static int one_exchange(struct run_ctx *ctx, uint8_t *buf, uint64_t *next_ctl)
 	if (rc == 0)
 		rc = tcp_move_full(ctx, buf, s->msg_size, 0, next_ctl);
 	if (rc > 0)
-		rc = run_fail(ctx, "peer_closed", "receiver closed before "
+		rc = run_fail(ctx, ST_PEER_CLOSED, "receiver closed before "
 			      "replying");
 	close(fd); /* we close first: the TIME_WAIT is ours */
 	ctx->data = -1;
@@ -62,7 +62,7 @@ int tcp_connect_client(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	uint64_t start = clock_now_ns(), now = start;
 	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
@@ -124,7 +124,7 @@ int tcp_connect_server(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	while (!ctx->peer_done) {
 		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
 			break;
@@ -170,7 +170,7 @@ int tcp_fill_client(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	uint64_t t0 = clock_now_ns(), last = t0;
 	for (;;) {
@@ -247,7 +247,7 @@ int tcp_linger_client(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	uint64_t t0 = clock_now_ns();
@@ -290,7 +290,7 @@ int tcp_linger_server(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "read buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "read buffer");
 	/* A slow reader (-b) keeps data in flight when the sender closes. */
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	uint64_t t0 = clock_now_ns();
@@ -382,7 +382,7 @@ static int run_hook(struct run_ctx *ctx)
 		return 0;
 	pid_t pid = fork();
 	if (pid < 0)
-		return run_fail(ctx, "hook_failed", "fork: %s",
+		return run_fail(ctx, ST_HOOK_FAILED, "fork: %s",
 				strerror(errno));
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", ctx->on_idle, (char *)NULL);
@@ -392,7 +392,7 @@ static int run_hook(struct run_ctx *ctx)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return run_fail(ctx, "hook_failed", "--on-idle command "
+		return run_fail(ctx, ST_HOOK_FAILED, "--on-idle command "
 				"failed");
 	return 0;
 }
@@ -427,7 +427,7 @@ int tcp_keepalive_client(struct run_ctx *ctx)
 			 r == 0 ? "EOF" : errno_word(errno));
 		return 0;
 	}
-	return run_fail(ctx, "interrupted", "stopped by a signal");
+	return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal");
 }
 
 int tcp_keepalive_server(struct run_ctx *ctx)
@@ -444,7 +444,7 @@ int tcp_keepalive_server(struct run_ctx *ctx)
 			continue;
 		ssize_t r = recv(ctx->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 		if (r > 0)
-			return run_fail(ctx, "protocol_error", "control data "
+			return run_fail(ctx, ST_PROTOCOL_ERROR, "control data "
 					"during a keepalive test");
 		if (r == 0 || (errno != EAGAIN && errno != EINTR))
 			break; /* the sender left */

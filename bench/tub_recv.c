@@ -252,12 +252,12 @@ static int check_remote_opts(struct run_ctx *ctx, const struct recv_conf *c,
 		    (c->allowed & 1u << id))
 			continue;
 		if (p->off)
-			return run_fail(ctx, "refused", "remote %s is off on "
+			return run_fail(ctx, ST_REFUSED, "remote %s is off on "
 					"this receiver (%s); its owner may "
 					"allow it with --allow-opt %s", name,
 					p->why, name);
 		if (o->value[id] < p->min || o->value[id] > p->max)
-			return run_fail(ctx, "refused", "remote %s=%lld outside "
+			return run_fail(ctx, ST_REFUSED, "remote %s=%lld outside "
 					"the receiver's range %lld..%lld (%s; "
 					"--allow-opt %s lifts it)", name,
 					(long long)o->value[id],
@@ -265,7 +265,7 @@ static int check_remote_opts(struct run_ctx *ctx, const struct recv_conf *c,
 					p->why, name);
 	}
 	if (sockopt_has(o, SOCKOPT_CONGESTION) && !cc_available(o->congestion))
-		return run_fail(ctx, "refused", "congestion control '%s' is "
+		return run_fail(ctx, ST_REFUSED, "congestion control '%s' is "
 				"not available on the receiver", o->congestion);
 	return 0;
 }
@@ -282,20 +282,20 @@ static int setup(struct run_ctx *ctx, const struct recv_conf *c,
 
 	if (wire_decode_test(conn->test, conn->test_len, spec, why,
 			     sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "%s", why);
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "%s", why);
 	if (spec_check(spec, &c->lim, why, sizeof why) < 0)
-		return run_fail(ctx, "refused", "%s", why);
+		return run_fail(ctx, ST_REFUSED, "%s", why);
 	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
 			  sizeof why) < 0)
-		return run_fail(ctx, "refused", "remote options: %s", why);
+		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
 	if (check_remote_opts(ctx, c, &ctx->opts_req) < 0)
 		return -1;
 
 	const struct transport *t = run_transport(spec->proto);
 	if (t == NULL || t->server[spec->kind] == NULL)
-		return run_fail(ctx, "refused", "not implemented here");
+		return run_fail(ctx, ST_REFUSED, "not implemented here");
 	if (sock_local(ctx->ctl, &local) < 0)
-		return run_fail(ctx, "socket_error", "getsockname: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "getsockname: %s",
 				strerror(errno));
 	sock_unmap(&local);
 	if (t->server_open(ctx, &local) < 0)
@@ -334,7 +334,7 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 	while (!ctx->peer_done) {
 		if (clock_now_ns() >= deadline)
-			return run_fail(ctx, "timeout", "no DONE from sender");
+			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
 		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
 			return -1;
 		if (!ctx->peer_done)
@@ -372,13 +372,13 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 		run_begin_data(ctx, c->lim.max_duration_ns);
 		rc = serve(ctx, spec, body);
 	}
-	if (rc < 0 && strcmp(ctx->status, "peer_closed") != 0)
+	if (rc < 0 && ctx->status != ST_PEER_CLOSED)
 		gate_send_error(ctx->ctl, ctx->err);
 	if (!c->quiet)
 		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B: %s%s%s\n",
 			test_no, peer, spec_proto_name(spec->proto),
 			spec_kind_name(spec->kind), spec->msg_size,
-			rc == 0 ? "ok" : ctx->status, rc == 0 ? "" : ": ",
+			rc == 0 ? "ok" : status_name(ctx->status), rc == 0 ? "" : ": ",
 			rc == 0 ? "" : ctx->err);
 	if (ctx->data >= 0)
 		sock_close(ctx->data, rc < 0); /* failed: never wait in close() */

@@ -455,7 +455,7 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 	r->local_clamped[1] = (uint8_t)sockopt_clamped(&c->local,
 						       SOCKOPT_RCVBUF);
 	sockopt_parse(r->spec.remote_opts, &r->remote_req, NULL, 0);
-	snprintf(r->status, sizeof r->status, "ok");
+	r->status = ST_OK;
 }
 
 /* What a kernel can have granted: getsockopt gives an int (linger -1 for
@@ -481,15 +481,15 @@ static int check_granted(const struct sockopt_set *g, char *why, size_t len)
  * still readable; report that rather than the broken pipe. -1. */
 static int refused_early(struct run_ctx *ctx, uint8_t *buf)
 {
-	char status[sizeof ctx->status], err[sizeof ctx->err];
+	enum tub_status status = ctx->status;
+	char err[sizeof ctx->err];
 	uint32_t len;
 
-	memcpy(status, ctx->status, sizeof status);
 	memcpy(err, ctx->err, sizeof err);
 	if (run_read_frame(ctx, buf, &len, clock_now_ns() + TUB_NSEC_PER_SEC) ==
 	    WIRE_ERROR)
 		return -1;
-	memcpy(ctx->status, status, sizeof status);
+	ctx->status = status;
 	memcpy(ctx->err, err, sizeof err);
 	return -1;
 }
@@ -516,11 +516,11 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_READY)
-		return run_fail(ctx, "protocol_error", "expected READY, got "
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected READY, got "
 				"message %d", type);
 	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0 ||
 	    check_granted(&ready.granted, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "READY: %s", why);
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "READY: %s", why);
 	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
 	snprintf(r->remote_version, sizeof r->remote_version, "%s",
 		 ready.tool_version);
@@ -578,7 +578,7 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	r->have_tx = 1;
 	r->tx = ctx->mine.tx;
 	r->probe = ctx->probe;
-	if (rc < 0 && strcmp(ctx->status, "interrupted") != 0)
+	if (rc < 0 && ctx->status != ST_INTERRUPTED)
 		return -1;
 	if (ctx->no_result)
 		return rc;
@@ -592,17 +592,17 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 						  RUN_CTL_TIMEOUT_NS);
 	int type = run_read_frame(ctx, buf, &len, until);
 	if (type < 0 && *ctx->stop)
-		return run_fail(ctx, "interrupted", "stopped by a signal; no "
+		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal; no "
 				"RESULT from the receiver within %.1f s",
 				(double)ctx->grace_ns / 1e9 + 1);
 	if (type < 0 || type == WIRE_ERROR)
 		return -1;
 	if (type != WIRE_RESULT)
-		return run_fail(ctx, "protocol_error", "expected RESULT, got "
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected RESULT, got "
 				"message %d", type);
 	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
 	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
-		return run_fail(ctx, "protocol_error", "RESULT: %s", why);
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "RESULT: %s", why);
 	r->have_rx = 1;
 	r->rx = ctx->peer.rx;
 	sock_snmp_read(&k1);
@@ -633,7 +633,7 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	int rc = -1;
 
 	if (ctx == NULL || buf == NULL) {
-		snprintf(r->status, sizeof r->status, "no_memory");
+		r->status = ST_NO_MEMORY;
 		goto out;
 	}
 	ctx->spec = &r->spec;
@@ -649,7 +649,7 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
 				 ctx->err, sizeof ctx->err);
 	if (ctx->ctl < 0) {
-		snprintf(ctx->status, sizeof ctx->status, "connect_failed");
+		ctx->status = ST_CONNECT_FAILED;
 		goto done;
 	}
 	sock_peer(ctx->ctl, &server);
@@ -668,7 +668,7 @@ static int run_test(const struct send_conf *c, struct tub_result *r,
 	r->rr_elapsed_ns = ctx->rr_elapsed_ns;
 done:
 	if (rc < 0) {
-		snprintf(r->status, sizeof r->status, "%s", ctx->status);
+		r->status = ctx->status;
 		snprintf(r->error, sizeof r->error, "%s", ctx->err);
 	}
 	if (ctx->data >= 0) /* left unsent at the deadline: reset, never drain */

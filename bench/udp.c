@@ -25,7 +25,7 @@ static int udp_socket(struct run_ctx *ctx, int fam)
 	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
 		       ctx->opts_notes, sizeof ctx->opts_notes);
@@ -50,7 +50,7 @@ int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 	sock_set_port(&a, 0);
 	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
 		close(fd);
-		return run_fail(ctx, "socket_error", "data socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
 				strerror(errno));
 	}
 	ctx->data = fd;
@@ -74,7 +74,7 @@ int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 		return -1;
 	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) < 0) {
 		close(fd);
-		return run_fail(ctx, "connect_failed", "data socket: %s",
+		return run_fail(ctx, ST_CONNECT_FAILED, "data socket: %s",
 				strerror(errno));
 	}
 	ctx->data = fd;
@@ -101,10 +101,10 @@ static int send_error(struct run_ctx *ctx, uint64_t *refused)
 		/* ICMP port unreachable: the receiver's socket is gone. */
 		if (++*refused < UDP_REFUSED_MAX)
 			return 0;
-		return run_fail(ctx, "peer_closed", "receiver port "
+		return run_fail(ctx, ST_PEER_CLOSED, "receiver port "
 				"unreachable");
 	default:
-		return run_fail(ctx, "data_error", "send: %s",
+		return run_fail(ctx, ST_DATA_ERROR, "send: %s",
 				strerror(errno));
 	}
 }
@@ -139,7 +139,7 @@ static int udp_stream_send(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (payload == NULL)
-		return run_fail(ctx, "no_memory", "payload buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "payload buffer");
 	run_fill_pattern(payload, plen);
 	memset(mm, 0, sizeof mm);
 	for (int i = 0; i < UDP_BATCH; i++) {
@@ -199,7 +199,7 @@ static int udp_stream_send(struct run_ctx *ctx)
 	}
 	tx->elapsed_ns = last - first;
 	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
-	if (rc == 0 || strcmp(ctx->status, "interrupted") == 0)
+	if (rc == 0 || ctx->status == ST_INTERRUPTED)
 		send_end_markers(ctx, tx->msgs);
 	free(payload);
 	return rc;
@@ -333,7 +333,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 
 	if (b == NULL || seqtrack_init(&st) < 0) {
 		rx_batch_free(b);
-		return run_fail(ctx, "no_memory", "receive buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "receive buffers");
 	}
 	/* The message delay, as for TCP: from the sender's stamp (paced: the
 	 * datagram's place in the schedule) to the read that delivers it, so
@@ -341,7 +341,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	if (msg_track_init(&mt, NULL) < 0) {
 		seqtrack_free(&st);
 		rx_batch_free(b);
-		return run_fail(ctx, "no_memory", "delay histogram");
+		return run_fail(ctx, ST_NO_MEMORY, "delay histogram");
 	}
 	for (;;) {
 		uint64_t now = clock_now_ns();
@@ -357,7 +357,7 @@ static int udp_stream_recv(struct run_ctx *ctx)
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNREFUSED) {
-				rc = run_fail(ctx, "data_error", "recv: %s",
+				rc = run_fail(ctx, ST_DATA_ERROR, "recv: %s",
 					      strerror(errno));
 				break;
 			}
@@ -480,7 +480,7 @@ static int udp_rr_client(struct run_ctx *ctx)
 	if (req == NULL || rep == NULL) {
 		free(req);
 		free(rep);
-		return run_fail(ctx, "no_memory", "message buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffers");
 	}
 	run_fill_pattern(req, s->msg_size);
 	run_set_timeouts(ctx->data, s->timeout_ns, UDP_POLL_NS);
@@ -530,7 +530,7 @@ static int udp_rr_server(struct run_ctx *ctx)
 	int connected = 0, rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_set_timeouts(ctx->data, UDP_POLL_NS, UDP_POLL_NS);
 	while (!ctx->peer_done) {
 		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)

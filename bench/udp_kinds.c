@@ -32,7 +32,7 @@ static int one_exchange(struct run_ctx *ctx, uint8_t *req, uint8_t *rep,
 	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0), answered = 0;
 
 	if (fd < 0)
-		return run_fail(ctx, "socket_error", "socket: %s",
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
 	if (ctx->opts_req.mask)
 		sockopt_apply(fd, fam, 0, &ctx->opts_req, notes, sizeof notes);
@@ -40,7 +40,7 @@ static int one_exchange(struct run_ctx *ctx, uint8_t *req, uint8_t *rep,
 		    ctx->server.len) < 0) {
 		int e = errno;
 		close(fd);
-		return run_fail(ctx, "connect_failed", "%s", strerror(e));
+		return run_fail(ctx, ST_CONNECT_FAILED, "%s", strerror(e));
 	}
 	run_set_timeouts(fd, 0, s->timeout_ns);
 	uint64_t now = clock_now_ns();
@@ -75,7 +75,7 @@ int udp_connect_client(struct run_ctx *ctx)
 	if (req == NULL || rep == NULL) {
 		free(req);
 		free(rep);
-		return run_fail(ctx, "no_memory", "message buffers");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffers");
 	}
 	run_fill_pattern(req, s->msg_size);
 	uint64_t start = clock_now_ns(), now = start;
@@ -123,7 +123,7 @@ int udp_connect_server(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_set_timeouts(ctx->data, UDP_KIND_POLL_NS, UDP_KIND_POLL_NS);
 	while (!ctx->peer_done) {
 		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
@@ -173,7 +173,7 @@ int udp_fill_client(struct run_ctx *ctx)
 	int rc = 0;
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	run_fill_pattern(buf, s->msg_size);
 	uint64_t t0 = clock_now_ns();
 	while (tx->msgs < n) {
@@ -189,7 +189,7 @@ int udp_fill_client(struct run_ctx *ctx)
 			}
 			if (errno == EINTR)
 				continue;
-			rc = run_fail(ctx, "data_error", "send: %s",
+			rc = run_fail(ctx, ST_DATA_ERROR, "send: %s",
 				      strerror(errno));
 			break;
 		}
@@ -210,7 +210,7 @@ int udp_fill_server(struct run_ctx *ctx)
 	uint8_t *buf = malloc((size_t)s->msg_size + 1);
 
 	if (buf == NULL)
-		return run_fail(ctx, "no_memory", "message buffer");
+		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
 	/* Read nothing while the sender sends; then see what was held. */
 	if (run_wait_done(ctx) < 0) {
 		free(buf);

@@ -138,7 +138,7 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 				: s->flags & TUB_SPEC_PACED ? "paced"
 							    : "aimd");
 	put_u64(row, "window_req_pkts", s->window != 0, s->window);
-	put_str(row, "status", r->status);
+	put_str(row, "status", status_name(r->status));
 	put_str(row, "error", r->error);
 }
 

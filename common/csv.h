@@ -10,6 +10,7 @@
 #include "hist.h"
 #include "sockopt.h"
 #include "spec.h"
+#include "status.h"
 
 /* Everything one test produced, from both ends. */
 struct tub_result {
@@ -30,7 +31,7 @@ struct tub_result {
 	uint8_t remote_clamped[2];
 	char local_notes[TUB_TEXT_MAX];
 	char remote_notes[TUB_TEXT_MAX];
-	char status[32];                  /* "ok" or an error word */
+	enum tub_status status;
 	char error[TUB_TEXT_MAX];         /* why, when status is not ok */
 
 	int have_tx, have_rx;             /* which reports arrived */

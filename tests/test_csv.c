@@ -78,7 +78,7 @@ static struct tub_result *udp_result(void)
 	r->rx.elapsed_ns = 500000000;
 	r->rx.rcvbuf_drops = 10;
 	r->rx.jitter_ns = 1500;
-	strcpy(r->status, "ok");
+	r->status = ST_OK;
 	strcpy(r->error, "with, a \"comma\"");
 	return r;
 }
