@@ -1,5 +1,6 @@
-/* The socket-behaviour kinds (connect, fill, linger, keepalive) of each
- * transport, and what tcp.c shares with them. */
+/* The workloads of every kind on every transport (one row a kind in
+ * kinds.c; common/kind.h holds the rest of what a kind is), and what the
+ * data paths share with them. */
 #ifndef TUB_KINDS_H
 #define TUB_KINDS_H
 
@@ -9,6 +10,25 @@
 #include "clock.h"
 
 #include "run.h"
+
+/* A workload: one end of a kind's data phase. 0, or -1 with ctx set. */
+typedef int run_fn(struct run_ctx *ctx);
+
+struct kind_work {
+	run_fn *sender[TUB_PROTO_COUNT];   /* tub-send's end */
+	run_fn *receiver[TUB_PROTO_COUNT]; /* tub-recv's end */
+};
+
+/* The workloads of kind k (NULL out of range); a slot is NULL where the
+ * kind does not run on that transport. */
+const struct kind_work *kind_work(int k);
+
+/* The round-trip workloads, one for every transport's framing: the
+ * requesting end, the echoing end, and the connect kind's requesting end
+ * (a fresh connection per round trip). */
+int rr_client(struct run_ctx *ctx);
+int rr_server(struct run_ctx *ctx);
+int connect_client(struct run_ctx *ctx);
 
 /* Move exactly n bytes through ctx->data (blocking, with timeouts set),
  * looking at the clock and the control connection between timed-out calls.
@@ -36,7 +56,12 @@ int udp_accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,
 			socklen_t fromlen, int *connected,
 			struct wire_data *d);
 
-int tcp_connect_client(struct run_ctx *ctx);
+int tcp_stream_send(struct run_ctx *ctx);
+int udp_stream_send(struct run_ctx *ctx);
+int udp_stream_recv(struct run_ctx *ctx);
+int rudp_stream_send(struct run_ctx *ctx);
+int rudp_stream_recv(struct run_ctx *ctx);
+int rudp_connect_server(struct run_ctx *ctx);
 int tcp_connect_server(struct run_ctx *ctx);
 int tcp_fill_client(struct run_ctx *ctx);
 int tcp_fill_server(struct run_ctx *ctx);
@@ -45,7 +70,6 @@ int tcp_linger_server(struct run_ctx *ctx);
 int tcp_keepalive_client(struct run_ctx *ctx);
 int tcp_keepalive_server(struct run_ctx *ctx);
 
-int udp_connect_client(struct run_ctx *ctx);
 int udp_connect_server(struct run_ctx *ctx);
 int udp_fill_client(struct run_ctx *ctx);
 int udp_fill_server(struct run_ctx *ctx);

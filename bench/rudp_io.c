@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "kind.h"
 #include "kinds.h"
 #include "rudp.h"
 #include "sockopt.h"
@@ -61,7 +62,9 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 		 * offered rate with the whole window open. */
 		.pacing_bps = (s->flags & TUB_SPEC_PACED) ? 2 * s->rate_bps : 0,
 		.max_msg = s->msg_size > 1472 ? s->msg_size : 1472,
-		.ack_delay_ns = s->kind == TUB_KIND_RR ? 0 : TUB_NSEC_PER_MSEC,
+		.ack_delay_ns = kind_has(s->kind, KIND_ROUND_TRIPS) &&
+				!kind_has(s->kind, KIND_PER_OP)
+				? 0 : TUB_NSEC_PER_MSEC,
 	};
 
 	memset(io, 0, sizeof *io);
@@ -173,7 +176,7 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 static void rio_report(struct rio *io)
 {
 	struct rudp_stats st;
-	struct tub_probe *p = &io->ctx->probe;
+	struct tub_probe *p = &io->ctx->res->probe;
 
 	rudp_get_stats(io->r, &st);
 	/* Counts add up over the endpoints of a run (one per connection in
@@ -233,7 +236,7 @@ static int rio_finish(struct rio *io, uint64_t *next_ctl)
 	return 0;
 }
 
-static int rudp_stream_send(struct run_ctx *ctx)
+int rudp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
@@ -296,7 +299,7 @@ out:
 	return rc;
 }
 
-static int rudp_stream_recv(struct run_ctx *ctx)
+int rudp_stream_recv(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_rx *rx = &ctx->mine.rx;
@@ -357,111 +360,6 @@ out:
 	return rc;
 }
 
-static int rudp_rr_client(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_tx *tx = &ctx->mine.tx;
-	struct rio *io = malloc(sizeof *io);
-	uint8_t *msg = malloc(s->msg_size);
-	struct ticker tick;
-	uint64_t next_ctl = 0, now = 0, start = 0;
-	int rc = -1;
-
-	if (io == NULL || msg == NULL || rio_open(io, ctx, 1) < 0) {
-		free(msg);
-		free(io);
-		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
-	}
-	run_fill_pattern(msg, s->msg_size);
-	if (rio_await_open(io, &next_ctl) < 0)
-		goto out;
-	start = now = clock_now_ns();
-	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
-	ticker_start(&tick, start, s->interval_ns);
-	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
-		uint64_t t0 = clock_now_ns();
-		run_msg_stamp(msg, tx->msgs, t0);
-		if (rudp_send(io->r, msg, s->msg_size, t0) < 0) {
-			run_fail(ctx, ST_DATA_ERROR, "rudp_send: %s",
-				 strerror(errno));
-			goto out;
-		}
-		tx->msgs++;
-		tx->calls++;
-		tx->bytes += s->msg_size;
-		for (;;) {
-			if (rio_turn(io, &next_ctl, &now) < 0)
-				goto out;
-			if (rudp_recv(io->r, msg, s->msg_size) >= 0)
-				break;
-			rio_wait(io, now);
-		}
-		now = clock_now_ns();
-		hist_record(ctx->rtt, now - t0);
-		ctx->rr_done++;
-		ctx->progress_ns = now;
-		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	}
-	ctx->rr_elapsed_ns = now - start;
-	tx->elapsed_ns = now - start;
-	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	rc = rio_finish(io, &next_ctl);
-out:
-	rio_report(io);
-	rio_close(io);
-	free(msg);
-	free(io);
-	return rc;
-}
-
-static int rudp_rr_server(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	struct tub_tx *tx = &ctx->mine.tx;
-	struct rio *io = malloc(sizeof *io);
-	uint8_t *msg = malloc(s->msg_size);
-	uint64_t next_ctl = 0, now, first = 0, last = 0;
-	int rc = -1;
-
-	if (io == NULL || msg == NULL || rio_open(io, ctx, 0) < 0) {
-		free(msg);
-		free(io);
-		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
-	}
-	while (!ctx->peer_done) {
-		if (rio_turn(io, &next_ctl, &now) < 0)
-			goto out;
-		ssize_t n;
-		while ((n = rudp_recv(io->r, msg, s->msg_size)) >= 0) {
-			if (rx->msgs++ == 0)
-				first = now;
-			last = now;
-			ctx->progress_ns = now;
-			rx->calls++;
-			rx->bytes += (uint64_t)n;
-			if (rudp_send(io->r, msg, (size_t)n, now) == 0) {
-				tx->msgs++;
-				tx->calls++;
-				tx->bytes += (uint64_t)n;
-			}
-		}
-		if (rudp_state(io->r) == RUDP_CLOSED)
-			ctx->progress_ns = now;
-		rio_flush(io, now);
-		rio_wait(io, now);
-	}
-	rc = 0;
-out:
-	rx->elapsed_ns = last - first;
-	tx->elapsed_ns = last - first;
-	rio_report_rx(io);
-	rio_close(io);
-	free(msg);
-	free(io);
-	return rc;
-}
-
 /* connect: every exchange is a connection of its own: a fresh socket and
  * endpoint, the handshake, one request and reply, the graceful close. Each
  * carries its own session id, the spec's upper 16 bits with a counter below,
@@ -469,88 +367,6 @@ out:
 static uint32_t op_session(uint32_t base, uint64_t op)
 {
 	return (base & 0xffff0000u) | (uint32_t)(op % 0xffffu + 1);
-}
-
-static int one_connection(struct run_ctx *ctx, struct rio *io, uint8_t *msg,
-			  uint64_t op, uint64_t *next_ctl)
-{
-	const struct tub_spec *s = ctx->spec;
-	int fam = sock_family(&ctx->server);
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
-	uint64_t now, t0 = clock_now_ns();
-
-	if (fd < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-				strerror(errno));
-	if (connect(fd, (const struct sockaddr *)&ctx->server.ss,
-		    ctx->server.len) < 0) {
-		close(fd);
-		return run_fail(ctx, ST_CONNECT_FAILED, "%s", strerror(errno));
-	}
-	ctx->data = fd;
-	if (rio_open_session(io, ctx, 1, op_session(s->session, op)) < 0)
-		goto out;
-	if (rio_await_open(io, next_ctl) < 0)
-		goto out;
-	run_msg_stamp(msg, op, clock_now_ns());
-	if (rudp_send(io->r, msg, s->msg_size, clock_now_ns()) < 0) {
-		run_fail(ctx, ST_DATA_ERROR, "rudp_send: %s", strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		if (rio_turn(io, next_ctl, &now) < 0)
-			goto out;
-		if (rudp_recv(io->r, msg, s->msg_size) >= 0)
-			break;
-		rio_wait(io, now);
-	}
-	hist_record(ctx->rtt, clock_now_ns() - t0);
-	rc = rio_finish(io, next_ctl);
-out:
-	if (io->r) {
-		rio_report(io);
-		rio_close(io);
-	}
-	close(fd);
-	ctx->data = -1;
-	return rc;
-}
-
-static int rudp_connect_client(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_tx *tx = &ctx->mine.tx;
-	struct rio *io = calloc(1, sizeof *io);
-	uint8_t *msg = malloc(s->msg_size);
-	struct ticker tick;
-	int rc = 0;
-
-	if (io == NULL || msg == NULL) {
-		free(io);
-		free(msg);
-		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
-	}
-	run_fill_pattern(msg, s->msg_size);
-	uint64_t start = clock_now_ns(), now = start, next_ctl = 0;
-	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
-	ticker_start(&tick, start, s->interval_ns);
-	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
-		if ((rc = one_connection(ctx, io, msg, tx->msgs, &next_ctl)) < 0)
-			break;
-		now = clock_now_ns();
-		ctx->rr_done++;
-		ctx->progress_ns = now;
-		tx->msgs++;
-		tx->calls++;
-		tx->bytes += s->msg_size;
-		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	}
-	ctx->rr_elapsed_ns = now - start;
-	tx->elapsed_ns = now - start;
-	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	free(msg);
-	free(io);
-	return rc;
 }
 
 /* Whether connection session a was opened after b (the counter below the
@@ -601,7 +417,7 @@ static void connect_input(struct rio *io, const uint8_t *pkt, size_t n,
 		ctx->mine.rx.foreign++;
 }
 
-static int rudp_connect_server(struct run_ctx *ctx)
+int rudp_connect_server(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_rx *rx = &ctx->mine.rx;
@@ -671,19 +487,142 @@ static int rudp_server_accept(struct run_ctx *ctx, int fd)
 	return 0; /* the handshake happens in the data phase */
 }
 
+/* Framing: a message is one of the endpoint's messages, whole and in
+ * order; the pump runs inside each call. */
+static int rudp_open(struct conn *c)
+{
+	struct rio *io = malloc(sizeof *io);
+
+	if (io == NULL || rio_open(io, c->ctx, c->initiator) < 0) {
+		free(io);
+		return run_fail(c->ctx, ST_NO_MEMORY, "rudp buffers");
+	}
+	c->priv = io;
+	if (c->initiator && rio_await_open(io, &c->next_ctl) < 0) {
+		rio_report(io);
+		rio_close(io);
+		free(io);
+		c->priv = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* connect: a fresh socket and endpoint per operation, each with a
+ * session of its own, handshake done. */
+static int rudp_dial(struct conn *c, uint64_t op)
+{
+	struct run_ctx *ctx = c->ctx;
+	int fam = sock_family(&ctx->server);
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct rio *io = calloc(1, sizeof *io);
+
+	if (fd < 0 || io == NULL) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		free(io);
+		return run_fail(ctx, io ? ST_SOCKET_ERROR : ST_NO_MEMORY,
+				"socket: %s", strerror(e));
+	}
+	if (connect(fd, (const struct sockaddr *)&ctx->server.ss,
+		    ctx->server.len) < 0) {
+		int e = errno;
+		close(fd);
+		free(io);
+		return run_fail(ctx, ST_CONNECT_FAILED, "%s", strerror(e));
+	}
+	c->fd = ctx->data = fd;
+	c->dialed = 1;
+	c->priv = io;
+	if (rio_open_session(io, ctx, 1, op_session(ctx->spec->session, op)) <
+		    0 ||
+	    rio_await_open(io, &c->next_ctl) < 0) {
+		if (io->r) {
+			rio_report(io);
+			rio_close(io);
+		}
+		free(io);
+		c->priv = NULL;
+		close(fd);
+		ctx->data = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static int rudp_send_msg(struct conn *c, uint8_t *m, size_t len,
+			 uint64_t seq, uint64_t now)
+{
+	struct rio *io = c->priv;
+
+	if (c->initiator)
+		run_msg_stamp(m, seq, now);
+	if (rudp_send(io->r, m, len, now) == 0)
+		return 0;
+	if (!c->initiator)
+		return 1; /* the reply is dropped; the requester waits on */
+	return run_fail(c->ctx, ST_DATA_ERROR, "rudp_send: %s",
+			strerror(errno));
+}
+
+/* Pump until a message is there; the echoing end returns at until to
+ * look at control. */
+static ssize_t rudp_recv_msg(struct conn *c, uint8_t *m, size_t cap,
+			     uint64_t until, uint64_t *seq)
+{
+	struct rio *io = c->priv;
+	uint64_t now;
+	ssize_t n;
+
+	(void)seq;
+	for (;;) {
+		if ((n = rudp_recv(io->r, m, cap)) >= 0)
+			return n;
+		if (rio_turn(io, &c->next_ctl, &now) < 0)
+			return -1;
+		if ((n = rudp_recv(io->r, m, cap)) >= 0)
+			return n;
+		if (rudp_state(io->r) == RUDP_CLOSED)
+			c->ctx->progress_ns = now; /* waiting for DONE only */
+		if (now >= until)
+			return 0;
+		rio_wait_until(io, now, until);
+	}
+}
+
+static int rudp_close_conn(struct conn *c)
+{
+	struct rio *io = c->priv;
+	int rc = 0;
+
+	if (io == NULL)
+		return 0;
+	if (c->initiator) {
+		if (!c->abort)
+			rc = rio_finish(io, &c->next_ctl);
+		rio_report(io);
+	} else {
+		rio_report_rx(io);
+	}
+	rio_close(io);
+	free(io);
+	c->priv = NULL;
+	if (c->dialed) {
+		close(c->fd);
+		c->ctx->data = -1;
+	}
+	return rc;
+}
+
 const struct transport rudp_transport = {
 	.proto = TUB_PROTO_RUDP,
 	.server_open = udp_server_open,
 	.server_accept = rudp_server_accept,
 	.client_open = udp_client_open,
-	.client = {
-		[TUB_KIND_STREAM] = rudp_stream_send,
-		[TUB_KIND_RR] = rudp_rr_client,
-		[TUB_KIND_CONNECT] = rudp_connect_client,
-	},
-	.server = {
-		[TUB_KIND_STREAM] = rudp_stream_recv,
-		[TUB_KIND_RR] = rudp_rr_server,
-		[TUB_KIND_CONNECT] = rudp_connect_server,
-	},
+	.open = rudp_open,
+	.dial = rudp_dial,
+	.send = rudp_send_msg,
+	.recv = rudp_recv_msg,
+	.close = rudp_close_conn,
 };

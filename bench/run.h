@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "csv.h"
 #include "hist.h"
 #include "sock.h"
 #include "spec.h"
@@ -38,18 +39,15 @@ struct run_ctx {
 	volatile sig_atomic_t *stop;
 
 	struct sock_addr server;    /* sender: the receiver's data address */
-	struct tub_probe probe;     /* sender: the socket-behaviour kinds */
+	struct tub_result *res;     /* sender: the row the workloads fill
+				       (round trips, probe); the receiver's
+				       is scratch */
 	uint64_t peer_rcvbuf;       /* sender: receiver's granted SO_RCVBUF */
 	const char *on_idle;        /* sender, keepalive: command to run */
-	int done_sent;              /* sender: the kind sent DONE itself */
-	int no_result;              /* sender: no DONE/RESULT (path is cut) */
+	int done_sent;              /* sender: DONE went out */
 	struct tub_side mine;       /* what this end counted */
 	struct tub_side peer;       /* the peer's report, once it came */
 	int peer_done;              /* DONE (or RESULT) received */
-
-	/* rr, requesting end */
-	struct hist *rtt;
-	uint64_t rr_done, rr_lost, rr_late, rr_elapsed_ns;
 
 	struct sockopt_set opts_req;     /* this end's socket options */
 	struct sockopt_set opts_granted; /* read back after applying */
@@ -60,11 +58,29 @@ struct run_ctx {
 	char err[TUB_TEXT_MAX];     /* and why */
 };
 
-/* A transport: how its data socket is made and how each kind runs on it.
- * Every function returns 0, or -1 with ctx->status and ctx->err set. */
-typedef int run_fn(struct run_ctx *ctx);
+/* One message connection of a transport's framing: the test's data
+ * socket (rr), or a fresh one per operation (connect). */
+struct conn {
+	struct run_ctx *ctx;
+	int fd;
+	int initiator;         /* the sending end (tub-send) */
+	int dialed;            /* a socket of its own (connect): closed */
+	int abort;             /* close without the graceful end: failed */
+	uint64_t next_ctl;     /* run_keep_going's next look at control */
+	uint64_t rcv_timeout;  /* udp: the SO_RCVTIMEO now set */
+	uint64_t refused;      /* udp: port-unreachable answers */
+	int connected;         /* udp, server: connected to the sender */
+	void *priv;            /* rudp: the endpoint */
+};
+
+#define CONN_EOF (-2) /* recv: the peer ended the connection */
+
+/* A transport: how its data socket is made, and its framing (one message
+ * in, one message out) on which the round-trip workloads run. Every
+ * function returns 0, or -1 with ctx->status and ctx->err set. */
 struct transport {
 	int proto;
+	int lossy; /* a message may be lost: a reply has a timeout */
 	/* Receiving end: make the data socket on local (port 0), apply opts. */
 	int (*server_open)(struct run_ctx *ctx, const struct sock_addr *local);
 	/* Receiving end: wait for the sender on the data socket (TCP accept;
@@ -72,8 +88,31 @@ struct transport {
 	int (*server_accept)(struct run_ctx *ctx, int listen_fd);
 	/* Sending end: make the data socket and reach the receiver. */
 	int (*client_open)(struct run_ctx *ctx, const struct sock_addr *server);
-	run_fn *client[TUB_KIND_COUNT]; /* the sending end of each kind */
-	run_fn *server[TUB_KIND_COUNT]; /* the receiving end; NULL: none */
+
+	/* Framing: start on c->fd (c->ctx, fd, initiator set); the
+	 * initiator's open returns once messages can flow. */
+	int (*open)(struct conn *c);
+	/* Sending end, connect: a fresh socket to ctx->server, opened;
+	 * op numbers the operation. */
+	int (*dial)(struct conn *c, uint64_t op);
+	/* One message of len bytes; the initiator stamps it with seq and
+	 * now, a reply goes back as it came. 0 sent, 1 not sent (counted;
+	 * the caller goes on), -1 failed. */
+	int (*send)(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
+		    uint64_t now);
+	/* One message into m (cap bytes): its length; 0 when none came by
+	 * until (a lossy transport's only loss signal; the others wait on
+	 * and ignore until, except the receiving end, which returns to look
+	 * at control); CONN_EOF; or -1 failed. On a lossy transport the
+	 * initiator gets the reply's seq. */
+	ssize_t (*recv)(struct conn *c, uint8_t *m, size_t cap, uint64_t until,
+			uint64_t *seq);
+	/* End: the initiator finishes gracefully unless c->abort (its
+	 * counters into the row); a dialed socket is closed. 0 or -1; frees
+	 * c's state. */
+	int (*close)(struct conn *c);
+	/* Sending end, after the last connect operation (NULL: nothing). */
+	void (*ops_done)(struct run_ctx *ctx);
 };
 
 extern const struct transport tcp_transport;

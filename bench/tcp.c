@@ -15,6 +15,7 @@
 #endif
 
 #include "clock.h"
+#include "kind.h"
 #include "kinds.h"
 #include "sockopt.h"
 
@@ -67,7 +68,7 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 {
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 
-	if (ctx->spec->kind == TUB_KIND_CONNECT)
+	if (kind_has(ctx->spec->kind, KIND_PER_OP))
 		return 0; /* one connection per operation: keep listening */
 
 	for (;;) {
@@ -105,7 +106,7 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 	int fam = sock_family(server);
 
 	ctx->server = *server;
-	if (ctx->spec->kind == TUB_KIND_CONNECT) {
+	if (kind_has(ctx->spec->kind, KIND_PER_OP)) {
 		/* one connection per operation; report the options as they
 		 * are granted on such a socket */
 		int probe = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -213,7 +214,7 @@ static void stream_stop(struct run_ctx *ctx)
 		shutdown(ctx->data, SHUT_WR);
 }
 
-static int tcp_stream_send(struct run_ctx *ctx)
+int tcp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
@@ -293,7 +294,8 @@ int tcp_stream_recv(struct run_ctx *ctx)
 	int rc = 0;
 
 	struct msg_track mt;
-	int stamped = s->kind == TUB_KIND_STREAM && s->msg_size >= TUB_MSG_HDR;
+	int stamped = kind_has(s->kind, KIND_STAMPED) &&
+		      s->msg_size >= TUB_MSG_HDR;
 
 	if (buf == NULL || msg_track_init(&mt, NULL) < 0) {
 		free(buf);
@@ -374,86 +376,70 @@ int tcp_move_full(struct run_ctx *ctx, void *mem, size_t n, int out,
 	return 0;
 }
 
-static int tcp_rr_client(struct run_ctx *ctx)
+/* Framing: a message is msg_size bytes of the stream, whole. */
+static int tcp_open(struct conn *c)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *buf = malloc(s->msg_size);
-	struct ticker tick;
-	int rc = 0;
-
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	run_fill_pattern(buf, s->msg_size);
-	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
-
-	uint64_t start = clock_now_ns(), now = start;
-	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
-	uint64_t next_ctl = start + RUN_CTL_CHECK_NS;
-	ticker_start(&tick, start, s->interval_ns);
-	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
-		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
-			break;
-		uint64_t t0 = clock_now_ns();
-		if ((rc = tcp_move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
-			break;
-		tx->calls++;
-		tx->msgs++;
-		tx->bytes += s->msg_size;
-		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);
-		if (rc != 0) {
-			if (rc > 0)
-				rc = run_fail(ctx, ST_PEER_CLOSED, "receiver "
-					      "closed the data connection");
-			break;
-		}
-		now = clock_now_ns();
-		hist_record(ctx->rtt, now - t0);
-		ctx->rr_done++;
-		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	}
-	ctx->rr_elapsed_ns = now - start;
-	tx->elapsed_ns = now - start;
-	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	shutdown(ctx->data, SHUT_WR);
-	free(buf);
-	return rc;
+	run_set_timeouts(c->fd, TCP_POLL_NS, TCP_POLL_NS);
+	return 0;
 }
 
-static int tcp_rr_server(struct run_ctx *ctx)
+/* connect: a fresh connection, with the options, per operation. */
+static int tcp_dial(struct conn *c, uint64_t op)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *buf = malloc(s->msg_size);
-	uint64_t next_ctl = 0, first = 0, last = 0;
-	int rc = 0;
+	struct run_ctx *ctx = c->ctx;
+	int fam = sock_family(&ctx->server);
+	char notes[TUB_TEXT_MAX];
+	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
-	for (;;) {
-		rc = tcp_move_full(ctx, buf, s->msg_size, 0, &next_ctl);
-		if (rc != 0) {
-			rc = rc > 0 ? 0 : -1; /* EOF between requests: done */
-			break;
-		}
-		last = clock_now_ns();
-		if (rx->msgs == 0)
-			first = last;
-		rx->msgs++;
-		rx->calls++;
-		rx->bytes += s->msg_size;
-		if ((rc = tcp_move_full(ctx, buf, s->msg_size, 1, &next_ctl)) < 0)
-			break;
-		tx->msgs++;
-		tx->calls++;
-		tx->bytes += s->msg_size;
+	if (fd < 0)
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
+				strerror(errno));
+	if (ctx->opts_req.mask)
+		sockopt_apply(fd, fam, 1, &ctx->opts_req, notes, sizeof notes);
+	if (sock_connect(fd, &ctx->server, ctx->connect_timeout_ms) < 0) {
+		int e = errno;
+		close(fd);
+		return run_fail(ctx, ST_CONNECT_FAILED, "connection %llu: %s",
+				(unsigned long long)op + 1, strerror(e));
 	}
-	rx->elapsed_ns = last - first;
-	tx->elapsed_ns = last - first;
-	free(buf);
-	return rc;
+	c->fd = ctx->data = fd;
+	c->dialed = 1;
+	return tcp_open(c);
+}
+
+static int tcp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
+		    uint64_t now)
+{
+	(void)seq;
+	(void)now;
+	return tcp_move_full(c->ctx, m, len, 1, &c->next_ctl) < 0 ? -1 : 0;
+}
+
+static ssize_t tcp_recv(struct conn *c, uint8_t *m, size_t cap,
+			uint64_t until, uint64_t *seq)
+{
+	(void)until; /* nothing is lost: wait for it, looking at control */
+	(void)seq;
+	int rc = tcp_move_full(c->ctx, m, cap, 0, &c->next_ctl);
+	return rc < 0 ? -1 : rc > 0 ? CONN_EOF : (ssize_t)cap;
+}
+
+/* The requester closes first (the TIME_WAIT is ours); on the test's
+ * connection it ends its sending, and the echoing end sees EOF. */
+static int tcp_close(struct conn *c)
+{
+	if (c->dialed) {
+		close(c->fd);
+		c->ctx->data = -1;
+	} else if (c->initiator) {
+		shutdown(c->fd, SHUT_WR);
+	}
+	return 0;
+}
+
+static void tcp_ops_done(struct run_ctx *ctx)
+{
+	ctx->res->probe.timewait = sock_count_timewait(sock_port(&ctx->server));
 }
 
 const struct transport tcp_transport = {
@@ -461,20 +447,10 @@ const struct transport tcp_transport = {
 	.server_open = tcp_server_open,
 	.server_accept = tcp_server_accept,
 	.client_open = tcp_client_open,
-	.client = {
-		[TUB_KIND_STREAM] = tcp_stream_send,
-		[TUB_KIND_RR] = tcp_rr_client,
-		[TUB_KIND_CONNECT] = tcp_connect_client,
-		[TUB_KIND_FILL] = tcp_fill_client,
-		[TUB_KIND_LINGER] = tcp_linger_client,
-		[TUB_KIND_KEEPALIVE] = tcp_keepalive_client,
-	},
-	.server = {
-		[TUB_KIND_STREAM] = tcp_stream_recv,
-		[TUB_KIND_RR] = tcp_rr_server,
-		[TUB_KIND_CONNECT] = tcp_connect_server,
-		[TUB_KIND_FILL] = tcp_fill_server,
-		[TUB_KIND_LINGER] = tcp_linger_server,
-		[TUB_KIND_KEEPALIVE] = tcp_keepalive_server,
-	},
+	.open = tcp_open,
+	.dial = tcp_dial,
+	.send = tcp_send,
+	.recv = tcp_recv,
+	.close = tcp_close,
+	.ops_done = tcp_ops_done,
 };

@@ -20,77 +20,6 @@
 #define FILL_SETTLE_MS 200 /* send() still blocked after this: full */
 #define FIN_WAIT_NS (1 * TUB_NSEC_PER_SEC)
 
-/* One fresh connection: connect, request, reply, close. 0, or -1. */
-static int one_exchange(struct run_ctx *ctx, uint8_t *buf, uint64_t *next_ctl)
-{
-	const struct tub_spec *s = ctx->spec;
-	int fam = sock_family(&ctx->server);
-	char notes[TUB_TEXT_MAX];
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-				strerror(errno));
-	if (ctx->opts_req.mask)
-		sockopt_apply(fd, fam, 1, &ctx->opts_req, notes, sizeof notes);
-	if (sock_connect(fd, &ctx->server, ctx->connect_timeout_ms) < 0) {
-		int e = errno;
-		close(fd);
-		return run_fail(ctx, ST_CONNECT_FAILED, "connection %llu: %s",
-				(unsigned long long)ctx->rr_done + 1,
-				strerror(e));
-	}
-	run_set_timeouts(fd, TCP_POLL_NS, TCP_POLL_NS);
-	ctx->data = fd;
-	int rc = tcp_move_full(ctx, buf, s->msg_size, 1, next_ctl);
-	if (rc == 0)
-		rc = tcp_move_full(ctx, buf, s->msg_size, 0, next_ctl);
-	if (rc > 0)
-		rc = run_fail(ctx, ST_PEER_CLOSED, "receiver closed before "
-			      "replying");
-	close(fd); /* we close first: the TIME_WAIT is ours */
-	ctx->data = -1;
-	return rc;
-}
-
-int tcp_connect_client(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *buf = malloc(s->msg_size);
-	struct ticker tick;
-	int rc = 0;
-
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	run_fill_pattern(buf, s->msg_size);
-	uint64_t start = clock_now_ns(), now = start;
-	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
-	uint64_t next_ctl = start + RUN_CTL_CHECK_NS;
-	ticker_start(&tick, start, s->interval_ns);
-	while (now < end && (s->count == 0 || ctx->rr_done < s->count)) {
-		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
-			break;
-		uint64_t t0 = clock_now_ns();
-		if ((rc = one_exchange(ctx, buf, &next_ctl)) < 0)
-			break;
-		now = clock_now_ns();
-		hist_record(ctx->rtt, now - t0);
-		ctx->rr_done++;
-		ctx->progress_ns = now;
-		tx->msgs++;
-		tx->calls++;
-		tx->bytes += s->msg_size;
-		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	}
-	ctx->rr_elapsed_ns = now - start;
-	tx->elapsed_ns = now - start;
-	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	ctx->probe.timewait = sock_count_timewait(sock_port(&ctx->server));
-	free(buf);
-	return rc;
-}
-
 /* Serve one accepted connection: request in, reply out, then wait a little
  * for the sender's FIN so that the TIME_WAIT stays on its side. */
 static int serve_exchange(struct run_ctx *ctx, int fd, uint8_t *buf,
@@ -199,11 +128,11 @@ int tcp_fill_client(struct run_ctx *ctx)
 	}
 	tx->msgs = tx->bytes / s->msg_size;
 	tx->elapsed_ns = last - t0;
-	ctx->probe.fill_bytes = tx->bytes;
-	ctx->probe.fill_ns = last - t0;
+	ctx->res->probe.fill_bytes = tx->bytes;
+	ctx->res->probe.fill_ns = last - t0;
 	int sb = 0;
 	socklen_t sl = sizeof sb;
-	ctx->probe.fill_sndbuf_end =
+	ctx->res->probe.fill_sndbuf_end =
 		getsockopt(ctx->data, SOL_SOCKET, SO_SNDBUF, &sb, &sl) == 0 ? sb
 									   : -1;
 	free(buf);
@@ -219,7 +148,7 @@ int tcp_fill_client(struct run_ctx *ctx)
 		int w = poll(&p, 1, 10);
 		uint64_t now = clock_now_ns();
 		if (w > 0) {
-			ctx->probe.fill_writable_ns = now - t1;
+			ctx->res->probe.fill_writable_ns = now - t1;
 			break;
 		}
 		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
@@ -273,8 +202,8 @@ int tcp_linger_client(struct run_ctx *ctx)
 	/* The experiment: close() with data still in flight. */
 	uint64_t c0 = clock_now_ns();
 	close(ctx->data);
-	ctx->probe.close_ns = clock_now_ns() - c0;
-	ctx->probe.linger_bytes = tx->bytes;
+	ctx->res->probe.close_ns = clock_now_ns() - c0;
+	ctx->res->probe.linger_bytes = tx->bytes;
 	ctx->data = -1;
 	return 0;
 }
@@ -403,9 +332,8 @@ int tcp_keepalive_client(struct run_ctx *ctx)
 	struct pollfd p = {.fd = ctx->data, .events = POLLIN};
 	uint8_t byte;
 
-	ctx->no_result = 1; /* the path may be cut: nothing comes back */
 	ctx->stall_ns = 0;  /* idle is the point */
-	ctx->probe.ka_expected_ns = keepalive_expected(ctx->data);
+	ctx->res->probe.ka_expected_ns = keepalive_expected(ctx->data);
 	if (run_hook(ctx) < 0)
 		return -1;
 	uint64_t t0 = clock_now_ns();
@@ -421,9 +349,9 @@ int tcp_keepalive_client(struct run_ctx *ctx)
 		ssize_t r = recv(ctx->data, &byte, 1, MSG_DONTWAIT);
 		if (r > 0 || (r < 0 && (errno == EAGAIN || errno == EINTR)))
 			continue;
-		ctx->probe.ka_detected = 1;
-		ctx->probe.ka_ns = clock_now_ns() - t0;
-		snprintf(ctx->probe.ka_error, sizeof ctx->probe.ka_error, "%s",
+		ctx->res->probe.ka_detected = 1;
+		ctx->res->probe.ka_ns = clock_now_ns() - t0;
+		snprintf(ctx->res->probe.ka_error, sizeof ctx->res->probe.ka_error, "%s",
 			 r == 0 ? "EOF" : errno_word(errno));
 		return 0;
 	}

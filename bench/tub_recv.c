@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "gate.h"
 #include "run.h"
+#include "session.h"
 #include "sock.h"
 #include "sockopt.h"
 #include "units.h"
@@ -270,81 +271,10 @@ static int check_remote_opts(struct run_ctx *ctx, const struct recv_conf *c,
 	return 0;
 }
 
-/* The TEST (HELLO came before it, checked by the gate), checks, data
- * socket, READY. */
-static int setup(struct run_ctx *ctx, const struct recv_conf *c,
-		 const struct gate_conn *conn, struct tub_spec *spec,
-		 uint8_t *body)
+static int check_opts(struct run_ctx *ctx, const struct sockopt_set *o,
+		      const void *arg)
 {
-	struct wire_ready ready;
-	struct sock_addr local;
-	char why[TUB_TEXT_MAX];
-
-	if (wire_decode_test(conn->test, conn->test_len, spec, why,
-			     sizeof why) < 0)
-		return run_fail(ctx, ST_PROTOCOL_ERROR, "%s", why);
-	if (spec_check(spec, &c->lim, why, sizeof why) < 0)
-		return run_fail(ctx, ST_REFUSED, "%s", why);
-	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
-			  sizeof why) < 0)
-		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
-	if (check_remote_opts(ctx, c, &ctx->opts_req) < 0)
-		return -1;
-
-	const struct transport *t = run_transport(spec->proto);
-	if (t == NULL || t->server[spec->kind] == NULL)
-		return run_fail(ctx, ST_REFUSED, "not implemented here");
-	if (sock_local(ctx->ctl, &local) < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "getsockname: %s",
-				strerror(errno));
-	sock_unmap(&local);
-	if (t->server_open(ctx, &local) < 0)
-		return -1;
-
-	memset(&ready, 0, sizeof ready);
-	struct sock_addr data;
-	sock_local(ctx->data, &data);
-	ready.data_port = sock_port(&data);
-	snprintf(ready.host, sizeof ready.host, "%s", c->host);
-	snprintf(ready.tool_version, sizeof ready.tool_version, "%s",
-		 TUB_VERSION);
-	ready.granted = ctx->opts_granted;
-	ready.sndbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
-							SOCKOPT_SNDBUF);
-	ready.rcvbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
-							SOCKOPT_RCVBUF);
-	snprintf(ready.notes, sizeof ready.notes, "%s", ctx->opts_notes);
-	int n = wire_encode_ready(body, WIRE_MAX_FRAME, &ready);
-	if (run_send_frame(ctx, body, n) < 0)
-		return -1;
-	return t->server_accept(ctx, ctx->data);
-}
-
-/* The data phase, then DONE in, RESULT out. */
-static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
-		 uint8_t *body)
-{
-	const struct transport *t = run_transport(spec->proto);
-	struct tub_kernel k0, k1;
-
-	sock_snmp_read(&k0);
-	int rc = t->server[spec->kind](ctx);
-	if (rc < 0 || spec->kind == TUB_KIND_KEEPALIVE)
-		return rc; /* keepalive: the path was cut, nothing follows */
-	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
-	while (!ctx->peer_done) {
-		if (clock_now_ns() >= deadline)
-			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
-		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
-			return -1;
-		if (!ctx->peer_done)
-			run_wait(ctx, -1, 0, deadline);
-	}
-	ctx->mine.rx.wrong_session += ctx->strays;
-	sock_snmp_read(&k1);
-	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
-	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
-	return run_send_frame(ctx, body, n);
+	return check_remote_opts(ctx, arg, o);
 }
 
 static int serve_one(const struct gate_conn *conn, int lfd,
@@ -352,38 +282,35 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 {
 	struct run_ctx *ctx = calloc(1, sizeof *ctx);
 	struct tub_spec *spec = calloc(1, sizeof *spec);
-	uint8_t *body = malloc(WIRE_MAX_FRAME);
+	struct tub_result *scratch = calloc(1, sizeof *scratch);
+	struct serve_session ss = {
+		.lim = &c->lim,
+		.host = c->host,
+		.check_opts = check_opts,
+		.arg = c,
+		.stop = &stop_flag,
+	};
 	char peer[80];
 	int rc = -1;
 
-	if (ctx == NULL || spec == NULL || body == NULL)
+	if (ctx == NULL || spec == NULL || scratch == NULL)
 		goto out;
-	ctx->ctl = conn->fd;
-	ctx->data = -1;
-	ctx->listen_fd = lfd;
-	ctx->stop = &stop_flag;
 	ctx->spec = spec;
-	ctx->ctl_peer = conn->peer;
-	sock_addr_str(&ctx->ctl_peer, peer, sizeof peer);
-	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;
-
-	rc = setup(ctx, c, conn, spec, body);
-	if (rc == 0) {
-		run_begin_data(ctx, c->lim.max_duration_ns);
-		rc = serve(ctx, spec, body);
-	}
+	ctx->res = scratch;
+	rc = session_serve(&ss, conn, lfd, ctx);
 	if (rc < 0 && ctx->status != ST_PEER_CLOSED)
 		gate_send_error(ctx->ctl, ctx->err);
+	sock_addr_str(&conn->peer, peer, sizeof peer);
 	if (!c->quiet)
 		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B: %s%s%s\n",
 			test_no, peer, spec_proto_name(spec->proto),
 			spec_kind_name(spec->kind), spec->msg_size,
-			rc == 0 ? "ok" : status_name(ctx->status), rc == 0 ? "" : ": ",
-			rc == 0 ? "" : ctx->err);
+			rc == 0 ? "ok" : status_name(ctx->status),
+			rc == 0 ? "" : ": ", rc == 0 ? "" : ctx->err);
 	if (ctx->data >= 0)
 		sock_close(ctx->data, rc < 0); /* failed: never wait in close() */
 out:
-	free(body);
+	free(scratch);
 	free(spec);
 	free(ctx);
 	return rc;

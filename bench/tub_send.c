@@ -15,8 +15,10 @@
 #include "cli.h"
 #include "clock.h"
 #include "csv.h"
+#include "kind.h"
 #include "report.h"
 #include "run.h"
+#include "session.h"
 #include "sock.h"
 #include "sockopt.h"
 #include "stats.h"
@@ -52,7 +54,6 @@ struct send_conf {
 };
 
 #define usage_error(...) cli_usage_error("tub-send", __VA_ARGS__)
-#define RR_TIMEOUT_DEFAULT_NS (200 * TUB_NSEC_PER_MSEC)
 
 static void usage(void)
 {
@@ -68,16 +69,14 @@ static void usage(void)
 	     "      --window N         rudp: packets in flight (default 256)\n"
 	     "      --cc aimd|paced    rudp: AIMD window (default), or fixed "
 	     "pacing at twice -b\n"
-	     "      --kind K           stream | rr | connect | fill | linger | "
-	     "keepalive\n"
-	     "                         (default stream; see README)\n"
-	     "  -l, --length SIZE      message size: 128K tcp stream, 1400 "
-	     "udp, 64 rr/connect,\n"
-	     "                         16K tcp fill (per send), 64K linger\n"
+	     "      --kind K           what to measure (default stream; the "
+	     "kinds below)\n"
+	     "      --list-kinds       the kinds, one a line: name, then "
+	     "transport=default -l\n"
+	     "  -l, --length SIZE      message size (defaults below; 64K, 1M "
+	     "take suffixes)\n"
 	     "  -t, --time DUR         duration: 10, 10s, 500ms (default 10s)\n"
-	     "  -n, --count N          messages (stream, linger: default 32), "
-	     "round trips (rr,\n"
-	     "                         connect), datagrams (udp fill) instead "
+	     "  -n, --count N          what the kind counts (below), instead "
 	     "of a time\n"
 	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
 	     "(default: unlimited)\n"
@@ -115,6 +114,26 @@ static void usage(void)
 	     "Without --csv or -J the header and the row go to stdout.\n"
 	     "Exit status: 0 ok, 1 the test failed at run time, 2 bad "
 	     "usage.");
+}
+
+/* The kinds, from their table: what each measures, where it runs, its
+ * defaults. */
+static void usage_kinds(void)
+{
+	puts("Kinds (--kind):");
+	for (int k = 0; k < TUB_KIND_COUNT; k++) {
+		const struct kind_info *i = kind_info(k);
+		printf("  %-10s %s\n", i->name, i->help);
+		printf("  %-10s -l %s:", "", i->size_is);
+		for (int p = 0, n = 0; p < TUB_PROTO_COUNT; p++)
+			if (i->size[p])
+				printf("%s %s %u", n++ ? "," : "",
+				       spec_proto_name(p), i->size[p]);
+		printf(" B\n  %-10s -n counts %s", "", i->counts);
+		if (i->count)
+			printf(" (default %llu)", (unsigned long long)i->count);
+		putchar('\n');
+	}
 }
 
 static void list_options(void)
@@ -179,27 +198,11 @@ static uint64_t arg_rate(const char *what, const char *arg)
 	return v;
 }
 
-static uint32_t default_length(int proto, int kind)
-{
-	switch (kind) {
-	case TUB_KIND_RR:
-	case TUB_KIND_CONNECT:
-	case TUB_KIND_KEEPALIVE:
-		return 64;
-	case TUB_KIND_FILL:
-		return proto == TUB_PROTO_UDP ? 1400 : 16 * 1024;
-	case TUB_KIND_LINGER:
-		return 64 * 1024;
-	default:
-		return proto == TUB_PROTO_TCP ? 128 * 1024 : 1400;
-	}
-}
-
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
 	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC,
-	       O_KCHECK, O_LABEL, O_TTABLE };
+	       O_KCHECK, O_LABEL, O_TTABLE, O_KINDS };
 	static const struct option opts[] = {
 		{"client", required_argument, NULL, 'c'},
 		{"port", required_argument, NULL, 'p'},
@@ -214,6 +217,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		{"remote-opt", required_argument, NULL, O_REMOTE},
 		{"list-options", no_argument, NULL, O_LIST},
 		{"t-table", no_argument, NULL, O_TTABLE},
+		{"list-kinds", no_argument, NULL, O_KINDS},
 		{"rr-timeout", required_argument, NULL, O_RRTO},
 		{"kernel-check", no_argument, NULL, O_KCHECK},
 		{"label", required_argument, NULL, O_LABEL},
@@ -256,14 +260,14 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			break;
 		case O_PROTO:
 			if (spec_proto_parse(optarg, &x) < 0)
-				usage_error("unknown transport '%s' (tcp, udp)",
-					    optarg);
+				usage_error("unknown transport '%s' (tcp, udp, "
+					    "rudp)", optarg);
 			s->proto = (uint8_t)x;
 			break;
 		case O_KIND:
 			if (spec_kind_parse(optarg, &x) < 0)
-				usage_error("unknown kind '%s' (stream, rr)",
-					    optarg);
+				usage_error("unknown kind '%s' (%s)", optarg,
+					    kind_names(err, sizeof err));
 			s->kind = (uint8_t)x;
 			break;
 		case 'l':
@@ -305,6 +309,9 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			exit(0);
 		case O_TTABLE:
 			list_t_table();
+			exit(0);
+		case O_KINDS:
+			kind_list(stdout);
 			exit(0);
 		case O_KCHECK:
 			c->kernel_check = 1;
@@ -377,6 +384,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 			exit(0);
 		case 'h':
 			usage();
+			usage_kinds();
 			exit(0);
 		default:
 			usage_error("unknown option or missing value: %s",
@@ -387,13 +395,14 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (c->host == NULL)
 		usage_error("no receiver given (-c HOST)");
+	const struct kind_info *k = kind_info(s->kind);
 	if (!c->have_len)
-		s->msg_size = default_length(s->proto, s->kind);
-	if (s->kind == TUB_KIND_LINGER && s->count == 0)
-		s->count = 32;
+		s->msg_size = k->size[s->proto];
+	if (s->count == 0)
+		s->count = k->count; /* linger: a count even with -t */
 	if (s->duration_ns == 0 && s->count == 0)
 		s->duration_ns = 10 * TUB_NSEC_PER_SEC;
-	if (c->on_idle && s->kind != TUB_KIND_KEEPALIVE)
+	if (c->on_idle && !kind_has(s->kind, KIND_NO_RESULT))
 		usage_error("--on-idle belongs to --kind keepalive");
 	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
 		usage_error("--unordered, --window and --cc belong to --proto "
@@ -458,229 +467,6 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 	r->status = ST_OK;
 }
 
-/* What a kernel can have granted: getsockopt gives an int (linger -1 for
- * off). A receiver that claims more is not to be believed. */
-static int check_granted(const struct sockopt_set *g, char *why, size_t len)
-{
-	for (int id = 0; id < SOCKOPT_COUNT; id++) {
-		if (!sockopt_has(g, (enum sockopt_id)id))
-			continue;
-		int64_t v = g->value[id];
-		if (v < -1 || v > INT32_MAX) {
-			snprintf(why, len, "granted %s of %lld is out of range",
-				 sockopt_info((enum sockopt_id)id)->name,
-				 (long long)v);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* A write of HELLO or TEST failed: a busy receiver may have said so and
- * closed before our frames arrived (they then drew a reset). Its ERROR is
- * still readable; report that rather than the broken pipe. -1. */
-static int refused_early(struct run_ctx *ctx, uint8_t *buf)
-{
-	enum tub_status status = ctx->status;
-	char err[sizeof ctx->err];
-	uint32_t len;
-
-	memcpy(err, ctx->err, sizeof err);
-	if (run_read_frame(ctx, buf, &len, clock_now_ns() + TUB_NSEC_PER_SEC) ==
-	    WIRE_ERROR)
-		return -1;
-	ctx->status = status;
-	memcpy(ctx->err, err, sizeof err);
-	return -1;
-}
-
-/* HELLO and TEST out, READY in, data socket open. */
-static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
-		     struct sock_addr *server)
-{
-	struct wire_hello hello = {.version = WIRE_VERSION};
-	struct wire_ready ready;
-	char why[TUB_TEXT_MAX];
-	uint32_t len;
-
-	snprintf(hello.host, sizeof hello.host, "%s", r->sender_host);
-	snprintf(hello.tool_version, sizeof hello.tool_version, "%s",
-		 TUB_VERSION);
-	if (run_send_frame(ctx, buf, wire_encode_hello(buf, WIRE_MAX_FRAME,
-						       &hello)) < 0 ||
-	    run_send_frame(ctx, buf, wire_encode_test(buf, WIRE_MAX_FRAME,
-						      &r->spec)) < 0)
-		return refused_early(ctx, buf);
-	int type = run_read_frame(ctx, buf, &len,
-				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
-	if (type < 0 || type == WIRE_ERROR)
-		return -1;
-	if (type != WIRE_READY)
-		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected READY, got "
-				"message %d", type);
-	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0 ||
-	    check_granted(&ready.granted, why, sizeof why) < 0)
-		return run_fail(ctx, ST_PROTOCOL_ERROR, "READY: %s", why);
-	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
-	snprintf(r->remote_version, sizeof r->remote_version, "%s",
-		 ready.tool_version);
-	r->remote_granted = ready.granted;
-	r->remote_clamped[0] = ready.sndbuf_clamped;
-	r->remote_clamped[1] = ready.rcvbuf_clamped;
-	if (sockopt_has(&ready.granted, SOCKOPT_RCVBUF))
-		ctx->peer_rcvbuf = (uint64_t)ready.granted.value[SOCKOPT_RCVBUF];
-	snprintf(r->remote_notes, sizeof r->remote_notes, "%s", ready.notes);
-
-	sock_set_port(server, ready.data_port);
-	int rc = run_transport(r->spec.proto)->client_open(ctx, server);
-	r->local_granted = ctx->opts_granted;
-	snprintf(r->local_notes, sizeof r->local_notes, "%s",
-		 ctx->opts_notes);
-	return rc;
-}
-
-/* Wait for RESULT to begin arriving, until UNTIL; a signal meanwhile
- * shortens the wait to the grace period and a second (a slow reader of a
- * linger test would otherwise hold the stopped sender for its whole
- * reading). Returns the deadline for the frame. */
-static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
-{
-	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
-	int shortened = 0;
-
-	for (;;) {
-		uint64_t now = clock_now_ns();
-		if (*ctx->stop && !shortened) {
-			uint64_t soon = now + ctx->grace_ns + TUB_NSEC_PER_SEC;
-			until = soon < until ? soon : until;
-			shortened = 1;
-		}
-		if (now >= until)
-			return until;
-		uint64_t left_ms = (until - now) / TUB_NSEC_PER_MSEC + 1;
-		if (poll(&p, 1, left_ms < 100 ? (int)left_ms : 100) > 0)
-			return until;
-	}
-}
-
-/* The data phase, DONE out, RESULT in. */
-static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
-{
-	const struct transport *t = run_transport(r->spec.proto);
-	char why[TUB_TEXT_MAX];
-	uint32_t len;
-
-	struct tub_kernel k0, k1;
-
-	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
-	sock_snmp_read(&k0);
-	int rc = t->client[r->spec.kind](ctx);
-	r->have_tx = 1;
-	r->tx = ctx->mine.tx;
-	r->probe = ctx->probe;
-	if (rc < 0 && ctx->status != ST_INTERRUPTED)
-		return -1;
-	if (ctx->no_result)
-		return rc;
-	int irc = rc;
-	if (!ctx->done_sent && run_send_done(ctx) < 0)
-		return -1;
-	/* The receiver answers within its grace period, or fails on its own
-	 * stall limit while data still drains. */
-	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
-						  ctx->grace_ns +
-						  RUN_CTL_TIMEOUT_NS);
-	int type = run_read_frame(ctx, buf, &len, until);
-	if (type < 0 && *ctx->stop)
-		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal; no "
-				"RESULT from the receiver within %.1f s",
-				(double)ctx->grace_ns / 1e9 + 1);
-	if (type < 0 || type == WIRE_ERROR)
-		return -1;
-	if (type != WIRE_RESULT)
-		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected RESULT, got "
-				"message %d", type);
-	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
-	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
-		return run_fail(ctx, ST_PROTOCOL_ERROR, "RESULT: %s", why);
-	r->have_rx = 1;
-	r->rx = ctx->peer.rx;
-	sock_snmp_read(&k1);
-	sock_snmp_delta(&k0, &k1, &r->tx.kernel);
-	if (r->spec.proto == TUB_PROTO_TCP)
-		run_tcp_info(ctx->data, &r->tx.tcpi);
-	return irc;
-}
-
-/* A probe's reply timeout when none is given: TCP's minimum RTO (200 ms),
- * or three round trips of the control connection on a longer path, so that
- * one test across a long path does not call every late reply lost. */
-static uint64_t default_rr_timeout(int ctl)
-{
-	uint64_t t = 3 * run_ctl_rtt_ns(ctl);
-
-	if (t < RR_TIMEOUT_DEFAULT_NS)
-		return RR_TIMEOUT_DEFAULT_NS;
-	return t > 60 * TUB_NSEC_PER_SEC ? 60 * TUB_NSEC_PER_SEC : t;
-}
-
-static int run_test(const struct send_conf *c, struct tub_result *r,
-		    struct hist *rtt)
-{
-	struct run_ctx *ctx = calloc(1, sizeof *ctx);
-	uint8_t *buf = malloc(WIRE_MAX_FRAME);
-	struct sock_addr server;
-	int rc = -1;
-
-	if (ctx == NULL || buf == NULL) {
-		r->status = ST_NO_MEMORY;
-		goto out;
-	}
-	ctx->spec = &r->spec;
-	ctx->stop = &stop_flag;
-	ctx->data = -1;
-	ctx->listen_fd = -1;
-	ctx->rtt = rtt;
-	ctx->opts_req = c->local;
-	ctx->connect_timeout_ms = (int)(c->connect_timeout_ns /
-					TUB_NSEC_PER_MSEC);
-	ctx->on_idle = c->on_idle;
-	ctx->probe.timewait = -1;
-	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
-				 ctx->err, sizeof ctx->err);
-	if (ctx->ctl < 0) {
-		ctx->status = ST_CONNECT_FAILED;
-		goto done;
-	}
-	sock_peer(ctx->ctl, &server);
-	ctx->ctl_peer = server;
-	if (!c->have_rr_timeout)
-		r->spec.timeout_ns = default_rr_timeout(ctx->ctl);
-	snprintf(r->family, sizeof r->family, "%s",
-		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
-	rc = handshake(ctx, r, buf, &server);
-	if (rc == 0)
-		rc = exchange(ctx, r, buf);
-	r->rtt = rtt;
-	r->rr_done = ctx->rr_done;
-	r->rr_lost = ctx->rr_lost;
-	r->rr_late = ctx->rr_late;
-	r->rr_elapsed_ns = ctx->rr_elapsed_ns;
-done:
-	if (rc < 0) {
-		r->status = ctx->status;
-		snprintf(r->error, sizeof r->error, "%s", ctx->err);
-	}
-	if (ctx->data >= 0) /* left unsent at the deadline: reset, never drain */
-		sock_close(ctx->data, ctx->mine.tx.unsent_bytes > 0);
-	if (ctx->ctl >= 0)
-		close(ctx->ctl);
-out:
-	free(buf);
-	free(ctx);
-	return rc;
-}
-
 static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 			 FILE *csv)
 {
@@ -739,7 +525,16 @@ int main(int argc, char **argv)
 	}
 	hist_init(rtt);
 	init_result(r, &conf);
-	int rc = run_test(&conf, r, rtt);
+	struct send_session ss = {
+		.host = conf.host,
+		.port = conf.port,
+		.connect_timeout_ns = conf.connect_timeout_ns,
+		.have_rr_timeout = conf.have_rr_timeout,
+		.local = &conf.local,
+		.on_idle = conf.on_idle,
+		.stop = &stop_flag,
+	};
+	int rc = session_send(&ss, r, rtt);
 	if (write_outputs(&conf, r, csv) < 0) {
 		fprintf(stderr, "tub-send: cannot write the results: %s\n",
 			strerror(errno));

@@ -78,8 +78,8 @@ int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 				strerror(errno));
 	}
 	ctx->data = fd;
-	ctx->probe.ipv6 = sock_family(server) == AF_INET6;
-	ctx->probe.path_mtu = sock_path_mtu(fd, sock_family(server));
+	ctx->res->probe.ipv6 = sock_family(server) == AF_INET6;
+	ctx->res->probe.path_mtu = sock_path_mtu(fd, sock_family(server));
 	return 0;
 }
 
@@ -124,7 +124,7 @@ static void send_end_markers(struct run_ctx *ctx, uint64_t seq)
 	}
 }
 
-static int udp_stream_send(struct run_ctx *ctx)
+int udp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
@@ -320,7 +320,7 @@ static int stream_over(const struct run_ctx *ctx, uint64_t now,
 	return now >= done_at + ctx->grace_ns;
 }
 
-static int udp_stream_recv(struct run_ctx *ctx)
+int udp_stream_recv(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_rx *rx = &ctx->mine.rx;
@@ -421,168 +421,153 @@ static int udp_stream_recv(struct run_ctx *ctx)
 	return rc;
 }
 
-/* Wait for the reply to probe seq sent at t0: a round trip, or a lost probe
- * once the timeout passes. Replies to earlier probes are late, counted and
- * dropped; after one, the wait goes on for the time that is left. Every
- * probe ends as exactly one of rr_done or rr_lost. */
-static int await_reply(struct run_ctx *ctx, uint8_t *rep, uint64_t seq,
-		       uint64_t t0, uint64_t *refused)
+/* Framing: a message is one datagram with the data header, exactly
+ * msg_size bytes; the initiator's carry the probe's sequence number. */
+static int udp_open(struct conn *c)
 {
-	const struct tub_spec *s = ctx->spec;
-	int rc = 0, shortened = 0;
+	const struct tub_spec *s = c->ctx->spec;
+
+	c->rcv_timeout = c->initiator ? s->timeout_ns : UDP_POLL_NS;
+	run_set_timeouts(c->fd, c->rcv_timeout, UDP_POLL_NS);
+	return 0;
+}
+
+/* connect: a fresh socket, with the options, per operation. */
+static int udp_dial(struct conn *c, uint64_t op)
+{
+	struct run_ctx *ctx = c->ctx;
+	int fam = sock_family(&ctx->server);
+	char notes[TUB_TEXT_MAX];
+	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	(void)op;
+	if (fd < 0)
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
+				strerror(errno));
+	if (ctx->opts_req.mask)
+		sockopt_apply(fd, fam, 0, &ctx->opts_req, notes, sizeof notes);
+	if (connect(fd, (const struct sockaddr *)&ctx->server.ss,
+		    ctx->server.len) < 0) {
+		int e = errno;
+		close(fd);
+		return run_fail(ctx, ST_CONNECT_FAILED, "%s", strerror(e));
+	}
+	c->fd = fd;
+	c->dialed = 1;
+	return udp_open(c);
+}
+
+static int udp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
+		    uint64_t now)
+{
+	if (c->initiator) {
+		struct wire_data d = {.session = c->ctx->spec->session,
+				      .seq = seq, .send_ns = now};
+		wire_data_encode(m, &d);
+	}
+	if (send(c->fd, m, len, 0) == (ssize_t)len)
+		return 0;
+	if (c->dialed || !c->initiator)
+		return 1; /* lost, as on the path */
+	return send_error(c->ctx, &c->refused) < 0 ? -1 : 1;
+}
+
+/* The receive timeout for a wait until until, set only when it differs
+ * from the one set by more than a millisecond (a system call per probe
+ * would show in the round trip). */
+static void rcv_until(struct conn *c, uint64_t now, uint64_t until)
+{
+	uint64_t want = until > now ? until - now : 1000;
+	uint64_t d = want > c->rcv_timeout ? want - c->rcv_timeout
+					   : c->rcv_timeout - want;
+
+	if (d > TUB_NSEC_PER_MSEC) {
+		c->rcv_timeout = want;
+		run_set_timeouts(c->fd, want, UDP_POLL_NS);
+	}
+}
+
+/* The requester: a reply of our session (late ones too; the caller tells
+ * them by seq), or 0 when until passed. */
+static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
+			      uint64_t until, uint64_t *seq)
+{
+	const struct tub_spec *s = c->ctx->spec;
 
 	for (;;) {
-		ssize_t n = recv(ctx->data, rep, s->msg_size + 1, 0);
 		uint64_t now = clock_now_ns();
-		if (n < 0 && errno == EINTR && !*ctx->stop)
+		if (now >= until)
+			return 0;
+		rcv_until(c, now, until);
+		ssize_t n = recv(c->fd, m, cap, MSG_TRUNC);
+		if (n < 0 && errno == EINTR && !*c->ctx->stop)
 			continue;
 		if (n < 0) {
-			if (errno == ECONNREFUSED)
-				rc = send_error(ctx, refused);
-			ctx->rr_lost++; /* no reply in time: lost */
-			break;
+			if (errno == ECONNREFUSED && !c->dialed &&
+			    send_error(c->ctx, &c->refused) < 0)
+				return -1;
+			if (errno == ECONNREFUSED && c->dialed)
+				return 0; /* refused: lost */
+			if (errno != ECONNREFUSED)
+				return 0; /* no reply in time: lost */
+			continue;
 		}
 		struct wire_data r;
 		if ((size_t)n == s->msg_size &&
-		    wire_data_decode(rep, (size_t)n, &r) == 0 &&
+		    wire_data_decode(m, (size_t)n, &r) == 0 &&
 		    r.session == s->session) {
-			if (r.seq == seq) {
-				hist_record(ctx->rtt, now - t0);
-				ctx->rr_done++;
-				ctx->progress_ns = now;
-				break;
-			}
-			ctx->rr_late++; /* a reply to an earlier probe */
+			*seq = r.seq;
+			return n;
 		}
-		if (now - t0 >= s->timeout_ns) {
-			ctx->rr_lost++;
-			break;
-		}
-		run_set_timeouts(ctx->data, s->timeout_ns - (now - t0),
-				 UDP_POLL_NS);
-		shortened = 1;
 	}
-	if (shortened)
-		run_set_timeouts(ctx->data, s->timeout_ns, UDP_POLL_NS);
-	return rc;
 }
 
-static int udp_rr_client(struct run_ctx *ctx)
+/* The echoing end: a request from the sender (the first good one connects
+ * the socket to it; a connect kind's would not), or 0 when idle. */
+static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *req = malloc(s->msg_size);
-	uint8_t *rep = malloc((size_t)s->msg_size + 1);
-	struct ticker tick;
-	uint64_t refused = 0;
-	int rc = 0;
+	struct run_ctx *ctx = c->ctx;
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof from;
+	struct wire_data d;
+	ssize_t n = recvfrom(c->fd, m, cap, MSG_TRUNC,
+			     (struct sockaddr *)&from, &fromlen);
 
-	if (req == NULL || rep == NULL) {
-		free(req);
-		free(rep);
-		return run_fail(ctx, ST_NO_MEMORY, "message buffers");
+	if (n < 0)
+		return 0;
+	if (udp_accept_datagram(ctx, m, (size_t)n, (size_t)n > cap ? MSG_TRUNC : 0,
+				&from, fromlen, &c->connected, &d) < 0 ||
+	    (d.flags & WIRE_DATA_END)) {
+		ctx->mine.rx.wrong_session++;
+		return 0;
 	}
-	run_fill_pattern(req, s->msg_size);
-	run_set_timeouts(ctx->data, s->timeout_ns, UDP_POLL_NS);
-
-	uint64_t start = clock_now_ns(), now = start;
-	uint64_t end = s->duration_ns ? start + s->duration_ns : UINT64_MAX;
-	uint64_t next_ctl = start + RUN_CTL_CHECK_NS;
-	ticker_start(&tick, start, s->interval_ns);
-	while (now < end && (s->count == 0 || tx->msgs < s->count)) {
-		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
-			break;
-		uint64_t seq = tx->msgs;
-		uint64_t t0 = clock_now_ns();
-		struct wire_data d = {.session = s->session, .seq = seq,
-				      .send_ns = t0};
-		wire_data_encode(req, &d);
-		if (send(ctx->data, req, s->msg_size, 0) < 0) {
-			if ((rc = send_error(ctx, &refused)) < 0)
-				break;
-			now = clock_now_ns();
-			continue;
-		}
-		tx->msgs++;
-		tx->calls++;
-		tx->bytes += s->msg_size;
-		rc = await_reply(ctx, rep, seq, t0, &refused);
-		now = clock_now_ns();
-		if (rc < 0)
-			break;
-		ticker_tick(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	}
-	ctx->rr_elapsed_ns = now - start;
-	tx->elapsed_ns = now - start;
-	ticker_finish(&tick, now, tx->bytes, ctx->rr_done, &tx->iv);
-	free(req);
-	free(rep);
-	return rc;
+	return n;
 }
 
-static int udp_rr_server(struct run_ctx *ctx)
+static ssize_t udp_recv(struct conn *c, uint8_t *m, size_t cap,
+			uint64_t until, uint64_t *seq)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *buf = malloc((size_t)s->msg_size + 1);
-	uint64_t next_ctl = 0, first = 0, last = 0;
-	int connected = 0, rc = 0;
+	if (c->initiator)
+		return udp_recv_reply(c, m, cap, until, seq);
+	return udp_recv_request(c, m, cap);
+}
 
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	run_set_timeouts(ctx->data, UDP_POLL_NS, UDP_POLL_NS);
-	while (!ctx->peer_done) {
-		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
-			break;
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof from;
-		struct wire_data d;
-		ssize_t n = recvfrom(ctx->data, buf, s->msg_size + 1, 0,
-				     (struct sockaddr *)&from, &fromlen);
-		if (n < 0) {
-			next_ctl = 0;
-			continue;
-		}
-		if (udp_accept_datagram(ctx, buf, (size_t)n, 0, &from, fromlen,
-				    &connected, &d) < 0 ||
-		    (d.flags & WIRE_DATA_END)) {
-			rx->wrong_session++;
-			continue;
-		}
-		last = clock_now_ns();
-		ctx->progress_ns = last;
-		if (rx->msgs++ == 0)
-			first = last;
-		rx->calls++;
-		rx->bytes += (uint64_t)n;
-		if (send(ctx->data, buf, (size_t)n, 0) == (ssize_t)n) {
-			tx->msgs++;
-			tx->calls++;
-			tx->bytes += (uint64_t)n;
-		}
-	}
-	rx->elapsed_ns = last - first;
-	tx->elapsed_ns = last - first;
-	free(buf);
-	return rc;
+static int udp_close(struct conn *c)
+{
+	if (c->dialed)
+		close(c->fd);
+	return 0;
 }
 
 const struct transport udp_transport = {
 	.proto = TUB_PROTO_UDP,
+	.lossy = 1,
 	.server_open = udp_server_open,
 	.server_accept = udp_server_accept,
 	.client_open = udp_client_open,
-	.client = {
-		[TUB_KIND_STREAM] = udp_stream_send,
-		[TUB_KIND_RR] = udp_rr_client,
-		[TUB_KIND_CONNECT] = udp_connect_client,
-		[TUB_KIND_FILL] = udp_fill_client,
-	},
-	.server = {
-		[TUB_KIND_STREAM] = udp_stream_recv,
-		[TUB_KIND_RR] = udp_rr_server,
-		[TUB_KIND_CONNECT] = udp_connect_server,
-		[TUB_KIND_FILL] = udp_fill_server,
-	},
+	.open = udp_open,
+	.dial = udp_dial,
+	.send = udp_send,
+	.recv = udp_recv,
+	.close = udp_close,
 };

@@ -39,7 +39,7 @@ struct tub_result {
 	struct tub_rx rx;                 /* the end that received it */
 
 	/* rr, measured by the requesting end */
-	const struct hist *rtt;           /* round trips, ns; NULL if none */
+	struct hist *rtt;                 /* round trips, ns; NULL if none */
 	uint64_t rr_done;                 /* round trips completed */
 	uint64_t rr_lost;                 /* probes whose reply timed out */
 	uint64_t rr_late;                 /* replies that came after their

@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "kind.h"
 
 static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
-static const char *const kind_names[TUB_KIND_COUNT] = {
-	"stream", "rr", "connect", "fill", "keepalive", "linger"};
 static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
 static const char *const end_names[TUB_END_COUNT] = {"none", "fin", "rst"};
 
@@ -40,7 +39,9 @@ const char *spec_proto_name(int proto)
 
 const char *spec_kind_name(int kind)
 {
-	return name_of(kind_names, TUB_KIND_COUNT, kind);
+	const struct kind_info *i = kind_info(kind);
+
+	return i ? i->name : "?";
 }
 
 const char *spec_dir_name(int dir)
@@ -55,7 +56,13 @@ int spec_proto_parse(const char *s, int *proto)
 
 int spec_kind_parse(const char *s, int *kind)
 {
-	return parse_name(kind_names, TUB_KIND_COUNT, s, kind);
+	for (int k = 0; k < TUB_KIND_COUNT; k++) {
+		if (strcmp(kind_info(k)->name, s) == 0) {
+			*kind = k;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 void spec_default_limits(struct tub_limits *lim)
@@ -66,24 +73,6 @@ void spec_default_limits(struct tub_limits *lim)
 	lim->max_msg_size = 1024 * 1024;
 	lim->min_interval_ns = 10 * TUB_NSEC_PER_MSEC;
 	lim->max_window_bytes = 16u << 20;
-}
-
-int spec_supported(int proto, int kind, int dir)
-{
-	if (dir != TUB_DIR_FORWARD)
-		return 0;
-	switch (proto) {
-	case TUB_PROTO_TCP:
-		return 1; /* every kind */
-	case TUB_PROTO_UDP:
-		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
-		       kind == TUB_KIND_CONNECT || kind == TUB_KIND_FILL;
-	case TUB_PROTO_RUDP:
-		return kind == TUB_KIND_STREAM || kind == TUB_KIND_RR ||
-		       kind == TUB_KIND_CONNECT;
-	default:
-		return 0;
-	}
 }
 
 int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
@@ -98,10 +87,16 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		snprintf(reason, len, "unknown transport, kind or direction");
 		return -1;
 	}
-	if (!spec_supported(s->proto, s->kind, s->dir)) {
-		snprintf(reason, len, "%s %s %s is not implemented yet",
-			 spec_proto_name(s->proto), spec_kind_name(s->kind),
-			 spec_dir_name(s->dir));
+	if (!kind_runs_on(s->kind, s->proto, s->dir)) {
+		char on[32];
+		if (s->dir != TUB_DIR_FORWARD)
+			snprintf(reason, len, "the %s direction is not "
+				 "implemented yet", spec_dir_name(s->dir));
+		else
+			snprintf(reason, len, "kind %s is not implemented on "
+				 "%s (it runs on %s)", spec_kind_name(s->kind),
+				 spec_proto_name(s->proto),
+				 kind_protos(s->kind, on, sizeof on));
 		return -1;
 	}
 	if (s->msg_size == 0 || s->msg_size > lim->max_msg_size) {
@@ -195,8 +190,7 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			return -1;
 		}
 	}
-	if ((s->kind == TUB_KIND_RR || s->kind == TUB_KIND_CONNECT) &&
-	    s->proto == TUB_PROTO_UDP &&
+	if (kind_has(s->kind, KIND_ROUND_TRIPS) && s->proto == TUB_PROTO_UDP &&
 	    (s->timeout_ns < TUB_NSEC_PER_MSEC ||
 	     s->timeout_ns > 60 * TUB_NSEC_PER_SEC)) {
 		snprintf(reason, len, "reply timeout (--rr-timeout) outside "

@@ -191,8 +191,8 @@ int spec_kind_parse(const char *s, int *kind);
 void spec_default_limits(struct tub_limits *lim);
 
 /* Check a spec for sense and against limits; writes a one-line reason and
- * returns -1 if refused. Also refuses kinds and transports not implemented
- * yet (see spec_supported). */
+ * returns -1 if refused. Also refuses kinds on transports they do not run
+ * on (kind.h). */
 int spec_check(const struct tub_spec *spec, const struct tub_limits *lim,
 	       char *reason, size_t len);
 
@@ -208,8 +208,6 @@ int spec_side_check(const struct tub_side *side, char *reason, size_t len);
  * unknown or too small to say. */
 uint32_t spec_udp_fragments(uint32_t payload, uint32_t mtu, int ipv6);
 
-/* 1 if this build implements proto x kind x dir. */
-int spec_supported(int proto, int kind, int dir);
 
 /* Add one sample to an interval series; counts it as truncated when full. */
 void spec_interval_push(struct tub_intervals *iv, uint64_t end_ns,

@@ -1,0 +1,336 @@
+#include "session.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "kind.h"
+#include "kinds.h"
+#include "sock.h"
+#include "sockopt.h"
+#include "wire.h"
+
+/* The sending end. */
+
+/* What a kernel can have granted: getsockopt gives an int (linger -1 for
+ * off). A receiver that claims more is not to be believed. */
+static int check_granted(const struct sockopt_set *g, char *why, size_t len)
+{
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		if (!sockopt_has(g, (enum sockopt_id)id))
+			continue;
+		int64_t v = g->value[id];
+		if (v < -1 || v > INT32_MAX) {
+			snprintf(why, len, "granted %s of %lld is out of range",
+				 sockopt_info((enum sockopt_id)id)->name,
+				 (long long)v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A write of HELLO or TEST failed: a busy receiver may have said so and
+ * closed before our frames arrived (they then drew a reset). Its ERROR is
+ * still readable; report that rather than the broken pipe. -1. */
+static int refused_early(struct run_ctx *ctx, uint8_t *buf)
+{
+	enum tub_status status = ctx->status;
+	char err[sizeof ctx->err];
+	uint32_t len;
+
+	memcpy(err, ctx->err, sizeof err);
+	if (run_read_frame(ctx, buf, &len, clock_now_ns() + TUB_NSEC_PER_SEC) ==
+	    WIRE_ERROR)
+		return -1;
+	ctx->status = status;
+	memcpy(ctx->err, err, sizeof err);
+	return -1;
+}
+
+/* HELLO and TEST out, READY in, data socket open. */
+static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
+		     struct sock_addr *server)
+{
+	struct wire_hello hello = {.version = WIRE_VERSION};
+	struct wire_ready ready;
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+
+	snprintf(hello.host, sizeof hello.host, "%s", r->sender_host);
+	snprintf(hello.tool_version, sizeof hello.tool_version, "%s",
+		 TUB_VERSION);
+	if (run_send_frame(ctx, buf, wire_encode_hello(buf, WIRE_MAX_FRAME,
+						       &hello)) < 0 ||
+	    run_send_frame(ctx, buf, wire_encode_test(buf, WIRE_MAX_FRAME,
+						      &r->spec)) < 0)
+		return refused_early(ctx, buf);
+	int type = run_read_frame(ctx, buf, &len,
+				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_READY)
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected READY, got "
+				"message %d", type);
+	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0 ||
+	    check_granted(&ready.granted, why, sizeof why) < 0)
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "READY: %s", why);
+	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
+	snprintf(r->remote_version, sizeof r->remote_version, "%s",
+		 ready.tool_version);
+	r->remote_granted = ready.granted;
+	r->remote_clamped[0] = ready.sndbuf_clamped;
+	r->remote_clamped[1] = ready.rcvbuf_clamped;
+	if (sockopt_has(&ready.granted, SOCKOPT_RCVBUF))
+		ctx->peer_rcvbuf = (uint64_t)ready.granted.value[SOCKOPT_RCVBUF];
+	snprintf(r->remote_notes, sizeof r->remote_notes, "%s", ready.notes);
+
+	sock_set_port(server, ready.data_port);
+	int rc = run_transport(r->spec.proto)->client_open(ctx, server);
+	r->local_granted = ctx->opts_granted;
+	snprintf(r->local_notes, sizeof r->local_notes, "%s",
+		 ctx->opts_notes);
+	return rc;
+}
+
+/* Wait for RESULT to begin arriving, until UNTIL; a signal meanwhile
+ * shortens the wait to the grace period and a second (a slow reader of a
+ * linger test would otherwise hold the stopped sender for its whole
+ * reading). Returns the deadline for the frame. */
+static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
+{
+	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
+	int shortened = 0;
+
+	for (;;) {
+		uint64_t now = clock_now_ns();
+		if (*ctx->stop && !shortened) {
+			uint64_t soon = now + ctx->grace_ns + TUB_NSEC_PER_SEC;
+			until = soon < until ? soon : until;
+			shortened = 1;
+		}
+		if (now >= until)
+			return until;
+		uint64_t left_ms = (until - now) / TUB_NSEC_PER_MSEC + 1;
+		if (poll(&p, 1, left_ms < 100 ? (int)left_ms : 100) > 0)
+			return until;
+	}
+}
+
+/* The data phase, DONE out, RESULT in. */
+static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
+{
+	run_fn *work = kind_work(r->spec.kind)->sender[r->spec.proto];
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+
+	struct tub_kernel k0, k1;
+
+	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
+	sock_snmp_read(&k0);
+	int rc = work(ctx);
+	r->have_tx = 1;
+	r->tx = ctx->mine.tx;
+	if (rc < 0 && ctx->status != ST_INTERRUPTED)
+		return -1;
+	if (kind_has(r->spec.kind, KIND_NO_RESULT))
+		return rc; /* the path may be cut: nothing comes back */
+	int irc = rc;
+	if (!ctx->done_sent && run_send_done(ctx) < 0) /* fill sent it */
+		return -1;
+	/* The receiver answers within its grace period, or fails on its own
+	 * stall limit while data still drains. */
+	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
+						  ctx->grace_ns +
+						  RUN_CTL_TIMEOUT_NS);
+	int type = run_read_frame(ctx, buf, &len, until);
+	if (type < 0 && *ctx->stop)
+		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal; no "
+				"RESULT from the receiver within %.1f s",
+				(double)ctx->grace_ns / 1e9 + 1);
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_RESULT)
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected RESULT, got "
+				"message %d", type);
+	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
+	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "RESULT: %s", why);
+	r->have_rx = 1;
+	r->rx = ctx->peer.rx;
+	sock_snmp_read(&k1);
+	sock_snmp_delta(&k0, &k1, &r->tx.kernel);
+	if (r->spec.proto == TUB_PROTO_TCP)
+		run_tcp_info(ctx->data, &r->tx.tcpi);
+	return irc;
+}
+
+/* A probe's reply timeout when none is given: TCP's minimum RTO (200 ms),
+ * or three round trips of the control connection on a longer path, so that
+ * one test across a long path does not call every late reply lost. */
+static uint64_t default_rr_timeout(int ctl)
+{
+	uint64_t t = 3 * run_ctl_rtt_ns(ctl);
+
+	if (t < RR_TIMEOUT_DEFAULT_NS)
+		return RR_TIMEOUT_DEFAULT_NS;
+	return t > 60 * TUB_NSEC_PER_SEC ? 60 * TUB_NSEC_PER_SEC : t;
+}
+
+int session_send(const struct send_session *c, struct tub_result *r,
+		 struct hist *rtt)
+{
+	struct run_ctx *ctx = calloc(1, sizeof *ctx);
+	uint8_t *buf = malloc(WIRE_MAX_FRAME);
+	struct sock_addr server;
+	int rc = -1;
+
+	if (ctx == NULL || buf == NULL) {
+		r->status = ST_NO_MEMORY;
+		goto out;
+	}
+	ctx->spec = &r->spec;
+	ctx->stop = c->stop;
+	ctx->data = -1;
+	ctx->listen_fd = -1;
+	ctx->opts_req = *c->local;
+	ctx->res = r;
+	r->rtt = rtt;
+	ctx->connect_timeout_ms = (int)(c->connect_timeout_ns /
+					TUB_NSEC_PER_MSEC);
+	ctx->on_idle = c->on_idle;
+	r->probe.timewait = -1;
+	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
+				 ctx->err, sizeof ctx->err);
+	if (ctx->ctl < 0) {
+		ctx->status = ST_CONNECT_FAILED;
+		goto done;
+	}
+	sock_peer(ctx->ctl, &server);
+	ctx->ctl_peer = server;
+	if (!c->have_rr_timeout)
+		r->spec.timeout_ns = default_rr_timeout(ctx->ctl);
+	snprintf(r->family, sizeof r->family, "%s",
+		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
+	rc = handshake(ctx, r, buf, &server);
+	if (rc == 0)
+		rc = exchange(ctx, r, buf);
+done:
+	if (rc < 0) {
+		r->status = ctx->status;
+		snprintf(r->error, sizeof r->error, "%s", ctx->err);
+	}
+	if (ctx->data >= 0) /* left unsent at the deadline: reset, never drain */
+		sock_close(ctx->data, ctx->mine.tx.unsent_bytes > 0);
+	if (ctx->ctl >= 0)
+		close(ctx->ctl);
+out:
+	free(buf);
+	free(ctx);
+	return rc;
+}
+
+/* The receiving end. */
+
+/* The TEST (HELLO came before it, checked by the gate), checks, data
+ * socket, READY. */
+static int setup(struct run_ctx *ctx, const struct serve_session *c,
+		 const struct gate_conn *conn, struct tub_spec *spec,
+		 uint8_t *body)
+{
+	struct wire_ready ready;
+	struct sock_addr local;
+	char why[TUB_TEXT_MAX];
+
+	if (wire_decode_test(conn->test, conn->test_len, spec, why,
+			     sizeof why) < 0)
+		return run_fail(ctx, ST_PROTOCOL_ERROR, "%s", why);
+	if (spec_check(spec, c->lim, why, sizeof why) < 0)
+		return run_fail(ctx, ST_REFUSED, "%s", why);
+	if (sockopt_parse(spec->remote_opts, &ctx->opts_req, why,
+			  sizeof why) < 0)
+		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
+	if (c->check_opts(ctx, &ctx->opts_req, c->arg) < 0)
+		return -1;
+
+	const struct transport *t = run_transport(spec->proto);
+	if (sock_local(ctx->ctl, &local) < 0)
+		return run_fail(ctx, ST_SOCKET_ERROR, "getsockname: %s",
+				strerror(errno));
+	sock_unmap(&local);
+	if (t->server_open(ctx, &local) < 0)
+		return -1;
+
+	memset(&ready, 0, sizeof ready);
+	struct sock_addr data;
+	sock_local(ctx->data, &data);
+	ready.data_port = sock_port(&data);
+	snprintf(ready.host, sizeof ready.host, "%s", c->host);
+	snprintf(ready.tool_version, sizeof ready.tool_version, "%s",
+		 TUB_VERSION);
+	ready.granted = ctx->opts_granted;
+	ready.sndbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
+							SOCKOPT_SNDBUF);
+	ready.rcvbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
+							SOCKOPT_RCVBUF);
+	snprintf(ready.notes, sizeof ready.notes, "%s", ctx->opts_notes);
+	int n = wire_encode_ready(body, WIRE_MAX_FRAME, &ready);
+	if (run_send_frame(ctx, body, n) < 0)
+		return -1;
+	return t->server_accept(ctx, ctx->data);
+}
+
+/* The data phase, then DONE in, RESULT out. */
+static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
+		 uint8_t *body)
+{
+	run_fn *work = kind_work(spec->kind)->receiver[spec->proto];
+	struct tub_kernel k0, k1;
+
+	sock_snmp_read(&k0);
+	int rc = work(ctx);
+	if (rc < 0 || kind_has(spec->kind, KIND_NO_RESULT))
+		return rc; /* keepalive: the path was cut, nothing follows */
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+	while (!ctx->peer_done) {
+		if (clock_now_ns() >= deadline)
+			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
+		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
+			return -1;
+		if (!ctx->peer_done)
+			run_wait(ctx, -1, 0, deadline);
+	}
+	ctx->mine.rx.wrong_session += ctx->strays;
+	sock_snmp_read(&k1);
+	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
+	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
+	return run_send_frame(ctx, body, n);
+}
+
+int session_serve(const struct serve_session *c, const struct gate_conn *conn,
+		  int lfd, struct run_ctx *ctx)
+{
+	struct tub_spec *spec = (struct tub_spec *)ctx->spec;
+	uint8_t *body = malloc(WIRE_MAX_FRAME);
+	int rc;
+
+	ctx->ctl = conn->fd;
+	ctx->data = -1;
+	if (body == NULL)
+		return run_fail(ctx, ST_NO_MEMORY, "frame buffer");
+	ctx->listen_fd = lfd;
+	ctx->stop = c->stop;
+	ctx->ctl_peer = conn->peer;
+	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;
+	rc = setup(ctx, c, conn, spec, body);
+	if (rc == 0) {
+		run_begin_data(ctx, c->lim->max_duration_ns);
+		rc = serve(ctx, spec, body);
+	}
+	free(body);
+	return rc;
+}
