@@ -15,7 +15,7 @@ static const struct kind_work table[TUB_KIND_COUNT] = {
 		{rr_server, rr_server, rr_server}},
 	[TUB_KIND_CONNECT] = {
 		{connect_client, connect_client, connect_client},
-		{tcp_connect_server, udp_connect_server, rudp_connect_server}},
+		{rr_server, rr_server, rr_server}},
 	[TUB_KIND_FILL] = {
 		{[TUB_PROTO_TCP] = tcp_fill_client, [TUB_PROTO_UDP] = udp_fill_client},
 		{[TUB_PROTO_TCP] = tcp_fill_server, [TUB_PROTO_UDP] = udp_fill_server}},

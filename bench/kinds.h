@@ -24,16 +24,16 @@ struct kind_work {
 const struct kind_work *kind_work(int k);
 
 /* The round-trip workloads, one for every transport's framing: the
- * requesting end, the echoing end, and the connect kind's requesting end
- * (a fresh connection per round trip). */
+ * requesting end of rr, of connect (a fresh connection per round trip),
+ * and the echoing end of both. */
 int rr_client(struct run_ctx *ctx);
 int rr_server(struct run_ctx *ctx);
 int connect_client(struct run_ctx *ctx);
 
-/* Move exactly n bytes through ctx->data (blocking, with timeouts set),
+/* Move exactly n bytes through fd (blocking, with timeouts set),
  * looking at the clock and the control connection between timed-out calls.
  * 0, 1 on EOF before any byte (reading), or -1. */
-int tcp_move_full(struct run_ctx *ctx, void *buf, size_t n, int out,
+int tcp_move_full(struct run_ctx *ctx, int fd, void *buf, size_t n, int out,
 		  uint64_t *next_ctl);
 
 #define TCP_POLL_NS (100 * TUB_NSEC_PER_MSEC) /* blocking call timeout */
@@ -61,8 +61,6 @@ int udp_stream_send(struct run_ctx *ctx);
 int udp_stream_recv(struct run_ctx *ctx);
 int rudp_stream_send(struct run_ctx *ctx);
 int rudp_stream_recv(struct run_ctx *ctx);
-int rudp_connect_server(struct run_ctx *ctx);
-int tcp_connect_server(struct run_ctx *ctx);
 int tcp_fill_client(struct run_ctx *ctx);
 int tcp_fill_server(struct run_ctx *ctx);
 int tcp_linger_client(struct run_ctx *ctx);
@@ -70,7 +68,6 @@ int tcp_linger_server(struct run_ctx *ctx);
 int tcp_keepalive_client(struct run_ctx *ctx);
 int tcp_keepalive_server(struct run_ctx *ctx);
 
-int udp_connect_server(struct run_ctx *ctx);
 int udp_fill_client(struct run_ctx *ctx);
 int udp_fill_server(struct run_ctx *ctx);
 

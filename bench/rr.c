@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "kind.h"
 
 #define RR_IDLE_NS (10 * TUB_NSEC_PER_MSEC) /* echo: look at control */
 
@@ -57,7 +58,8 @@ static int request_loop(struct run_ctx *ctx, int per_op)
 	const struct transport *t = run_transport(s->proto);
 	struct tub_tx *tx = &ctx->mine.tx;
 	uint8_t *req = malloc(s->msg_size), *rep = malloc(s->msg_size);
-	struct conn c = {.ctx = ctx, .fd = ctx->data, .initiator = 1};
+	struct conn c = {.ctx = ctx, .fd = ctx->data, .initiator = 1,
+			 .op_fd = -1};
 	struct ticker tick;
 	int rc = 0;
 
@@ -141,7 +143,8 @@ int rr_server(struct run_ctx *ctx)
 	struct tub_rx *rx = &ctx->mine.rx;
 	struct tub_tx *tx = &ctx->mine.tx;
 	uint8_t *buf = malloc(s->msg_size);
-	struct conn c = {.ctx = ctx, .fd = ctx->data};
+	struct conn c = {.ctx = ctx, .fd = ctx->data, .op_fd = -1,
+			 .per_op = kind_has(s->kind, KIND_PER_OP)};
 	uint64_t first = 0, last = 0;
 	int rc = 0;
 

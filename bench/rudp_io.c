@@ -417,67 +417,56 @@ static void connect_input(struct rio *io, const uint8_t *pkt, size_t n,
 		ctx->mine.rx.foreign++;
 }
 
-int rudp_connect_server(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	struct tub_tx *tx = &ctx->mine.tx;
-	struct rio *io = calloc(1, sizeof *io);
-	uint8_t *msg = malloc(s->msg_size);
-	uint8_t *in = malloc(RUDP_MAX_MTU); /* io->pkt is reset by a new SYN */
-	uint64_t next_ctl = 0, first = 0, last = 0;
-	int rc = 0;
+/* The echoing end of connect: the endpoint of the current operation, and a
+ * buffer of its own for arriving datagrams (a new SYN resets the
+ * endpoint's, packet buffer and all). The endpoint comes first: the
+ * framing's send takes c->priv as a struct rio. */
+struct rio_ops {
+	struct rio io;
+	uint8_t in[RUDP_MAX_MTU];
+};
 
-	if (io == NULL || msg == NULL || in == NULL) {
-		free(io);
-		free(msg);
-		free(in);
-		return run_fail(ctx, ST_NO_MEMORY, "rudp buffers");
+/* Hand the datagrams that arrived to the endpoint they belong to. */
+static void ops_input(struct rio_ops *o, uint64_t now)
+{
+	for (int i = 0; i < RIO_BURST; i++) {
+		struct sockaddr_storage from;
+		socklen_t fromlen = sizeof from;
+		ssize_t n = recvfrom(o->io.ctx->data, o->in, sizeof o->in,
+				     MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &fromlen);
+		if (n < 0)
+			return;
+		connect_input(&o->io, o->in, (size_t)n, &from, fromlen, now);
 	}
-	io->ctx = ctx;
-	while (!ctx->peer_done) {
+}
+
+/* A request of the current operation, or 0 when none came by until. */
+static ssize_t rudp_recv_op(struct conn *c, uint8_t *m, size_t cap,
+			    uint64_t until)
+{
+	struct rio_ops *o = c->priv;
+	struct rio *io = &o->io;
+	ssize_t n;
+
+	for (;;) {
 		uint64_t now = clock_now_ns();
-		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
-			break;
-		for (int i = 0; i < RIO_BURST; i++) {
-			struct sockaddr_storage from;
-			socklen_t fromlen = sizeof from;
-			ssize_t n = recvfrom(ctx->data, in, RUDP_MAX_MTU,
-					     MSG_DONTWAIT,
-					     (struct sockaddr *)&from, &fromlen);
-			if (n < 0)
-				break;
-			connect_input(io, in, (size_t)n, &from, fromlen, now);
-		}
-		if (io->r == NULL) {
-			sock_wait_readable(ctx->data, now + RIO_WAIT_MAX_NS);
-			continue;
-		}
-		ssize_t n;
-		while ((n = rudp_recv(io->r, msg, s->msg_size)) >= 0) {
-			if (rx->msgs++ == 0)
-				first = now;
-			last = now;
-			ctx->progress_ns = now;
-			rx->calls++;
-			rx->bytes += (uint64_t)n;
-			if (rudp_send(io->r, msg, (size_t)n, now) == 0) {
-				tx->msgs++;
-				tx->calls++;
-				tx->bytes += (uint64_t)n;
-			}
-		}
-		rio_flush(io, now);
-		rio_wait(io, now);
+		if (io->r && (n = rudp_recv(io->r, m, cap)) >= 0)
+			return n;
+		ops_input(o, now);
+		if (io->r && (n = rudp_recv(io->r, m, cap)) >= 0)
+			return n;
+		if (io->r)
+			rio_flush(io, now);
+		if (now >= until)
+			return 0;
+		if (io->r)
+			rio_wait_until(io, now, until);
+		else
+			sock_wait_readable(c->fd, until < now + RIO_WAIT_MAX_NS
+							  ? until
+							  : now + RIO_WAIT_MAX_NS);
 	}
-	rx->elapsed_ns = last - first;
-	tx->elapsed_ns = last - first;
-	if (io->r)
-		rio_close(io);
-	free(msg);
-	free(in);
-	free(io);
-	return rc;
 }
 
 static int rudp_server_accept(struct run_ctx *ctx, int fd)
@@ -491,6 +480,14 @@ static int rudp_server_accept(struct run_ctx *ctx, int fd)
  * order; the pump runs inside each call. */
 static int rudp_open(struct conn *c)
 {
+	if (c->per_op) { /* endpoints come with each operation's SYN */
+		struct rio_ops *o = calloc(1, sizeof *o);
+		if (o == NULL)
+			return run_fail(c->ctx, ST_NO_MEMORY, "rudp buffers");
+		o->io.ctx = c->ctx;
+		c->priv = o;
+		return 0;
+	}
 	struct rio *io = malloc(sizeof *io);
 
 	if (io == NULL || rio_open(io, c->ctx, c->initiator) < 0) {
@@ -576,6 +573,8 @@ static ssize_t rudp_recv_msg(struct conn *c, uint8_t *m, size_t cap,
 	ssize_t n;
 
 	(void)seq;
+	if (c->per_op)
+		return rudp_recv_op(c, m, cap, until);
 	for (;;) {
 		if ((n = rudp_recv(io->r, m, cap)) >= 0)
 			return n;
@@ -602,11 +601,12 @@ static int rudp_close_conn(struct conn *c)
 		if (!c->abort)
 			rc = rio_finish(io, &c->next_ctl);
 		rio_report(io);
-	} else {
+	} else if (!c->per_op) {
 		rio_report_rx(io);
 	}
-	rio_close(io);
-	free(io);
+	if (io->r)
+		rio_close(io);
+	free(io); /* per_op: the struct rio_ops it begins */
 	c->priv = NULL;
 	if (c->dialed) {
 		close(c->fd);

@@ -66,6 +66,12 @@ struct conn {
 	int initiator;         /* the sending end (tub-send) */
 	int dialed;            /* a socket of its own (connect): closed */
 	int abort;             /* close without the graceful end: failed */
+	int per_op;            /* echoing end of connect: an operation a
+				  connection (TCP), a source port (UDP), a
+				  session (RUDP) */
+	int op_fd;             /* TCP, per_op: the operation's connection */
+	struct sockaddr_storage to; /* UDP, per_op: the request's source */
+	socklen_t tolen;
 	uint64_t next_ctl;     /* run_keep_going's next look at control */
 	uint64_t rcv_timeout;  /* udp: the SO_RCVTIMEO now set */
 	uint64_t refused;      /* udp: port-unreachable answers */

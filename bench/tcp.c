@@ -19,6 +19,8 @@
 #include "kinds.h"
 #include "sockopt.h"
 
+#define FIN_WAIT_NS (1 * TUB_NSEC_PER_SEC) /* connect: the sender's FIN */
+
 
 void run_tcp_info(int fd, struct tub_tcpinfo *ti)
 {
@@ -347,16 +349,15 @@ int tcp_stream_recv(struct run_ctx *ctx)
 	return rc;
 }
 
-int tcp_move_full(struct run_ctx *ctx, void *mem, size_t n, int out,
+int tcp_move_full(struct run_ctx *ctx, int fd, void *mem, size_t n, int out,
 		  uint64_t *next_ctl)
 {
 	uint8_t *buf = mem;
 	size_t done = 0;
 
 	while (done < n) {
-		ssize_t r = out ? send(ctx->data, buf + done, n - done,
-				       MSG_NOSIGNAL)
-				: recv(ctx->data, buf + done, n - done, 0);
+		ssize_t r = out ? send(fd, buf + done, n - done, MSG_NOSIGNAL)
+				: recv(fd, buf + done, n - done, 0);
 		if (r > 0) {
 			done += (size_t)r;
 			ctx->progress_ns = clock_now_ns();
@@ -379,8 +380,55 @@ int tcp_move_full(struct run_ctx *ctx, void *mem, size_t n, int out,
 /* Framing: a message is msg_size bytes of the stream, whole. */
 static int tcp_open(struct conn *c)
 {
-	run_set_timeouts(c->fd, TCP_POLL_NS, TCP_POLL_NS);
+	if (!c->per_op) /* per_op: c->fd is the listener */
+		run_set_timeouts(c->fd, TCP_POLL_NS, TCP_POLL_NS);
 	return 0;
+}
+
+/* The echoing end of connect: accept the next operation's connection (from
+ * the control peer's host; others are closed and counted) and read its
+ * request; 0 when none came by until, or one closed without a request. */
+static ssize_t tcp_accept_op(struct conn *c, uint8_t *m, size_t cap,
+			     uint64_t until)
+{
+	struct run_ctx *ctx = c->ctx;
+	struct sock_addr peer;
+	int fd = sock_accept(c->fd, until, &peer);
+
+	if (fd < 0)
+		return 0;
+	sock_unmap(&peer);
+	if (!sock_same_host(&peer, &ctx->ctl_peer)) {
+		ctx->strays++;
+		close(fd);
+		return 0;
+	}
+	run_set_timeouts(fd, TCP_POLL_NS, TCP_POLL_NS);
+	int rc = tcp_move_full(ctx, fd, m, cap, 0, &c->next_ctl);
+	if (rc != 0) {
+		close(fd);
+		return rc < 0 ? -1 : 0;
+	}
+	c->op_fd = fd;
+	return (ssize_t)cap;
+}
+
+/* Its reply, then a wait for the sender's FIN (at most FIN_WAIT_NS) so
+ * that the TIME_WAIT stays on the sender's side, and the close. */
+static int tcp_reply_op(struct conn *c, uint8_t *m, size_t len)
+{
+	int fd = c->op_fd;
+	int rc = tcp_move_full(c->ctx, fd, m, len, 1, &c->next_ctl);
+
+	if (rc == 0) {
+		uint64_t until = clock_now_ns() + FIN_WAIT_NS;
+		while (clock_now_ns() < until && recv(fd, m, 1, 0) != 0 &&
+		       (errno == EAGAIN || errno == EINTR))
+			;
+	}
+	close(fd);
+	c->op_fd = -1;
+	return rc < 0 ? -1 : 0;
 }
 
 /* connect: a fresh connection, with the options, per operation. */
@@ -412,15 +460,20 @@ static int tcp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
 {
 	(void)seq;
 	(void)now;
-	return tcp_move_full(c->ctx, m, len, 1, &c->next_ctl) < 0 ? -1 : 0;
+	if (c->op_fd >= 0)
+		return tcp_reply_op(c, m, len);
+	return tcp_move_full(c->ctx, c->fd, m, len, 1, &c->next_ctl) < 0 ? -1
+									   : 0;
 }
 
 static ssize_t tcp_recv(struct conn *c, uint8_t *m, size_t cap,
 			uint64_t until, uint64_t *seq)
 {
-	(void)until; /* nothing is lost: wait for it, looking at control */
 	(void)seq;
-	int rc = tcp_move_full(c->ctx, m, cap, 0, &c->next_ctl);
+	if (c->per_op)
+		return tcp_accept_op(c, m, cap, until);
+	/* nothing is lost: wait for it, looking at control */
+	int rc = tcp_move_full(c->ctx, c->fd, m, cap, 0, &c->next_ctl);
 	return rc < 0 ? -1 : rc > 0 ? CONN_EOF : (ssize_t)cap;
 }
 
@@ -428,6 +481,10 @@ static ssize_t tcp_recv(struct conn *c, uint8_t *m, size_t cap,
  * connection it ends its sending, and the echoing end sees EOF. */
 static int tcp_close(struct conn *c)
 {
+	if (c->op_fd >= 0) {
+		close(c->op_fd);
+		c->op_fd = -1;
+	}
 	if (c->dialed) {
 		close(c->fd);
 		c->ctx->data = -1;

@@ -18,76 +18,6 @@
 #include "sockopt.h"
 
 #define FILL_SETTLE_MS 200 /* send() still blocked after this: full */
-#define FIN_WAIT_NS (1 * TUB_NSEC_PER_SEC)
-
-/* Serve one accepted connection: request in, reply out, then wait a little
- * for the sender's FIN so that the TIME_WAIT stays on its side. */
-static int serve_exchange(struct run_ctx *ctx, int fd, uint8_t *buf,
-			  uint64_t *next_ctl)
-{
-	int lfd = ctx->data;
-	int rc;
-
-	run_set_timeouts(fd, TCP_POLL_NS, TCP_POLL_NS);
-	ctx->data = fd;
-	rc = tcp_move_full(ctx, buf, ctx->spec->msg_size, 0, next_ctl);
-	if (rc == 0)
-		rc = tcp_move_full(ctx, buf, ctx->spec->msg_size, 1, next_ctl);
-	if (rc == 0) {
-		uint64_t until = clock_now_ns() + FIN_WAIT_NS;
-		while (clock_now_ns() < until && recv(fd, buf, 1, 0) != 0 &&
-		       (errno == EAGAIN || errno == EINTR))
-			;
-	}
-	ctx->data = lfd;
-	close(fd);
-	return rc;
-}
-
-int tcp_connect_server(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	uint8_t *buf = malloc(s->msg_size);
-	uint64_t next_ctl = 0, first = 0, last = 0;
-	int rc = 0;
-
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	while (!ctx->peer_done) {
-		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
-			break;
-		struct sock_addr peer;
-		int fd = sock_accept(ctx->data, clock_now_ns() + RUN_CTL_CHECK_NS,
-				     &peer);
-		if (fd < 0) {
-			next_ctl = 0; /* idle: look at the control side */
-			continue;
-		}
-		sock_unmap(&peer);
-		if (!sock_same_host(&peer, &ctx->ctl_peer)) {
-			ctx->strays++;
-			close(fd);
-			continue;
-		}
-		int r = serve_exchange(ctx, fd, buf, &next_ctl);
-		if (r < 0) {
-			rc = -1;
-			break;
-		}
-		if (r > 0)
-			continue; /* connected and closed without a request */
-		last = clock_now_ns();
-		if (rx->msgs++ == 0)
-			first = last;
-		ctx->progress_ns = last;
-		rx->calls++;
-		rx->bytes += s->msg_size;
-	}
-	rx->elapsed_ns = last - first;
-	free(buf);
-	return rc;
-}
 
 int tcp_fill_client(struct run_ctx *ctx)
 {
@@ -181,7 +111,8 @@ int tcp_linger_client(struct run_ctx *ctx)
 	run_set_timeouts(ctx->data, TCP_POLL_NS, TCP_POLL_NS);
 	uint64_t t0 = clock_now_ns();
 	for (uint64_t i = 0; i < n && rc == 0; i++) {
-		rc = tcp_move_full(ctx, buf, s->msg_size, 1, &next_ctl);
+		rc = tcp_move_full(ctx, ctx->data, buf, s->msg_size, 1,
+				   &next_ctl);
 		if (rc == 0) {
 			tx->msgs++;
 			tx->calls++;

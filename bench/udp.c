@@ -465,7 +465,9 @@ static int udp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
 				      .seq = seq, .send_ns = now};
 		wire_data_encode(m, &d);
 	}
-	if (send(c->fd, m, len, 0) == (ssize_t)len)
+	if (c->per_op ? sendto(c->fd, m, len, 0, (struct sockaddr *)&c->to,
+			       c->tolen) == (ssize_t)len
+		      : send(c->fd, m, len, 0) == (ssize_t)len)
 		return 0;
 	if (c->dialed || !c->initiator)
 		return 1; /* lost, as on the path */
@@ -522,8 +524,10 @@ static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
 	}
 }
 
-/* The echoing end: a request from the sender (the first good one connects
- * the socket to it; a connect kind's would not), or 0 when idle. */
+/* The echoing end: a request from the sender, or 0 when idle. The first
+ * good one connects the socket to it; in connect, every request comes
+ * from a new port: the host is checked each time, the reply goes to the
+ * source, the socket stays unconnected. */
 static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap)
 {
 	struct run_ctx *ctx = c->ctx;
@@ -536,11 +540,14 @@ static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap)
 	if (n < 0)
 		return 0;
 	if (udp_accept_datagram(ctx, m, (size_t)n, (size_t)n > cap ? MSG_TRUNC : 0,
-				&from, fromlen, &c->connected, &d) < 0 ||
+				&from, fromlen, c->per_op ? NULL : &c->connected,
+				&d) < 0 ||
 	    (d.flags & WIRE_DATA_END)) {
 		ctx->mine.rx.wrong_session++;
 		return 0;
 	}
+	memcpy(&c->to, &from, fromlen);
+	c->tolen = fromlen;
 	return n;
 }
 

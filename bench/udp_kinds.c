@@ -1,6 +1,5 @@
-/* UDP's socket-behaviour kinds: one request/response on a fresh socket per
- * operation (connect), and what a receive buffer holds when nobody reads
- * (fill). */
+/* UDP's socket-behaviour kind: what a receive buffer holds when nobody
+ * reads (fill). */
 #include "kinds.h"
 
 #include <errno.h>
@@ -17,52 +16,6 @@
 #include "clock.h"
 #include "sockopt.h"
 
-#define UDP_KIND_POLL_NS (10 * TUB_NSEC_PER_MSEC)
-
-int udp_connect_server(struct run_ctx *ctx)
-{
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	uint8_t *buf = malloc((size_t)s->msg_size + 1);
-	uint64_t next_ctl = 0, first = 0, last = 0;
-	int rc = 0;
-
-	if (buf == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "message buffer");
-	run_set_timeouts(ctx->data, UDP_KIND_POLL_NS, UDP_KIND_POLL_NS);
-	while (!ctx->peer_done) {
-		if ((rc = run_keep_going(ctx, clock_now_ns(), &next_ctl)) < 0)
-			break;
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof from;
-		struct wire_data d;
-		ssize_t n = recvfrom(ctx->data, buf, s->msg_size + 1, 0,
-				     (struct sockaddr *)&from, &fromlen);
-		if (n < 0) {
-			next_ctl = 0;
-			continue;
-		}
-		/* Every request comes from a new port: check the host each
-		 * time, answer only there, never connect. */
-		if (udp_accept_datagram(ctx, buf, (size_t)n, 0, &from, fromlen,
-					NULL, &d) < 0 ||
-		    (d.flags & WIRE_DATA_END)) {
-			rx->wrong_session++;
-			continue;
-		}
-		last = clock_now_ns();
-		if (rx->msgs++ == 0)
-			first = last;
-		ctx->progress_ns = last;
-		rx->calls++;
-		rx->bytes += (uint64_t)n;
-		sendto(ctx->data, buf, (size_t)n, 0, (struct sockaddr *)&from,
-		       fromlen);
-	}
-	rx->elapsed_ns = last - first;
-	free(buf);
-	return rc;
-}
 
 int udp_fill_client(struct run_ctx *ctx)
 {
