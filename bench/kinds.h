@@ -49,6 +49,11 @@ int tcp_stream_recv(struct run_ctx *ctx);
 int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local);
 int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server);
 
+/* A UDP send error: EAGAIN counted as blocked, ENOBUFS as enobufs, a few
+ * port-unreachable answers (refused counts them) retried; 0 to retry, or
+ * -1 (ctx set) for the end of the test. */
+int udp_send_error(struct run_ctx *ctx, uint64_t *refused);
+
 /* Check a datagram (session, size, sender's host). With connected
  * non-NULL the socket is connected to the first good sender. 0 or -1. */
 int udp_accept_datagram(struct run_ctx *ctx, const uint8_t *p, size_t len,

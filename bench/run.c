@@ -228,6 +228,34 @@ void run_apply_opts(int fd, int family, int is_tcp,
 	sockopt_read(fd, family, is_tcp, &want, granted);
 }
 
+int run_data_socket(struct run_ctx *ctx, int family, int type)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
+				strerror(errno));
+	run_apply_opts(fd, family, type == SOCK_STREAM, &ctx->opts_req,
+		       &ctx->opts_granted, ctx->opts_notes,
+		       sizeof ctx->opts_notes);
+	return fd;
+}
+
+int run_bind_free_port(struct run_ctx *ctx, int fd,
+		       const struct sock_addr *local)
+{
+	struct sock_addr a = *local;
+
+	sock_set_port(&a, 0);
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+		int e = errno;
+		close(fd);
+		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
+				strerror(e));
+	}
+	return 0;
+}
+
 void pacer_start(struct pacer *p, uint64_t now, uint64_t rate_bps,
 		 uint32_t msg_size)
 {

@@ -174,6 +174,15 @@ void run_apply_opts(int fd, int family, int is_tcp,
 		    const struct sockopt_set *req, struct sockopt_set *granted,
 		    char *notes, size_t notes_len);
 
+/* A data socket of type (SOCK_STREAM, SOCK_DGRAM) for family, with this
+ * end's options applied and read back into ctx. The fd, or -1 (ctx set). */
+int run_data_socket(struct run_ctx *ctx, int family, int type);
+
+/* Bind fd to local's address on a free port; closes fd on failure. 0, or
+ * -1 (ctx set). */
+int run_bind_free_port(struct run_ctx *ctx, int fd,
+		       const struct sock_addr *local);
+
 /* Average-rate pacing: message i is due at t0 + i * gap_ns. */
 struct pacer {
 	uint64_t t0;

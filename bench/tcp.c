@@ -43,18 +43,12 @@ void run_tcp_info(int fd, struct tub_tcpinfo *ti)
 
 static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 {
-	int fam = sock_family(local);
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sock_addr a = *local;
-
-	if (fd < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-				strerror(errno));
-	sock_set_port(&a, 0);
 	/* Buffers before listen(): the window scale is chosen from them. */
-	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
-		       ctx->opts_notes, sizeof ctx->opts_notes);
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0 || listen(fd, 4) < 0) {
+	int fd = run_data_socket(ctx, sock_family(local), SOCK_STREAM);
+
+	if (fd < 0 || run_bind_free_port(ctx, fd, local) < 0)
+		return -1;
+	if (listen(fd, 4) < 0) {
 		close(fd);
 		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
 				strerror(errno));
@@ -111,23 +105,16 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 	if (kind_has(ctx->spec->kind, KIND_PER_OP)) {
 		/* one connection per operation; report the options as they
 		 * are granted on such a socket */
-		int probe = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int probe = run_data_socket(ctx, fam, SOCK_STREAM);
 		if (probe < 0)
-			return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-					strerror(errno));
-		run_apply_opts(probe, fam, 1, &ctx->opts_req,
-			       &ctx->opts_granted, ctx->opts_notes,
-			       sizeof ctx->opts_notes);
+			return -1;
 		close(probe);
 		return 0;
 	}
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = run_data_socket(ctx, fam, SOCK_STREAM);
 
 	if (fd < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-				strerror(errno));
-	run_apply_opts(fd, fam, 1, &ctx->opts_req, &ctx->opts_granted,
-		       ctx->opts_notes, sizeof ctx->opts_notes);
+		return -1;
 	if (sock_connect(fd, server, ctx->connect_timeout_ms) < 0) {
 		close(fd);
 		return run_fail(ctx, ST_CONNECT_FAILED, "data connection: %s",

@@ -20,39 +20,36 @@
 #define UDP_POLL_NS (10 * TUB_NSEC_PER_MSEC)
 #define UDP_REFUSED_MAX 100 /* port-unreachable answers before giving up */
 
-static int udp_socket(struct run_ctx *ctx, int fam)
+/* The note for a receive buffer whose drops cannot be counted: every
+ * loss would look like the path's. */
+static void note_no_drop_count(struct run_ctx *ctx, int e)
 {
-	int fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	size_t at = strlen(ctx->opts_notes);
 
-	if (fd < 0)
-		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
-				strerror(errno));
-	run_apply_opts(fd, fam, 0, &ctx->opts_req, &ctx->opts_granted,
-		       ctx->opts_notes, sizeof ctx->opts_notes);
-	return fd;
+	snprintf(ctx->opts_notes + at, sizeof ctx->opts_notes - at,
+		 "%sSO_RXQ_OVFL failed (%s): receive-buffer drops are not "
+		 "told from path loss", at ? "; " : "", strerror(e));
 }
 
 int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 {
 	int one = 1;
-	struct sock_addr a = *local;
-	int fd = udp_socket(ctx, sock_family(local));
+	int fd = run_data_socket(ctx, sock_family(local), SOCK_DGRAM);
 
 	if (fd < 0)
 		return -1;
 #ifdef SO_RXQ_OVFL
-	setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) < 0)
+		note_no_drop_count(ctx, errno);
+#else
+	note_no_drop_count(ctx, ENOPROTOOPT);
 #endif
 #ifdef SO_TIMESTAMPNS
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
 #endif
 	(void)one;
-	sock_set_port(&a, 0);
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
-		close(fd);
-		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
-				strerror(errno));
-	}
+	if (run_bind_free_port(ctx, fd, local) < 0)
+		return -1;
 	ctx->data = fd;
 	return 0;
 }
@@ -67,7 +64,7 @@ static int udp_server_accept(struct run_ctx *ctx, int fd)
 
 int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 {
-	int fd = udp_socket(ctx, sock_family(server));
+	int fd = run_data_socket(ctx, sock_family(server), SOCK_DGRAM);
 
 	ctx->server = *server;
 	if (fd < 0)
@@ -83,8 +80,7 @@ int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 	return 0;
 }
 
-/* A send error: counted and retried, or the end of the test. */
-static int send_error(struct run_ctx *ctx, uint64_t *refused)
+int udp_send_error(struct run_ctx *ctx, uint64_t *refused)
 {
 	struct tub_tx *tx = &ctx->mine.tx;
 
@@ -187,7 +183,7 @@ int udp_stream_send(struct run_ctx *ctx)
 		}
 		int r = sendmmsg(ctx->data, mm, (unsigned)n, 0);
 		if (r < 0) {
-			if ((rc = send_error(ctx, &refused)) < 0)
+			if ((rc = udp_send_error(ctx, &refused)) < 0)
 				break;
 			continue;
 		}
@@ -471,7 +467,7 @@ static int udp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
 		return 0;
 	if (c->dialed || !c->initiator)
 		return 1; /* lost, as on the path */
-	return send_error(c->ctx, &c->refused) < 0 ? -1 : 1;
+	return udp_send_error(c->ctx, &c->refused) < 0 ? -1 : 1;
 }
 
 /* The receive timeout for a wait until until, set only when it differs
@@ -506,7 +502,7 @@ static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
 			continue;
 		if (n < 0) {
 			if (errno == ECONNREFUSED && !c->dialed &&
-			    send_error(c->ctx, &c->refused) < 0)
+			    udp_send_error(c->ctx, &c->refused) < 0)
 				return -1;
 			if (errno == ECONNREFUSED && c->dialed)
 				return 0; /* refused: lost */

@@ -22,7 +22,7 @@ int udp_fill_client(struct run_ctx *ctx)
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
 	uint8_t *buf = malloc(s->msg_size);
-	uint64_t next_ctl = 0;
+	uint64_t next_ctl = 0, refused = 0;
 	/* Default: enough to overflow the receiver's buffer twice. */
 	uint64_t n = s->count ? s->count
 			      : 2 * (ctx->peer_rcvbuf ? ctx->peer_rcvbuf
@@ -41,15 +41,9 @@ int udp_fill_client(struct run_ctx *ctx)
 				      .send_ns = clock_now_ns()};
 		wire_data_encode(buf, &d);
 		if (send(ctx->data, buf, s->msg_size, 0) < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN) {
-				tx->enobufs++;
-				continue;
-			}
-			if (errno == EINTR)
-				continue;
-			rc = run_fail(ctx, ST_DATA_ERROR, "send: %s",
-				      strerror(errno));
-			break;
+			if ((rc = udp_send_error(ctx, &refused)) < 0)
+				break;
+			continue;
 		}
 		tx->msgs++;
 		tx->calls++;
