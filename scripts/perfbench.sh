@@ -513,7 +513,7 @@ plan() {
 run_all() {
   local n total w r t name log started
   total=$(plan | wc -l)
-  say "$PROG: $total runs of $TIME s against $HOST, servers on CPU $SERVER_CPU, clients on CPU $CLIENT_CPU: about $(mmss $((total * (TIME + 2))))"
+  say "$PROG: $total runs of $TIME s, $(describe_where): about $(mmss $((total * (TIME + 2))))"
   n=0
   while read -r w r t; do
     n=$((n + 1))
