@@ -1,0 +1,164 @@
+# scripts/perfbench.sh on loopback, one run of 1 s per tool and workload
+# (~15 s): runs.csv has a row per run with positive figures in the
+# workload's columns, summary.csv a row per workload and metric with the
+# ratio where both tools ran, no server is left listening; iperf3 and
+# sockperf, where absent, are skipped (said so here and by the script).
+# Then tub alone with both tools hidden, the parsers of iperf3's JSON and
+# sockperf's output on canned output (old and new iperf3, an error, a
+# one-way sockperf), and bad input.
+. "$(dirname "$0")/lib.sh"
+PB="$HERE/../scripts/perfbench.sh"
+LIBD="$HERE/../scripts/lib"
+command -v bash >/dev/null 2>&1 || skip "no bash"
+command -v taskset >/dev/null 2>&1 || skip "no taskset (util-linux)"
+
+# have_tool NAME: the tool is here (perfbench.sh's IPERF3 and SOCKPERF
+# name its commands, as they do here).
+have_tool() {
+	case $1 in
+		iperf3) command -v "${IPERF3:-iperf3}" >/dev/null 2>&1 ;;
+		sockperf) command -v "${SOCKPERF:-sockperf}" >/dev/null 2>&1 ;;
+	esac
+}
+for t in iperf3 sockperf; do
+	have_tool "$t" || echo "SKIP: $t not installed: no tub vs $t rows checked (apt-get install $t)"
+done
+
+# row_of CSV WORKLOAD TOOL COLUMN: COLUMN of the first row of WORKLOAD by TOOL.
+row_of() {
+	awk -v w="$2" -v t="$3" -v c="$4" -f "$LIBD/csv.awk" -f /dev/stdin "$1" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+{ csv_split($0, r) }
+r[col["workload"]] == w && r[col["tool"]] == t { print r[col[c]]; exit }
+EOF
+}
+
+# positive CSV WORKLOAD TOOL COLUMN...: each COLUMN of that row is > 0.
+positive() {
+	f=$1 w=$2 t=$3
+	shift 3
+	check "$w $t: a row, ok" "$(row_of "$f" "$w" "$t" status)" = ok
+	for c in "$@"; do
+		v=$(row_of "$f" "$w" "$t" "$c")
+		check_awk "$w $t: $c = '$v' > 0" "\"$v\" != \"\" && $v + 0 > 0"
+	done
+}
+
+# not_listening PORT: nothing listens on PORT any more.
+not_listening() {
+	command -v ss >/dev/null 2>&1 || return 0
+	[ -z "$(ss -Htuln "sport = :$1" 2>/dev/null)" ]
+}
+
+OUT=$WORK/pb
+timeout 100 bash "$PB" --reps 1 --time 1 --bin "$BIN" --out "$OUT" >"$WORK/out" 2>"$WORK/err"
+rc=$?
+check "exit 0" "$rc" -eq 0
+[ "$rc" -eq 0 ] || { cat "$WORK/err"; }
+R=$OUT/runs.csv
+check "runs.csv header" "$(head -n 1 "$R")" = \
+	"workload,tool,rep,order,started_utc,time_s,status,throughput_gbps,udp_loss_pct,rtt_p50_us,rtt_p99_us,rtt_mean_us,log,note"
+n=3
+positive "$R" tcp_stream_128k tub throughput_gbps
+positive "$R" udp_stream_1400 tub throughput_gbps
+check "udp tub: a loss figure" -n "$(row_of "$R" udp_stream_1400 tub udp_loss_pct)"
+positive "$R" udp_rr_64 tub rtt_p50_us rtt_p99_us rtt_mean_us
+check "tcp tub: no rtt, no loss" -z "$(row_of "$R" tcp_stream_128k tub rtt_p50_us)$(row_of "$R" tcp_stream_128k tub udp_loss_pct)"
+if have_tool iperf3; then
+	n=$((n + 2))
+	positive "$R" tcp_stream_128k iperf3 throughput_gbps
+	positive "$R" udp_stream_1400 iperf3 throughput_gbps
+	check "udp iperf3: a loss figure" -n "$(row_of "$R" udp_stream_1400 iperf3 udp_loss_pct)"
+	check "tub, then iperf3" "$(row_of "$R" tcp_stream_128k iperf3 order)" -eq 2
+	p=$(sed -n 's/^Server listening on \([0-9]*\).*/\1/p' "$OUT/logs/server-iperf3.log" | head -n 1)
+	check "iperf3 -s stopped (port '$p')" -n "$p" -a "$(not_listening "$p"; echo $?)" -eq 0
+else
+	check "says how to get iperf3" -n "$(grep 'apt-get install -y iperf3' "$WORK/err")"
+fi
+if have_tool sockperf; then
+	n=$((n + 1))
+	positive "$R" udp_rr_64 sockperf rtt_p50_us rtt_p99_us rtt_mean_us
+else
+	check "says how to get sockperf" -n "$(grep 'apt-get install -y sockperf' "$WORK/err")"
+fi
+check "$n rows" "$(csv_rows "$R")" -eq "$n"
+p=$(sed -n 's/^tub-recv: listening on port \([0-9]*\)$/\1/p' "$OUT/logs/server-tub.log")
+check "tub-recv stopped (port '$p')" -n "$p" -a "$(not_listening "$p"; echo $?)" -eq 0
+
+S=$OUT/summary.csv
+check "summary: 6 metrics" "$(csv_rows "$S")" -eq 6
+sv() { awk -F, -v w="$1" -v m="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+	$1 == w && $2 == m { print $h[c] }' "$S"; }
+check_awk "summary: tcp tub median > 0" "$(sv tcp_stream_128k throughput_gbps subject_median) > 0"
+if have_tool iperf3; then
+	check_awk "summary: tcp ratio = tub / iperf3" \
+		"($(sv tcp_stream_128k throughput_gbps ratio) - $(sv tcp_stream_128k throughput_gbps subject_median) / $(sv tcp_stream_128k throughput_gbps reference_median))^2 < 1e-6"
+fi
+check "table on stdout" -n "$(grep '^udp_rr_64  *rtt_p50_us' "$WORK/out")"
+check "the directory last" "$(tail -n 1 "$WORK/out")" = "$OUT"
+check "meta.txt" -n "$(grep '^bin: ' "$OUT/meta.txt")"
+
+# Both tools hidden: tub alone, saying so, exit 0.
+IPERF3=tub-no-iperf3 SOCKPERF=tub-no-sockperf timeout 60 bash "$PB" --reps 1 --time 1 \
+	--bin "$BIN" --workloads rr --out "$WORK/alone" >"$WORK/out2" 2>"$WORK/err2"
+check "alone: exit 0" $? -eq 0
+check "alone: says how to get sockperf" -n "$(grep 'apt-get install -y sockperf' "$WORK/err2")"
+check "alone: one row" "$(csv_rows "$WORK/alone/runs.csv")" -eq 1
+positive "$WORK/alone/runs.csv" udp_rr_64 tub rtt_p50_us
+
+# The parsers, on output as iperf3 3.12 and sockperf 3.7 write it.
+TAB=$(printf '\t')
+cat >"$WORK/new.json" <<EOF
+{
+${TAB}"intervals":${TAB}[{
+${TAB}${TAB}${TAB}"sum":${TAB}{
+${TAB}${TAB}${TAB}${TAB}"bits_per_second":${TAB}1,
+${TAB}${TAB}${TAB}${TAB}"lost_percent":${TAB}99
+${TAB}${TAB}${TAB}}
+${TAB}${TAB}}],
+${TAB}"end":${TAB}{
+${TAB}${TAB}"sum":${TAB}{
+${TAB}${TAB}${TAB}"bits_per_second":${TAB}1317917623.1710124,
+${TAB}${TAB}${TAB}"lost_percent":${TAB}45.26,
+${TAB}${TAB}${TAB}"sender":${TAB}true
+${TAB}${TAB}},
+${TAB}${TAB}"sum_sent":${TAB}{
+${TAB}${TAB}${TAB}"bits_per_second":${TAB}1317917623.1710124,
+${TAB}${TAB}${TAB}"lost_percent":${TAB}0
+${TAB}${TAB}},
+${TAB}${TAB}"sum_received":${TAB}{
+${TAB}${TAB}${TAB}"bits_per_second":${TAB}721271998.02,
+${TAB}${TAB}${TAB}"lost_percent":${TAB}45.26,
+${TAB}${TAB}${TAB}"sender":${TAB}false
+${TAB}${TAB}}
+${TAB}}
+}
+EOF
+check "iperf3 3.12 UDP: sum_received" "$(awk -f "$LIBD/iperf3.awk" "$WORK/new.json")" = "721271998.02 45.26 -"
+# before 3.8 a UDP test's end had only sum (the sender's bits/s)
+awk '/"sum_sent"/ { exit } { print }' "$WORK/new.json" | sed '$s/,$//' >"$WORK/old.json"
+printf '\t}\n}\n' >>"$WORK/old.json"
+check "iperf3 before 3.8 UDP: end.sum less the loss" \
+	"$(awk -f "$LIBD/iperf3.awk" "$WORK/old.json")" = "$(awk 'BEGIN { print 1317917623.1710124 * (1 - 45.26 / 100) }') 45.26 -"
+printf '{\n\t"start":\t{\n\t},\n\t"error":\t"unable to connect to server: Connection refused"\n}\n' >"$WORK/err.json"
+check "iperf3 error" "$(awk -f "$LIBD/iperf3.awk" "$WORK/err.json")" = "- - unable_to_connect_to_server:_Connection_refused"
+ESC=$(printf '\033')
+cat >"$WORK/sp.log" <<EOF
+sockperf: ${ESC}[2;35m====> avg-rtt=72.408 (std-dev=311.720)${ESC}[0m
+sockperf: Summary: Round trip is 72.408 usec
+sockperf: ---> percentile 99.000 = 1623.958
+sockperf: ---> percentile 50.000 =   35.476
+EOF
+check "sockperf --full-rtt" "$(awk -f "$LIBD/sockperf.awk" "$WORK/sp.log")" = "35.476 1623.958 72.408"
+sed 's/avg-rtt/avg-latency/; s/Round trip is/Latency is/' "$WORK/sp.log" >"$WORK/sp1.log"
+check "sockperf one way: refused" "$(awk -f "$LIBD/sockperf.awk" "$WORK/sp1.log")" = "- - -"
+
+# Bad input: one line, exit 2.
+for a in "--reps 0" "--time 1.5" "--workloads tcp,x" "--server-cpu 99999" "--bin $WORK/none" "--peer -x" "--frob"; do
+	# shellcheck disable=SC2086 # the option and its value
+	bash "$PB" $a >"$WORK/o" 2>"$WORK/e"
+	rc=$?
+	check "$a: exit 2" "$rc" -eq 2
+	check "$a: one line" "$(wc -l <"$WORK/e")" -eq 1
+done
+finish
