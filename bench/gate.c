@@ -122,14 +122,24 @@ static void refuse_fd(int fd, const char *reason)
 
 #define BUSY_REASON "receiver busy with another test; try again later"
 
-void gate_refuse_one(int listen_fd)
+int gate_refuse_one(int listen_fd)
 {
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	uint8_t hdr[WIRE_HDR_LEN];
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+	int type = -1;
 
 	if (fd < 0)
-		return;
-	refuse_fd(fd, BUSY_REASON);
+		return 0;
+	if (recv(fd, hdr, sizeof hdr, MSG_PEEK | MSG_DONTWAIT) ==
+	    (ssize_t)sizeof hdr)
+		wire_decode_header(hdr, &type, &len, why, sizeof why);
+	refuse_fd(fd, type == WIRE_JOIN ? "JOIN refused: not this test's "
+					  "session and secret"
+					: BUSY_REASON);
 	close(fd);
+	return type == WIRE_JOIN;
 }
 
 void gate_refuse_all(struct gate *g)

@@ -59,7 +59,9 @@ void gate_refuse_all(struct gate *g);
 void gate_send_error(int fd, const char *reason);
 
 /* Accept one connection from listen_fd and tell it the receiver is busy
- * (during a test). Never blocks. */
-void gate_refuse_one(int listen_fd);
+ * (during a test). Never blocks. 1 when what it had sent already was a
+ * JOIN (a data connection for a test, not this one's: the caller counts
+ * it), else 0. */
+int gate_refuse_one(int listen_fd);
 
 #endif

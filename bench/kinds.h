@@ -49,6 +49,10 @@ int tcp_stream_recv(struct run_ctx *ctx);
 int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local);
 int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server);
 
+/* The receiving end's wait for the sender's flow: its JOIN (not in the
+ * connect kind, whose every operation comes from a new port). */
+int udp_server_accept(struct run_ctx *ctx, int fd);
+
 /* A UDP send error: EAGAIN counted as blocked, ENOBUFS as enobufs, a few
  * port-unreachable answers (refused counts them) retried; 0 to retry, or
  * -1 (ctx set) for the end of the test. */

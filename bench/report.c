@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kind.h"
 #include "units.h"
 
 static void line_buffers(FILE *f, const char *who,
@@ -231,10 +232,9 @@ void report_summary(FILE *f, const struct tub_result *r)
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
 		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
-	if (r->spec.kind == TUB_KIND_STREAM)
+	if (kind_has(r->spec.kind, KIND_FLOW))
 		summary_stream(f, r);
-	else if (r->spec.kind == TUB_KIND_RR ||
-		 r->spec.kind == TUB_KIND_CONNECT)
+	else if (kind_has(r->spec.kind, KIND_ROUND_TRIPS))
 		summary_rr(f, r);
 	summary_fragments(f, r);
 	summary_probe(f, r);
@@ -292,7 +292,7 @@ void report_kernel_check(FILE *f, const struct tub_result *r)
 	const struct tub_kernel *rk = &r->rx.kernel, *tk = &r->tx.kernel;
 
 	fprintf(f, "  kernel check (per network namespace, all its traffic):\n");
-	if (r->spec.proto == TUB_PROTO_UDP && r->spec.kind == TUB_KIND_STREAM &&
+	if (r->spec.proto == TUB_PROTO_UDP && kind_has(r->spec.kind, KIND_FLOW) &&
 	    r->have_rx && rk->valid) {
 		kernel_line(f, "Udp RcvbufErrors (receiver)", rk->udp_rcvbuf_errors,
 			    "udp_rcvbuf_drops", r->rx.rcvbuf_drops);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "join.h"
 #include "kind.h"
 #include "kinds.h"
 #include "rudp.h"
@@ -106,6 +107,8 @@ static void rio_input(struct rio *io, uint64_t now)
 				     &fromlen);
 		if (n < 0)
 			return;
+		if (join_answer(io->ctx, io->pkt, (size_t)n))
+			continue;
 		if (!io->connected) {
 			/* Connect only to the control peer's host, and only
 			 * once it has opened our session. */
@@ -469,12 +472,6 @@ static ssize_t rudp_recv_op(struct conn *c, uint8_t *m, size_t cap,
 	}
 }
 
-static int rudp_server_accept(struct run_ctx *ctx, int fd)
-{
-	(void)ctx;
-	(void)fd;
-	return 0; /* the handshake happens in the data phase */
-}
 
 /* Framing: a message is one of the endpoint's messages, whole and in
  * order; the pump runs inside each call. */
@@ -618,7 +615,8 @@ static int rudp_close_conn(struct conn *c)
 const struct transport rudp_transport = {
 	.proto = TUB_PROTO_RUDP,
 	.server_open = udp_server_open,
-	.server_accept = rudp_server_accept,
+	.server_accept = udp_server_accept, /* the JOIN; then the handshake
+					       in the data phase */
 	.client_open = udp_client_open,
 	.open = rudp_open,
 	.dial = rudp_dial,

@@ -86,7 +86,7 @@ int run_check_ctl(struct run_ctx *ctx)
 	struct pollfd l = {.fd = ctx->listen_fd, .events = POLLIN};
 
 	if (ctx->listen_fd >= 0 && poll(&l, 1, 0) > 0)
-		gate_refuse_one(ctx->listen_fd);
+		ctx->strays += (uint64_t)gate_refuse_one(ctx->listen_fd);
 
 	if (poll(&p, 1, 0) <= 0)
 		return 0;
@@ -149,7 +149,7 @@ int run_wait(struct run_ctx *ctx, int fd, short events, uint64_t until)
 			return 0;
 		if (at_listen < 0 || p[at_listen].revents == 0)
 			break;
-		gate_refuse_one(ctx->listen_fd);
+		ctx->strays += (uint64_t)gate_refuse_one(ctx->listen_fd);
 		int other = 0;
 		for (nfds_t i = 0; i < n; i++)
 			other |= (int)i != at_listen && p[i].revents;
@@ -241,17 +241,13 @@ int run_data_socket(struct run_ctx *ctx, int family, int type)
 	return fd;
 }
 
-int run_bind_free_port(struct run_ctx *ctx, int fd,
-		       const struct sock_addr *local)
+int run_bind(struct run_ctx *ctx, int fd, const struct sock_addr *local)
 {
-	struct sock_addr a = *local;
-
-	sock_set_port(&a, 0);
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0) {
+	if (bind(fd, (const struct sockaddr *)&local->ss, local->len) < 0) {
 		int e = errno;
 		close(fd);
-		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
-				strerror(e));
+		return run_fail(ctx, ST_SOCKET_ERROR, "data socket on port %u: "
+				"%s", sock_port(local), strerror(e));
 	}
 	return 0;
 }

@@ -30,6 +30,11 @@ struct run_ctx {
 	int data;                   /* data socket: connected TCP, or UDP */
 	int listen_fd;              /* receiver: control listener, to turn
 				       away other senders while busy; -1 */
+	int data_lfd;               /* receiver, TCP: where data connections
+				       come: the control listener (one
+				       port), or --data-port's own */
+	int one_port;               /* receiver: data on the control port */
+	uint64_t secret;            /* READY's; every JOIN shows it */
 	struct sock_addr ctl_peer;  /* the only host data may go to */
 	uint64_t deadline_ns;       /* the data phase cannot pass this */
 	uint64_t progress_ns;       /* last time data moved */
@@ -47,7 +52,8 @@ struct run_ctx {
 	int done_sent;              /* sender: DONE went out */
 	struct tub_side mine;       /* what this end counted */
 	struct tub_side peer;       /* the peer's report, once it came */
-	int peer_done;              /* DONE (or RESULT) received */
+	int peer_done;              /* DONE received */
+	int have_result;            /* RESULT received (into peer) */
 
 	struct sockopt_set opts_req;     /* this end's socket options */
 	struct sockopt_set opts_granted; /* read back after applying */
@@ -178,10 +184,9 @@ void run_apply_opts(int fd, int family, int is_tcp,
  * end's options applied and read back into ctx. The fd, or -1 (ctx set). */
 int run_data_socket(struct run_ctx *ctx, int family, int type);
 
-/* Bind fd to local's address on a free port; closes fd on failure. 0, or
- * -1 (ctx set). */
-int run_bind_free_port(struct run_ctx *ctx, int fd,
-		       const struct sock_addr *local);
+/* Bind fd to local (address and port); closes fd on failure. 0, or -1
+ * (ctx set). */
+int run_bind(struct run_ctx *ctx, int fd, const struct sock_addr *local);
 
 /* Average-rate pacing: message i is due at t0 + i * gap_ns. */
 struct pacer {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -90,6 +91,7 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	snprintf(r->remote_notes, sizeof r->remote_notes, "%s", ready.notes);
 
 	sock_set_port(server, ready.data_port);
+	ctx->secret = ready.secret;
 	int rc = run_transport(r->spec.proto)->client_open(ctx, server);
 	r->local_granted = ctx->opts_granted;
 	snprintf(r->local_notes, sizeof r->local_notes, "%s",
@@ -121,25 +123,30 @@ static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
 	}
 }
 
-/* The data phase, DONE out, RESULT in. */
-static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
+/* The end that sends the data (tub-send, or tub-recv under -R): its
+ * workload, DONE with its counters, RESULT with the other end's into
+ * ctx->peer. in_done: TCP_INFO goes into DONE (the other end writes the
+ * row); else it is read after RESULT, with what the drain retransmitted.
+ * 0, or -1 (ctx set); a stopped workload still gets its RESULT. */
+static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done)
 {
-	run_fn *work = kind_work(r->spec.kind)->sender[r->spec.proto];
+	const struct tub_spec *s = ctx->spec;
+	struct tub_kernel k0, k1;
 	char why[TUB_TEXT_MAX];
 	uint32_t len;
 
-	struct tub_kernel k0, k1;
-
-	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
 	sock_snmp_read(&k0);
-	int rc = work(ctx);
-	r->have_tx = 1;
-	r->tx = ctx->mine.tx;
+	int rc = kind_work(s->kind)->sender[s->proto](ctx);
 	if (rc < 0 && ctx->status != ST_INTERRUPTED)
 		return -1;
-	if (kind_has(r->spec.kind, KIND_NO_RESULT))
+	if (kind_has(s->kind, KIND_NO_RESULT))
 		return rc; /* the path may be cut: nothing comes back */
-	int irc = rc;
+	if (in_done) {
+		if (s->proto == TUB_PROTO_TCP && ctx->data >= 0)
+			run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
+		sock_snmp_read(&k1);
+		sock_snmp_delta(&k0, &k1, &ctx->mine.tx.kernel);
+	}
 	if (!ctx->done_sent && run_send_done(ctx) < 0) /* fill sent it */
 		return -1;
 	/* The receiver answers within its grace period, or fails on its own
@@ -160,13 +167,70 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
 	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
 		return run_fail(ctx, ST_PROTOCOL_ERROR, "RESULT: %s", why);
-	r->have_rx = 1;
-	r->rx = ctx->peer.rx;
+	ctx->have_result = 1;
+	if (!in_done) {
+		if (s->proto == TUB_PROTO_TCP)
+			run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
+		sock_snmp_read(&k1);
+		sock_snmp_delta(&k0, &k1, &ctx->mine.tx.kernel);
+	}
+	return rc;
+}
+
+/* The end that receives the data: its workload (which ends at the
+ * sender's DONE, or waits for it after), then RESULT with its counters. */
+static int data_receiver(struct run_ctx *ctx, uint8_t *buf)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_kernel k0, k1;
+
+	sock_snmp_read(&k0);
+	int rc = kind_work(s->kind)->receiver[s->proto](ctx);
+	if (rc < 0 || kind_has(s->kind, KIND_NO_RESULT))
+		return rc; /* keepalive: the path was cut, nothing follows */
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+	while (!ctx->peer_done) {
+		if (clock_now_ns() >= deadline)
+			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
+		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
+			return -1;
+		if (!ctx->peer_done)
+			run_wait(ctx, -1, 0, deadline);
+	}
+	ctx->mine.rx.wrong_session += ctx->strays;
 	sock_snmp_read(&k1);
-	sock_snmp_delta(&k0, &k1, &r->tx.kernel);
-	if (r->spec.proto == TUB_PROTO_TCP)
-		run_tcp_info(ctx->data, &r->tx.tcpi);
-	return irc;
+	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
+	int n = wire_encode_result(buf, WIRE_MAX_FRAME, &ctx->mine);
+	return run_send_frame(ctx, buf, n);
+}
+
+/* tub-send's data phase: the sending end (or the receiving end under -R),
+ * and the row from both ends' counters. */
+static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
+{
+	int reverse = r->spec.dir == TUB_DIR_REVERSE;
+	int rc;
+
+	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
+	rc = reverse ? data_receiver(ctx, buf) : data_sender(ctx, buf, 0);
+	if (reverse) { /* the receiver sent: its DONE has its counters */
+		r->have_rx = 1;
+		r->rx = ctx->mine.rx;
+		r->have_tx = ctx->peer_done;
+		r->tx = ctx->peer.tx;
+	} else {
+		r->have_tx = 1;
+		r->tx = ctx->mine.tx;
+		r->have_rx = ctx->have_result;
+		r->rx = ctx->peer.rx;
+	}
+	if (rc == 0 && r->spec.proto != TUB_PROTO_TCP &&
+	    kind_has(r->spec.kind, KIND_FLOW) && r->have_tx && r->have_rx &&
+	    r->tx.msgs > 0 && r->rx.msgs == 0)
+		rc = run_fail(ctx, ST_NO_DATA, "not one of the %llu datagrams "
+			      "sent arrived (a firewall on the path?)",
+			      (unsigned long long)r->tx.msgs);
+	return rc;
 }
 
 /* A probe's reply timeout when none is given: TCP's minimum RTO (200 ms),
@@ -236,6 +300,17 @@ out:
 
 /* The receiving end. */
 
+static uint64_t random_secret(void)
+{
+	uint64_t v = 0;
+
+	while (v == 0)
+		if (getrandom(&v, sizeof v, 0) != sizeof v)
+			v = clock_now_ns() * 0x9e3779b97f4a7c15ull ^
+			    (uint64_t)getpid();
+	return v;
+}
+
 /* The TEST (HELLO came before it, checked by the gate), checks, data
  * socket, READY. */
 static int setup(struct run_ctx *ctx, const struct serve_session *c,
@@ -261,14 +336,17 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	if (sock_local(ctx->ctl, &local) < 0)
 		return run_fail(ctx, ST_SOCKET_ERROR, "getsockname: %s",
 				strerror(errno));
-	sock_unmap(&local);
+	sock_unmap(&local); /* its port: the control port */
+	ctx->one_port = c->data_port == 0;
+	if (c->data_port)
+		sock_set_port(&local, c->data_port);
+	ctx->secret = random_secret();
 	if (t->server_open(ctx, &local) < 0)
 		return -1;
 
 	memset(&ready, 0, sizeof ready);
-	struct sock_addr data;
-	sock_local(ctx->data, &data);
-	ready.data_port = sock_port(&data);
+	ready.data_port = sock_port(&local);
+	ready.secret = ctx->secret;
 	snprintf(ready.host, sizeof ready.host, "%s", c->host);
 	snprintf(ready.tool_version, sizeof ready.tool_version, "%s",
 		 TUB_VERSION);
@@ -284,31 +362,14 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	return t->server_accept(ctx, ctx->data);
 }
 
-/* The data phase, then DONE in, RESULT out. */
+/* tub-recv's data phase: the receiving end, or under -R the sending end
+ * (its limits on rate, duration and size hold for what it sends too). */
 static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 		 uint8_t *body)
 {
-	run_fn *work = kind_work(spec->kind)->receiver[spec->proto];
-	struct tub_kernel k0, k1;
-
-	sock_snmp_read(&k0);
-	int rc = work(ctx);
-	if (rc < 0 || kind_has(spec->kind, KIND_NO_RESULT))
-		return rc; /* keepalive: the path was cut, nothing follows */
-	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
-	while (!ctx->peer_done) {
-		if (clock_now_ns() >= deadline)
-			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
-		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
-			return -1;
-		if (!ctx->peer_done)
-			run_wait(ctx, -1, 0, deadline);
-	}
-	ctx->mine.rx.wrong_session += ctx->strays;
-	sock_snmp_read(&k1);
-	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
-	int n = wire_encode_result(body, WIRE_MAX_FRAME, &ctx->mine);
-	return run_send_frame(ctx, body, n);
+	if (spec->dir == TUB_DIR_REVERSE)
+		return data_sender(ctx, body, 1);
+	return data_receiver(ctx, body);
 }
 
 int session_serve(const struct serve_session *c, const struct gate_conn *conn,
@@ -323,6 +384,7 @@ int session_serve(const struct serve_session *c, const struct gate_conn *conn,
 	if (body == NULL)
 		return run_fail(ctx, ST_NO_MEMORY, "frame buffer");
 	ctx->listen_fd = lfd;
+	ctx->data_lfd = lfd;
 	ctx->stop = c->stop;
 	ctx->ctl_peer = conn->peer;
 	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;

@@ -36,6 +36,7 @@ int session_send(const struct send_session *c, struct tub_result *r,
 struct serve_session {
 	const struct tub_limits *lim;
 	const char *host;               /* ours, for READY */
+	uint16_t data_port;             /* 0: data on the control port */
 	/* The receiver's policy on what a client may set on its socket:
 	 * 0, or -1 with ctx set (refused). */
 	int (*check_opts)(struct run_ctx *ctx, const struct sockopt_set *o,

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "kind.h"
+#include "join.h"
 #include "kinds.h"
 #include "sockopt.h"
 
@@ -41,31 +42,83 @@ void run_tcp_info(int fd, struct tub_tcpinfo *ti)
 #endif
 }
 
+/* One port: data connections come to the control listener, and this
+ * end's options go onto each accepted one (READY tells what a socket of
+ * ours is granted, read from one made for it). With --data-port, a
+ * listener of the test's own, its buffers set before listen() so that the
+ * window scale follows them. */
+/* One port: this end's options onto an accepted connection. A receive
+ * buffer set after the handshake leaves the window clamp where the
+ * listener's buffer put it (Linux fixes it when the connection is
+ * established, and a buffer set by hand turns off the autotuning that
+ * would raise it): raised to the buffer, the window grows as it would
+ * have on a listener of the test's own. */
+static void tcp_apply_opts(struct run_ctx *ctx, int fd)
+{
+	struct sock_addr a;
+	char notes[TUB_TEXT_MAX];
+
+	if (!ctx->opts_req.mask || sock_local(fd, &a) < 0)
+		return;
+	sockopt_apply(fd, sock_family(&a), 1, &ctx->opts_req, notes,
+		      sizeof notes);
+#ifdef TCP_WINDOW_CLAMP
+	int rcvbuf = 0;
+	socklen_t l = sizeof rcvbuf;
+	if (sockopt_has(&ctx->opts_req, SOCKOPT_RCVBUF) &&
+	    getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &l) == 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, &rcvbuf,
+			   sizeof rcvbuf);
+#endif
+}
+
+static int take_data(struct run_ctx *ctx, int lfd);
+
 static int tcp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 {
-	/* Buffers before listen(): the window scale is chosen from them. */
 	int fd = run_data_socket(ctx, sock_family(local), SOCK_STREAM);
 
-	if (fd < 0 || run_bind_free_port(ctx, fd, local) < 0)
+	if (fd < 0)
 		return -1;
-	if (listen(fd, 4) < 0) {
+	if (ctx->one_port) {
+		close(fd);
+		return 0;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (run_bind(ctx, fd, local) < 0)
+		return -1;
+	if (listen(fd, 16) < 0) {
 		close(fd);
 		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
 				strerror(errno));
 	}
-	ctx->data = fd;
+	ctx->data = ctx->data_lfd = fd;
 	return 0;
 }
 
-/* Take the sender's data connection; connections from any other host are
- * closed at once and counted. A control connection that closes (or says
- * anything) meanwhile ends the wait. */
+/* Take the sender's data connection: the first that shows our JOIN.
+ * Others are refused (and counted when they come from another host or
+ * show another JOIN). A control connection that closes (or says anything)
+ * meanwhile ends the wait. On the control listener, the wait itself sorts
+ * newcomers: they are not all turned away as busy meanwhile. */
 static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 {
-	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+	int lfd_ctl = ctx->listen_fd;
 
+	(void)lfd;
+	if (ctx->one_port)
+		ctx->listen_fd = -1;
 	if (kind_has(ctx->spec->kind, KIND_PER_OP))
 		return 0; /* one connection per operation: keep listening */
+	int rc = take_data(ctx, ctx->data_lfd);
+	ctx->listen_fd = lfd_ctl;
+	return rc;
+}
+
+static int take_data(struct run_ctx *ctx, int lfd)
+{
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 
 	for (;;) {
 		uint64_t now = clock_now_ns();
@@ -82,18 +135,15 @@ static int tcp_server_accept(struct run_ctx *ctx, int lfd)
 						"before the data connection");
 			continue;
 		}
-		struct sock_addr peer;
-		int fd = sock_accept(lfd, now, &peer);
+		int fd = join_take_tcp(ctx, lfd, now);
 		if (fd < 0)
 			continue;
-		sock_unmap(&peer);
-		if (sock_same_host(&peer, &ctx->ctl_peer)) {
-			ctx->data = fd;
-			close(lfd);
-			return 0;
-		}
-		ctx->strays++;
-		close(fd);
+		if (ctx->one_port)
+			tcp_apply_opts(ctx, fd);
+		else
+			close(lfd); /* the test's own listener */
+		ctx->data = fd;
+		return 0;
 	}
 }
 
@@ -121,7 +171,7 @@ static int tcp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 				strerror(errno));
 	}
 	ctx->data = fd;
-	return 0;
+	return join_send_tcp(ctx, fd, 0);
 }
 
 int tcp_data_error(struct run_ctx *ctx, const char *what)
@@ -283,7 +333,7 @@ int tcp_stream_recv(struct run_ctx *ctx)
 	int rc = 0;
 
 	struct msg_track mt;
-	int stamped = kind_has(s->kind, KIND_STAMPED) &&
+	int stamped = kind_has(s->kind, KIND_FLOW) &&
 		      s->msg_size >= TUB_MSG_HDR;
 
 	if (buf == NULL || msg_track_init(&mt, NULL) < 0) {
@@ -367,7 +417,9 @@ int tcp_move_full(struct run_ctx *ctx, int fd, void *mem, size_t n, int out,
 /* Framing: a message is msg_size bytes of the stream, whole. */
 static int tcp_open(struct conn *c)
 {
-	if (!c->per_op) /* per_op: c->fd is the listener */
+	if (c->per_op) /* connections come to the data listener */
+		c->fd = c->ctx->data_lfd;
+	else
 		run_set_timeouts(c->fd, TCP_POLL_NS, TCP_POLL_NS);
 	return 0;
 }
@@ -379,17 +431,12 @@ static ssize_t tcp_accept_op(struct conn *c, uint8_t *m, size_t cap,
 			     uint64_t until)
 {
 	struct run_ctx *ctx = c->ctx;
-	struct sock_addr peer;
-	int fd = sock_accept(c->fd, until, &peer);
+	int fd = join_take_tcp(ctx, c->fd, until);
 
 	if (fd < 0)
 		return 0;
-	sock_unmap(&peer);
-	if (!sock_same_host(&peer, &ctx->ctl_peer)) {
-		ctx->strays++;
-		close(fd);
-		return 0;
-	}
+	if (ctx->one_port)
+		tcp_apply_opts(ctx, fd);
 	run_set_timeouts(fd, TCP_POLL_NS, TCP_POLL_NS);
 	int rc = tcp_move_full(ctx, fd, m, cap, 0, &c->next_ctl);
 	if (rc != 0) {
@@ -439,6 +486,8 @@ static int tcp_dial(struct conn *c, uint64_t op)
 	}
 	c->fd = ctx->data = fd;
 	c->dialed = 1;
+	if (join_send_tcp(ctx, fd, 1) < 0) /* leaves with the request */
+		return -1;
 	return tcp_open(c);
 }
 

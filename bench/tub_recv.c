@@ -31,6 +31,7 @@ static void on_signal(int sig)
 struct recv_conf {
 	const char *bind;
 	uint16_t port;
+	uint16_t data_port; /* --data-port: 0, data on the control port */
 	int once;
 	int quiet;
 	struct tub_limits lim;
@@ -105,6 +106,11 @@ static void usage(void)
 	     "free one and prints it)\n"
 	     "  -B, --bind ADDR        listen on ADDR only (default: every "
 	     "IPv6 and IPv4 address)\n"
+	     "      --data-port N      each test's data on port N, a listener "
+	     "of its own with the\n"
+	     "                         options set before listen() (default: "
+	     "on the control port,\n"
+	     "                         tcp and udp: one firewall hole)\n"
 	     "  -1, --once             serve one test, then exit with its "
 	     "status\n"
 	     "      --max-duration D   longest test accepted (default 300s)\n"
@@ -124,11 +130,24 @@ static void usage(void)
 	usage_policy();
 }
 
+/* A port number, 0 (a free one) allowed unless min is 1. */
+static uint16_t parse_port(const char *s, const char *what, unsigned min)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long p = strtoul(s, &end, 10);
+	if (errno || *end || end == s || p > 65535 || p < min || s[0] == '-')
+		usage_error("bad %s '%s' (%u..65535)", what, s, min);
+	return (uint16_t)p;
+}
+
 static void parse_args(int argc, char **argv, struct recv_conf *c)
 {
 	static const struct option opts[] = {
 		{"port", required_argument, NULL, 'p'},
 		{"bind", required_argument, NULL, 'B'},
+		{"data-port", required_argument, NULL, 'P'},
 		{"once", no_argument, NULL, '1'},
 		{"max-duration", required_argument, NULL, 'D'},
 		{"max-rate", required_argument, NULL, 'R'},
@@ -149,18 +168,14 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 	opterr = 0; /* one line of our own instead */
 	while ((ch = getopt_long(argc, argv, "p:B:1qVh", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'p': {
-			char *end;
-			errno = 0;
-			unsigned long p = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || p > 65535 ||
-			    optarg[0] == '-')
-				usage_error("bad port '%s'", optarg);
-			c->port = (uint16_t)p;
+		case 'p':
+			c->port = parse_port(optarg, "port", 0);
 			break;
-		}
 		case 'B':
 			c->bind = optarg;
+			break;
+		case 'P':
+			c->data_port = parse_port(optarg, "data port", 1);
 			break;
 		case '1':
 			c->once = 1;
@@ -286,6 +301,7 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 	struct serve_session ss = {
 		.lim = &c->lim,
 		.host = c->host,
+		.data_port = c->data_port,
 		.check_opts = check_opts,
 		.arg = c,
 		.stop = &stop_flag,
@@ -307,8 +323,9 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 			spec_kind_name(spec->kind), spec->msg_size,
 			rc == 0 ? "ok" : status_name(ctx->status),
 			rc == 0 ? "" : ": ", rc == 0 ? "" : ctx->err);
+	/* failed, or left unsent under -R: never wait in close() */
 	if (ctx->data >= 0)
-		sock_close(ctx->data, rc < 0); /* failed: never wait in close() */
+		sock_close(ctx->data, rc < 0 || ctx->mine.tx.unsent_bytes > 0);
 out:
 	free(scratch);
 	free(spec);

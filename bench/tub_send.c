@@ -109,7 +109,10 @@ static void usage(void)
 	     "(point_label)\n"
 	     "      --connect-timeout DUR  (default 5s)\n"
 	     "  -q, --quiet            no summary on stderr\n"
-	     "  -R, --reverse          reserved: receiver sends (not yet)\n"
+	     "  -R, --reverse          the receiver sends, this end measures "
+	     "(stream; over the\n"
+	     "                         data path this end opens: NAT on this "
+	     "side works)\n"
 	     "  -P, --parallel N       reserved: parallel streams (not yet)\n"
 	     "Without --csv or -J the header and the row go to stdout.\n"
 	     "Exit status: 0 ok, 1 the test failed at run time, 2 bad "
@@ -508,8 +511,6 @@ int main(int argc, char **argv)
 	FILE *csv = NULL;
 
 	parse_args(argc, argv, &conf);
-	if (conf.spec.dir == TUB_DIR_REVERSE)
-		usage_error("reverse direction (-R) is not implemented yet");
 	if (conf.csv_path &&
 	    (csv = csv_open_append(conf.csv_path, err, sizeof err)) == NULL)
 		usage_error("%s", err);

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "join.h"
+#include "kind.h"
 #include "kinds.h"
 #include "seqtrack.h"
 #include "sockopt.h"
@@ -31,13 +33,12 @@ static void note_no_drop_count(struct run_ctx *ctx, int e)
 		 "told from path loss", at ? "; " : "", strerror(e));
 }
 
-int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+/* The receiving end's socket: drop counts (SO_RXQ_OVFL) and arrival
+ * times (SO_TIMESTAMPNS) with every datagram. */
+static void udp_receiving(struct run_ctx *ctx, int fd)
 {
 	int one = 1;
-	int fd = run_data_socket(ctx, sock_family(local), SOCK_DGRAM);
 
-	if (fd < 0)
-		return -1;
 #ifdef SO_RXQ_OVFL
 	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) < 0)
 		note_no_drop_count(ctx, errno);
@@ -48,18 +49,28 @@ int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
 #endif
 	(void)one;
-	if (run_bind_free_port(ctx, fd, local) < 0)
+}
+
+int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
+{
+	int fd = run_data_socket(ctx, sock_family(local), SOCK_DGRAM);
+
+	if (fd < 0)
+		return -1;
+	if (ctx->spec->dir == TUB_DIR_FORWARD)
+		udp_receiving(ctx, fd);
+	if (run_bind(ctx, fd, local) < 0)
 		return -1;
 	ctx->data = fd;
 	return 0;
 }
 
-static int udp_server_accept(struct run_ctx *ctx, int fd)
+int udp_server_accept(struct run_ctx *ctx, int fd)
 {
-	(void)ctx;
 	(void)fd;
-	return 0; /* the socket is connected to the sender on its first
-		     valid datagram */
+	if (kind_has(ctx->spec->kind, KIND_PER_OP))
+		return 0; /* every operation from a new port: none to join */
+	return join_wait_udp(ctx, clock_now_ns() + RUN_CTL_TIMEOUT_NS);
 }
 
 int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
@@ -75,9 +86,13 @@ int udp_client_open(struct run_ctx *ctx, const struct sock_addr *server)
 				strerror(errno));
 	}
 	ctx->data = fd;
+	if (ctx->spec->dir == TUB_DIR_REVERSE)
+		udp_receiving(ctx, fd);
 	ctx->res->probe.ipv6 = sock_family(server) == AF_INET6;
 	ctx->res->probe.path_mtu = sock_path_mtu(fd, sock_family(server));
-	return 0;
+	if (kind_has(ctx->spec->kind, KIND_PER_OP))
+		return 0; /* each operation's own socket: no JOIN */
+	return join_udp(ctx);
 }
 
 int udp_send_error(struct run_ctx *ctx, uint64_t *refused)
@@ -374,7 +389,8 @@ int udp_stream_recv(struct run_ctx *ctx)
 					    h->msg_flags, &b->from[i],
 					    h->msg_namelen, &connected,
 					    &d) < 0) {
-				rx->wrong_session++;
+				if (!join_answer(ctx, b->iov[i].iov_base, len))
+					rx->wrong_session++;
 				continue;
 			}
 			read_cmsgs(h, rx, &when);
@@ -539,7 +555,8 @@ static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap)
 				&from, fromlen, c->per_op ? NULL : &c->connected,
 				&d) < 0 ||
 	    (d.flags & WIRE_DATA_END)) {
-		ctx->mine.rx.wrong_session++;
+		if (!join_answer(ctx, m, (size_t)n))
+			ctx->mine.rx.wrong_session++;
 		return 0;
 	}
 	memcpy(&c->to, &from, fromlen);

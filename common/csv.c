@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "kind.h"
 
 #ifndef TUB_VERSION
 #define TUB_VERSION "0"
@@ -127,7 +128,7 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	/* Unpaced UDP offers what the host can send, whatever the path
 	 * carries: an overload test, not a measure of what gets through. */
 	put_u64(row, "udp_overload",
-		s->proto == TUB_PROTO_UDP && s->kind == TUB_KIND_STREAM,
+		s->proto == TUB_PROTO_UDP && kind_has(s->kind, KIND_FLOW),
 		s->rate_bps == 0);
 	put_f(row, "interval_req_s", s->interval_ns != 0,
 	      secs(s->interval_ns), 3);
@@ -160,7 +161,7 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 {
 	const struct tub_tx *tx = &r->tx;
 	const struct tub_rx *rx = &r->rx;
-	int stream = r->spec.kind == TUB_KIND_STREAM;
+	int stream = kind_has(r->spec.kind, KIND_FLOW);
 
 	put_u64(row, "tx_bytes", r->have_tx, tx->bytes);
 	put_u64(row, "tx_msgs", r->have_tx, tx->msgs);
@@ -197,6 +198,8 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "rx_bytes", r->have_rx, rx->bytes);
 	put_u64(row, "rx_msgs", r->have_rx, rx->msgs);
 	put_u64(row, "rx_calls", r->have_rx, rx->calls);
+	/* other hosts' connections and datagrams, JOINs of no test here */
+	put_u64(row, "strangers_refused", r->have_rx, rx->wrong_session);
 	put_f(row, "rx_elapsed_s", r->have_rx, secs(rx->elapsed_ns), 6);
 	put_f(row, "throughput_bps", r->have_rx && stream,
 	      rate_bps(rx->bytes, rx->elapsed_ns), 0);
@@ -205,7 +208,7 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 static void put_tcp(struct csv_row *row, const struct tub_result *r)
 {
 	int tcp = r->spec.proto == TUB_PROTO_TCP;
-	int stream = r->spec.kind == TUB_KIND_STREAM;
+	int stream = kind_has(r->spec.kind, KIND_FLOW);
 	const struct tub_tcpinfo *ti = &r->tx.tcpi;
 	int info = tcp && r->have_tx && ti->valid;
 	double msgs = r->spec.msg_size ? (double)r->rx.bytes / r->spec.msg_size
@@ -223,7 +226,7 @@ static void put_tcp(struct csv_row *row, const struct tub_result *r)
 static void put_udp(struct csv_row *row, const struct tub_result *r)
 {
 	int both = r->spec.proto == TUB_PROTO_UDP &&
-		   r->spec.kind == TUB_KIND_STREAM && r->have_tx && r->have_rx;
+		   kind_has(r->spec.kind, KIND_FLOW) && r->have_tx && r->have_rx;
 	const struct tub_rx *rx = &r->rx;
 	uint64_t sent = r->tx.msgs;
 	uint64_t lost = sent > rx->received ? sent - rx->received : 0;
@@ -266,8 +269,7 @@ static void put_kernel(struct csv_row *row, const struct tub_result *r)
 
 static void put_rr(struct csv_row *row, const struct tub_result *r)
 {
-	int rr = (r->spec.kind == TUB_KIND_RR ||
-		  r->spec.kind == TUB_KIND_CONNECT) && r->rtt != NULL;
+	int rr = kind_has(r->spec.kind, KIND_ROUND_TRIPS) && r->rtt != NULL;
 	int any = rr && r->rtt->count > 0;
 	const struct hist *h = r->rtt;
 	static const struct {

@@ -9,7 +9,7 @@ static const struct kind_info table[TUB_KIND_COUNT] = {
 		"order, delay",
 		"messages", "per message (UDP: per datagram)",
 		{[TUB_PROTO_TCP] = 128 * 1024, [TUB_PROTO_UDP] = 1400,
-		 [TUB_PROTO_RUDP] = 1400}, 0, KIND_STAMPED},
+		 [TUB_PROTO_RUDP] = 1400}, 0, KIND_FLOW | KIND_REVERSIBLE},
 	[TUB_KIND_RR] = {
 		"rr", "request, reply, next request: round-trip time", "round trips", "per request and reply",
 		{[TUB_PROTO_TCP] = 64, [TUB_PROTO_UDP] = 64,
@@ -45,7 +45,9 @@ int kind_runs_on(int k, int proto, int dir)
 	const struct kind_info *i = kind_info(k);
 
 	return i && proto >= 0 && proto < TUB_PROTO_COUNT &&
-	       dir == TUB_DIR_FORWARD && i->size[proto] != 0;
+	       i->size[proto] != 0 &&
+	       (dir == TUB_DIR_FORWARD ||
+		(dir == TUB_DIR_REVERSE && (i->flags & KIND_REVERSIBLE)));
 }
 
 int kind_has(int k, uint32_t f)

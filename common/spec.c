@@ -89,9 +89,10 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 	}
 	if (!kind_runs_on(s->kind, s->proto, s->dir)) {
 		char on[32];
-		if (s->dir != TUB_DIR_FORWARD)
-			snprintf(reason, len, "the %s direction is not "
-				 "implemented yet", spec_dir_name(s->dir));
+		if (kind_runs_on(s->kind, s->proto, TUB_DIR_FORWARD))
+			snprintf(reason, len, "kind %s does not run in the %s "
+				 "direction (-R: stream only)",
+				 spec_kind_name(s->kind), spec_dir_name(s->dir));
 		else
 			snprintf(reason, len, "kind %s is not implemented on "
 				 "%s (it runs on %s)", spec_kind_name(s->kind),

@@ -14,6 +14,7 @@ static const char *const names[ST_COUNT] = {
 	[ST_NO_MEMORY] = "no_memory",
 	[ST_INTERRUPTED] = "interrupted",
 	[ST_HOOK_FAILED] = "hook_failed",
+	[ST_NO_DATA] = "no_data",
 	[ST_INTERNAL] = "internal",
 };
 

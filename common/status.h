@@ -17,6 +17,8 @@ enum tub_status {
 	ST_INTERRUPTED,    /* a signal stopped the test; what was measured
 			      is in the row */
 	ST_HOOK_FAILED,    /* keepalive: the --on-idle command failed */
+	ST_NO_DATA,        /* UDP, RUDP: not one datagram of the flow
+			      arrived (a firewall on the path?) */
 	ST_INTERNAL,       /* a bug of ours */
 	ST_COUNT
 };

@@ -583,6 +583,7 @@ int wire_encode_ready(uint8_t *buf, size_t cap, const struct wire_ready *m)
 
 	frame_begin(&w, buf, cap, WIRE_READY);
 	put_u16(&w, m->data_port);
+	put_u64(&w, m->secret);
 	put_str(&w, m->host, sizeof m->host);
 	put_str(&w, m->tool_version, sizeof m->tool_version);
 	put_sockopts(&w, &m->granted);
@@ -600,6 +601,17 @@ int wire_encode_done(uint8_t *buf, size_t cap, const struct tub_side *m)
 int wire_encode_result(uint8_t *buf, size_t cap, const struct tub_side *m)
 {
 	return encode_side(buf, cap, WIRE_RESULT, m);
+}
+
+int wire_encode_join(uint8_t *buf, size_t cap, const struct wire_join *m)
+{
+	struct wbuf w;
+
+	frame_begin(&w, buf, cap, WIRE_JOIN);
+	put_u32(&w, m->session);
+	put_u16(&w, m->flow);
+	put_u64(&w, m->secret);
+	return frame_end(&w);
 }
 
 int wire_encode_error(uint8_t *buf, size_t cap, const struct wire_error *m)
@@ -701,6 +713,9 @@ int wire_decode_ready(const uint8_t *body, size_t len, struct wire_ready *m,
 	m->data_port = get_u16(&r, "data_port");
 	if (!r.failed && m->data_port == 0)
 		rd_fail(&r, "data_port is 0");
+	m->secret = get_u64(&r, "secret");
+	if (!r.failed && m->secret == 0)
+		rd_fail(&r, "secret is 0");
 	get_str(&r, m->host, sizeof m->host, "host");
 	get_str(&r, m->tool_version, sizeof m->tool_version, "tool_version");
 	get_sockopts(&r, &m->granted);
@@ -771,4 +786,30 @@ int wire_data_decode(const uint8_t *p, size_t len, struct wire_data *d)
 	memcpy(&v64, p + 16, sizeof v64);
 	d->send_ns = be64toh(v64);
 	return 0;
+}
+
+int wire_decode_join(const uint8_t *body, size_t len, struct wire_join *m,
+		     char *err, size_t errlen)
+{
+	struct rbuf r;
+
+	memset(m, 0, sizeof *m);
+	rd_begin(&r, body, len, "JOIN", err, errlen);
+	m->session = get_u32(&r, "session");
+	m->flow = get_u16(&r, "flow");
+	m->secret = get_u64(&r, "secret");
+	return rd_finish(&r);
+}
+
+int wire_parse_join(const uint8_t *frame, size_t len, struct wire_join *m)
+{
+	char why[TUB_TEXT_MAX];
+	uint32_t blen;
+	int type;
+
+	if (len != WIRE_JOIN_LEN ||
+	    wire_decode_header(frame, &type, &blen, why, sizeof why) < 0 ||
+	    type != WIRE_JOIN || blen != len - WIRE_HDR_LEN)
+		return -1;
+	return wire_decode_join(frame + WIRE_HDR_LEN, blen, m, why, sizeof why);
 }

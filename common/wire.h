@@ -19,7 +19,7 @@
 #include "spec.h"
 
 #define WIRE_MAGIC 0x5442u
-#define WIRE_VERSION 2 /* 2: tx unsent and unacked bytes, kernel counters */
+#define WIRE_VERSION 3 /* 3: one port (READY's secret, JOIN) */
 #define WIRE_HDR_LEN 8
 #define WIRE_MAX_BODY (128u * 1024u)
 #define WIRE_MAX_FRAME (WIRE_HDR_LEN + WIRE_MAX_BODY)
@@ -31,6 +31,8 @@ enum wire_type {
 	WIRE_DONE,      /* sender -> receiver: sender's counters */
 	WIRE_RESULT,    /* receiver -> sender: receiver's counters */
 	WIRE_ERROR,     /* either way: a reason, then the connection closes */
+	WIRE_JOIN,      /* sender -> receiver, first on a data connection (or
+			   datagram) to the data port: which test it is for */
 	WIRE_TYPE_END
 };
 
@@ -41,7 +43,9 @@ struct wire_hello {
 };
 
 struct wire_ready {
-	uint16_t data_port;               /* nonzero */
+	uint16_t data_port;               /* nonzero; the control port's
+					     number unless --data-port */
+	uint64_t secret;                  /* nonzero: what a JOIN shows */
 	char host[TUB_HOST_MAX];
 	char tool_version[TUB_VERSION_MAX];
 	struct sockopt_set granted;       /* read back from the data socket */
@@ -49,6 +53,16 @@ struct wire_ready {
 	uint8_t rcvbuf_clamped;           /* 0 or 1 */
 	char notes[TUB_TEXT_MAX];         /* options refused or skipped */
 };
+
+/* A data connection's (or UDP flow's) first message: the test's session,
+ * the flow, and READY's secret, so that no stranger can join. */
+struct wire_join {
+	uint32_t session;
+	uint16_t flow;
+	uint64_t secret;
+};
+
+#define WIRE_JOIN_LEN (WIRE_HDR_LEN + 14) /* the whole frame */
 
 struct wire_error {
 	char reason[TUB_TEXT_MAX];
@@ -73,6 +87,7 @@ int wire_encode_ready(uint8_t *buf, size_t cap, const struct wire_ready *m);
 int wire_encode_done(uint8_t *buf, size_t cap, const struct tub_side *m);
 int wire_encode_result(uint8_t *buf, size_t cap, const struct tub_side *m);
 int wire_encode_error(uint8_t *buf, size_t cap, const struct wire_error *m);
+int wire_encode_join(uint8_t *buf, size_t cap, const struct wire_join *m);
 
 /* Check a frame header. Returns 0 with *type and *body_len set, or -1 with a
  * one-line reason (bad magic, other version, unknown type, body too long). */
@@ -94,6 +109,12 @@ int wire_decode_result(const uint8_t *body, size_t len, struct tub_side *m,
 		       char *err, size_t errlen);
 int wire_decode_error(const uint8_t *body, size_t len, struct wire_error *m,
 		      char *err, size_t errlen);
+int wire_decode_join(const uint8_t *body, size_t len, struct wire_join *m,
+		     char *err, size_t errlen);
+
+/* A whole JOIN frame (header and body, as a datagram carries it); 0, or
+ * -1 when it is anything else. */
+int wire_parse_join(const uint8_t *frame, size_t len, struct wire_join *m);
 
 /* Data header into p[WIRE_DATA_HDR_LEN]. */
 void wire_data_encode(uint8_t *p, const struct wire_data *d);

@@ -17,6 +17,8 @@
  *              protocol version), udp-junk (junk datagrams every 150 ms),
  *              rcvbuf (grants 2^62), delay (delay_min > delay_p50),
  *              intervals (interval ends going backwards)
+ *   stranger   a connection to --host (default 127.0.0.1) that shows a
+ *              JOIN of a test it is not in: what the receiver answers
  *
  * Exit status: 0 ran (what it saw is on stdout), 1 could not run, 2 bad
  * usage, 3 the hard limit struck. */
@@ -63,6 +65,7 @@ struct conf {
 	uint32_t conns;     /* hold */
 	const char *send;   /* hold: none | hello | half | mix */
 	const char *behave; /* fake-recv */
+	const char *host;   /* stranger */
 };
 
 static uint8_t frame[WIRE_MAX_FRAME]; /* to send */
@@ -150,6 +153,7 @@ static const struct arg args[] = {
 	{"conns", A_NUM, AT(conns)},
 	{"send", A_STR, AT(send)},
 	{"behave", A_STR, AT(behave)},
+	{"host", A_STR, AT(host)},
 };
 #define NARGS (sizeof args / sizeof args[0])
 
@@ -350,11 +354,30 @@ static void watch_ctl(int fd, uint64_t t0, uint64_t until)
 	kv("eof_after_ms", "%.1f", eof_ms);
 }
 
-static int dial_data(uint16_t port)
+/* The JOIN that opens every data connection and flow, as tub-send
+ * sends it; its length. */
+static int join_frame(const struct wire_ready *r, uint32_t session,
+		      uint8_t *buf)
+{
+	struct wire_join j = {.session = session, .secret = r->secret};
+
+	return wire_encode_join(buf, WIRE_JOIN_LEN, &j);
+}
+
+/* A TCP data connection, its JOIN sent. */
+static int dial_data(const struct wire_ready *r, uint32_t session)
 {
 	char err[TUB_TEXT_MAX];
+	uint8_t f[WIRE_JOIN_LEN];
+	int fd = sock_dial_tcp("127.0.0.1", r->data_port, 2000, err,
+			       sizeof err);
+	int n = join_frame(r, session, f);
 
-	return sock_dial_tcp("127.0.0.1", port, 2000, err, sizeof err);
+	if (fd >= 0 && send(fd, f, (size_t)n, MSG_NOSIGNAL) != n) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static int mode_client(const struct conf *c)
@@ -371,7 +394,7 @@ static int mode_client(const struct conf *c)
 	} else if (await_ready(fd, &ready)) {
 		uint64_t t1 = clock_now_ns();
 		if (c->connect_data) {
-			data = dial_data(ready.data_port);
+			data = dial_data(&ready, c->spec.session);
 			kv("data_connected", "%d", data >= 0);
 		}
 		if (c->stray_ns) {
@@ -514,6 +537,25 @@ static int udp_to(uint16_t port)
 	return fd;
 }
 
+/* Send the flow's JOIN on u until the receiver echoes it (2 s at most);
+ * 0, or -1. */
+static int join_flow(int u, const struct wire_ready *r, uint32_t session)
+{
+	uint8_t f[WIRE_JOIN_LEN], in[WIRE_JOIN_LEN + 1];
+	int n = join_frame(r, session, f);
+	uint64_t until = clock_now_ns() + 2 * SEC;
+
+	while (clock_now_ns() < until) {
+		send(u, f, (size_t)n, 0);
+		struct pollfd p = {.fd = u, .events = POLLIN};
+		if (poll(&p, 1, 200) > 0 &&
+		    recv(u, in, sizeof in, MSG_DONTWAIT) == n &&
+		    memcmp(in, f, (size_t)n) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 /* One turn: send what is due, wait for input or the next timer (10 ms at
  * most), hand in what came. */
 static void pump(int fd, struct rudp *r)
@@ -628,7 +670,10 @@ static int mode_rudp(const struct conf *c)
 	struct rudp *r = rudp_client(&c->spec, c->spec.session);
 	uint64_t t0 = clock_now_ns();
 	memset(&side, 0, sizeof side);
-	if (pump_until(u, r, RUDP_OPEN, t0 + 3 * SEC) < 0) {
+	if (join_flow(u, &ready, c->spec.session) < 0) {
+		kv("status", "fail");
+		kv("why", "no answer to the JOIN within 2 s");
+	} else if (pump_until(u, r, RUDP_OPEN, t0 + 3 * SEC) < 0) {
 		kv("status", "fail");
 		kv("why", "no handshake within 3 s (%s)",
 		   rudp_state_name(rudp_state(r)));
@@ -673,6 +718,8 @@ static int mode_rudp_syn(const struct conf *c)
 	if (send_hello_test(fd, c) < 0 || !await_ready(fd, &ready))
 		return 0;
 	int u = udp_to(ready.data_port);
+	if (join_flow(u, &ready, c->spec.session) < 0)
+		kv("joined", "0");
 	struct rudp *r = rudp_client(&c->spec, c->spec.session);
 	ssize_t n = rudp_output(r, pkt, sizeof pkt, clock_now_ns());
 	uint64_t t0 = clock_now_ns(), until = t0 + c->watch_ns;
@@ -786,6 +833,12 @@ static void fake_udp(struct fake *f)
 				     (struct sockaddr *)&f->peer, &f->peer_len);
 		if (n < 0)
 			return;
+		struct wire_join j;
+		if (wire_parse_join(buf, (size_t)n, &j) == 0) {
+			sendto(f->udp, buf, (size_t)n, 0,
+			       (struct sockaddr *)&f->peer, f->peer_len);
+			continue; /* a flow's JOIN: answered as asked */
+		}
 		if (f->datagrams++ == 0)
 			f->next_junk = clock_now_ns();
 	}
@@ -842,7 +895,7 @@ static void fake_serve(struct fake *f, uint64_t until)
 
 static void fake_ready(struct fake *f, uint16_t data_port)
 {
-	struct wire_ready r = {.data_port = data_port};
+	struct wire_ready r = {.data_port = data_port, .secret = 1};
 
 	snprintf(r.host, sizeof r.host, "tub-abuse");
 	snprintf(r.tool_version, sizeof r.tool_version, "%s", TUB_VERSION);
@@ -919,6 +972,32 @@ static int mode_fake(const struct conf *c)
 	return 0;
 }
 
+/* A JOIN with a made-up session and secret, during someone's test. */
+static int mode_stranger(const struct conf *c)
+{
+	struct wire_ready r = {.data_port = c->port, .secret = 1};
+	char err[TUB_TEXT_MAX], why[TUB_TEXT_MAX];
+	uint8_t f[WIRE_JOIN_LEN];
+	uint32_t len;
+	struct wire_error e;
+	int n = join_frame(&r, 1, f);
+	int fd = sock_dial_tcp(c->host ? c->host : "127.0.0.1", c->port, 2000,
+			       err, sizeof err);
+
+	if (fd < 0)
+		die(1, "connect: %s", err);
+	kv("join_sent", "%d", send(fd, f, (size_t)n, MSG_NOSIGNAL) == n);
+	int type = read_frame(fd, clock_now_ns() + 2 * SEC, &len, why,
+			      sizeof why);
+	if (type == WIRE_ERROR &&
+	    wire_decode_error(body, len, &e, why, sizeof why) == 0)
+		kv("refused", "%s", e.reason);
+	else
+		kv("refused", "none (%s)", type < 0 ? why : "another message");
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct conf c = {0};
@@ -940,6 +1019,9 @@ int main(int argc, char **argv)
 		return mode_rudp_syn(&c);
 	if (strcmp(c.mode, "fake-recv") == 0)
 		return mode_fake(&c);
-	die(2, "unknown mode '%s' (client, hold, rudp, rudp-syn, fake-recv)",
+	if (strcmp(c.mode, "stranger") == 0)
+		return mode_stranger(&c);
+	die(2, "unknown mode '%s' (client, hold, rudp, rudp-syn, fake-recv, "
+	    "stranger)",
 	    c.mode);
 }

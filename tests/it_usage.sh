@@ -25,7 +25,7 @@ usage_case "bad count" "$S" -c 127.0.0.1 -n 1.5
 usage_case "bad option" "$S" -c 127.0.0.1 --local-opt sndbuf=lots
 usage_case "unknown sockopt" "$S" -c 127.0.0.1 --remote-opt nagle
 usage_case "bad port" "$S" -c 127.0.0.1 -p 70000
-usage_case "reverse" "$S" -c 127.0.0.1 -R
+usage_case "reverse rr" "$S" -c 127.0.0.1 -R --kind rr
 usage_case "parallel" "$S" -c 127.0.0.1 -P 4
 usage_case "stray arg" "$S" -c 127.0.0.1 extra
 usage_case "unknown flag" "$S" -c 127.0.0.1 --frobnicate

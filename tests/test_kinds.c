@@ -50,7 +50,8 @@ static void test_table(void)
 				fprintf(stderr, "%s on %s: %s\n", i->name,
 					spec_proto_name(p), why);
 			CHECK(on == ok); /* defaults in range where it runs */
-			CHECK(!kind_runs_on(k, p, TUB_DIR_REVERSE));
+			CHECK(kind_runs_on(k, p, TUB_DIR_REVERSE) ==
+			      (on && kind_has(k, KIND_REVERSIBLE)));
 		}
 		CHECK(runs > 0);
 		int back = -1;
@@ -101,7 +102,7 @@ static void test_status(void)
 	static const char *const words[] = {
 		"ok", "connect_failed", "refused", "timeout", "peer_closed",
 		"protocol_error", "data_error", "socket_error", "no_memory",
-		"interrupted", "hook_failed", "internal"};
+		"interrupted", "hook_failed", "no_data", "internal"};
 	enum tub_status st;
 
 	CHECK_EQ_U64(sizeof words / sizeof words[0], ST_COUNT);

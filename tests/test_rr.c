@@ -42,7 +42,9 @@ static void ctx_init(struct run_ctx *ctx, struct tub_spec *s, int ctl,
 	ctx->spec = s;
 	ctx->ctl = ctl;
 	ctx->data = data;
+	ctx->data_lfd = data; /* TCP connect: the listener */
 	ctx->listen_fd = -1;
+	ctx->secret = 0x5ec12e7;
 	ctx->stop = &never;
 	ctx->res = res;
 	ctx->ctl_peer = loopback(0);

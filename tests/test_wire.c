@@ -302,6 +302,7 @@ static void make_ready(struct wire_ready *m)
 
 	memset(m, 0, sizeof *m);
 	m->data_port = 0xffff;
+	m->secret = 0xfedcba9876543210ull;
 	fill_text(m->host, sizeof m->host - 1, 11);
 	fill_text(m->tool_version, sizeof m->tool_version - 1, 13);
 	g->mask = 1u << SOCKOPT_SNDBUF | 1u << SOCKOPT_RCVBUF |
@@ -565,6 +566,7 @@ static void ready_roundtrip(const struct wire_ready *in)
 
 	CHECK(wire_decode_ready(body, len, &out, err, sizeof err) == 0);
 	CHECK_EQ_U64(out.data_port, in->data_port);
+	CHECK_EQ_U64(out.secret, in->secret);
 	CHECK_STR(out.host, in->host);
 	CHECK_STR(out.tool_version, in->tool_version);
 	cmp_sockopts(&out.granted, &in->granted);
@@ -753,7 +755,7 @@ static void test_header(const struct samples *s)
 	CHECK(one_line(err) && strstr(err, "type 0"));
 	h[3] = WIRE_TYPE_END;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
-	CHECK(one_line(err) && strstr(err, "type 7"));
+	CHECK(one_line(err) && strstr(err, "type 8"));
 	h[3] = 0xff;
 	CHECK(wire_decode_header(h, &type, &blen, err, sizeof err) == -1);
 	for (type = WIRE_HELLO; type < WIRE_TYPE_END; type++) {
@@ -913,6 +915,8 @@ static void ready_body(struct tb *t, uint16_t port, uint32_t mask)
 {
 	t->n = 0;
 	tb_u16(t, port);
+	tb_u32(t, 0); /* the secret, nonzero */
+	tb_u32(t, 1);
 	tb_str(t, 0, 0);
 	tb_str(t, 0, 0);
 	tb_u32(t, mask);
@@ -927,6 +931,9 @@ static void test_ready_rejects(void)
 	make_ready(&m);
 	m.data_port = 0;
 	EXPECT_ENC_REJECT(o, &m, "data_port");
+	make_ready(&m);
+	m.secret = 0;
+	EXPECT_ENC_REJECT(o, &m, "secret is 0");
 
 	make_ready(&m);
 	m.sndbuf_clamped = 2;
@@ -1302,6 +1309,32 @@ static void test_fuzz(const struct samples *s)
 	free(body);
 }
 
+/* JOIN: the whole frame as a datagram carries it, and nothing else. */
+static void test_join(void)
+{
+	struct wire_join in = {.session = 0x01020304u, .flow = 7,
+			       .secret = 0x1122334455667788ull},
+			 out;
+	uint8_t f[WIRE_JOIN_LEN + 4];
+	struct wire_hello h;
+
+	CHECK(wire_encode_join(f, WIRE_JOIN_LEN - 1, &in) == -1);
+	CHECK(wire_encode_join(f, sizeof f, &in) == WIRE_JOIN_LEN);
+	CHECK(wire_parse_join(f, WIRE_JOIN_LEN, &out) == 0);
+	CHECK_EQ_U64(out.session, in.session);
+	CHECK_EQ_U64(out.flow, in.flow);
+	CHECK_EQ_U64(out.secret, in.secret);
+	CHECK(wire_parse_join(f, WIRE_JOIN_LEN - 1, &out) < 0);
+	CHECK(wire_parse_join(f, WIRE_JOIN_LEN + 1, &out) < 0);
+	f[3] = WIRE_HELLO; /* another type of the same length */
+	CHECK(wire_parse_join(f, WIRE_JOIN_LEN, &out) < 0);
+	make_hello(&h);
+	int n = wire_encode_hello(f, sizeof f, &h);
+	CHECK(n < 0 || wire_parse_join(f, (size_t)n, &out) < 0);
+	uint8_t data[WIRE_JOIN_LEN] = {0}; /* a data datagram's header */
+	CHECK(wire_parse_join(data, sizeof data, &out) < 0);
+}
+
 int main(void)
 {
 	struct samples *s = make_samples();
@@ -1321,6 +1354,7 @@ int main(void)
 	test_encoder_refuses();
 	test_decoders_zero();
 	test_data();
+	test_join();
 	test_fuzz(s);
 	free(s);
 	return check_done("test_wire");

@@ -266,6 +266,7 @@ static void gen_ready(struct gen *g)
 
 	memset(&m, 0, sizeof m);
 	m.data_port = 40000;
+	m.secret = 0x5eed5eed5eed5eedull;
 	snprintf(m.host, sizeof m.host, "receiver");
 	snprintf(m.tool_version, sizeof m.tool_version, "%s", TUB_VERSION);
 	save_ok(g, "ready", "ready-plain",

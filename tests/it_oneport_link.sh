@@ -1,0 +1,64 @@
+# One port and the receive window: on the shared port the receiver sets its
+# options on the accepted data connection, after the handshake, instead of
+# on a listener of the test's own before listen(). Across wan a small
+# rcvbuf must still bound TCP to about window / RTT, and across wifi a large
+# one must give what it gives on a listener of its own (before the window
+# clamp was raised with it, 256K gave 35 Mbit/s there against 48). Both
+# ways side by side: the default receiver and one with --data-port. Needs
+# root and /dev/net/tun.
+. "$(dirname "$0")/lib.sh"
+need_link
+link_setup tubop
+CSV=$WORK/r.csv
+OLD_PID=""
+
+# old_recv: a second receiver in side b, data on a port of its own.
+old_recv() {
+	"$NETNS" exec "$NAME" b "$BIN/tub-recv" -p "$((PORT + 1))" \
+		--data-port "$((PORT + 2))" -q >"$WORK/old.out" 2>&1 &
+	OLD_PID=$!
+	sleep 0.3
+}
+
+stop_old() {
+	[ -n "$OLD_PID" ] && { kill "$OLD_PID"; wait "$OLD_PID"; } 2>/dev/null
+	OLD_PID=""
+}
+trap 'stop_old; cleanup; "$NETNS" down "$NAME" >/dev/null 2>&1' EXIT
+
+# rate PORT OPTIONS...: TCP stream throughput in Mbit/s, or "fail".
+rate() {
+	p=$1; shift
+	rm -f "$CSV"
+	timeout 30 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 \
+		-p "$p" --csv "$CSV" -q "$@"
+	[ "$(col "$CSV" status)" = ok ] || { echo fail; return; }
+	awk -v b="$(col "$CSV" throughput_bps)" 'BEGIN { printf "%.2f", b / 1e6 }'
+}
+
+link_up --profile wan
+old_recv
+new=$(rate "$PORT" -t 4 --remote-opt rcvbuf=64K)
+granted=$(col "$CSV" remote_granted_rcvbuf_bytes)
+rtt=$(col "$CSV" tcp_rtt_us)
+old=$(rate "$((PORT + 1))" -t 4 --remote-opt rcvbuf=64K)
+echo "it_oneport_link: wan rcvbuf=64K: one port $new Mbit/s, --data-port" \
+	"$old Mbit/s (granted $granted B, RTT $rtt us)"
+check "wan: both ran ($new, $old)" "$new" != fail -a "$old" != fail
+check_awk "wan: rcvbuf=64K bounds the window ($new Mbit/s <= $granted B / RTT)" \
+	"$new > 0 && $new * 1e6 / 8 <= $granted / ($rtt / 1e6)"
+check_awk "wan: far under the path's 100 Mbit/s ($new)" "$new < 40"
+check_awk "wan: as on a listener of its own, within 10% ($new, $old)" \
+	"$new >= 0.9 * $old && $new <= 1.1 * $old"
+stop_old
+
+link_up --profile wifi
+old_recv
+new=$(rate "$PORT" -t 4 --remote-opt rcvbuf=256K)
+old=$(rate "$((PORT + 1))" -t 4 --remote-opt rcvbuf=256K)
+echo "it_oneport_link: wifi rcvbuf=256K: one port $new Mbit/s," \
+	"--data-port $old Mbit/s"
+check "wifi: both ran ($new, $old)" "$new" != fail -a "$old" != fail
+check_awk "wifi: as on a listener of its own, within 10% ($new, $old)" \
+	"$new >= 0.9 * $old && $new <= 1.1 * $old"
+finish
