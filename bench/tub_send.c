@@ -77,7 +77,9 @@ static void usage(void)
 	     "take suffixes)\n"
 	     "  -t, --time DUR         duration: 10, 10s, 500ms (default 10s)\n"
 	     "  -n, --count N          what the kind counts (below), instead "
-	     "of a time\n"
+	     "of a time; 10K, 1M\n"
+	     "                         take suffixes (K = 1024, as -l and "
+	     "tub-recv --max-count)\n"
 	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
 	     "(default: unlimited)\n"
 	     "  -i, --interval DUR     per-interval samples every DUR\n"
@@ -164,15 +166,28 @@ static void list_t_table(void)
 	}
 }
 
-static uint64_t parse_count(const char *s)
+/* A number without suffixes (port, window, -P); ranges are the caller's. */
+static uint64_t arg_whole(const char *what, const char *s)
 {
 	char *end;
 
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || s[0] == '+' ||
-	    s[0] == ' ' || v == 0)
-		usage_error("bad count '%s' (a positive whole number)", s);
+	    s[0] == ' ')
+		usage_error("bad %s '%s' (a whole number)", what, s);
+	return v;
+}
+
+/* -n takes what tub-recv --max-count takes (units_parse_size: 10K is
+ * 10240), so the two ends read a count alike. */
+static uint64_t arg_count(const char *s)
+{
+	uint64_t v;
+
+	if (units_parse_size(s, &v) < 0 || v == 0)
+		usage_error("bad count '%s' (a positive whole number; 10K, 1M "
+			    "take suffixes)", s);
 	return v;
 }
 
@@ -205,10 +220,12 @@ static uint64_t arg_rate(const char *what, const char *arg)
 
 static uint16_t arg_port(const char *s)
 {
-	uint64_t v = parse_count(s);
+	uint64_t v = arg_whole("port", s);
 
+	if (v == 0)
+		usage_error("port 0 is not a receiver's port (1..65535)");
 	if (v > 65535)
-		usage_error("bad port '%s'", s);
+		usage_error("bad port '%s' (1..65535)", s);
 	return (uint16_t)v;
 }
 
@@ -342,7 +359,7 @@ static int take_test(struct send_conf *c, int ch, const char *arg)
 			usage_error("duration must be above 0");
 		return 1;
 	case 'n':
-		s->count = parse_count(arg);
+		s->count = arg_count(arg);
 		return 1;
 	case 'b':
 		s->rate_bps = arg_rate("rate", arg);
@@ -363,12 +380,17 @@ static const struct option reserved_flags[] = {
 
 static int take_reserved(struct send_conf *c, int ch, const char *arg)
 {
+	uint64_t v;
+
 	switch (ch) {
 	case 'R': /* main refuses it, after the other flags' errors */
 		c->spec.dir = TUB_DIR_REVERSE;
 		return 1;
 	case 'P':
-		if (parse_count(arg) != 1)
+		v = arg_whole("-P", arg);
+		if (v == 0)
+			usage_error("-P 0: at least 1 stream");
+		if (v != 1)
 			usage_error("parallel streams (-P) are not "
 				    "implemented yet");
 		return 1;
@@ -440,7 +462,12 @@ static int take_rudp(struct send_conf *c, int ch, const char *arg)
 			usage_error("--cc is aimd or paced");
 		return 1;
 	case O_WIN:
-		v = parse_count(arg);
+		/* 0 would read as "the default" on the wire: say so instead */
+		v = arg_whole("window", arg);
+		if (v == 0)
+			usage_error("--window 0: at least 1 packet; leave it "
+				    "out for the default of %u",
+				    TUB_RUDP_WINDOW_DEFAULT);
 		if (v > TUB_RUDP_WINDOW_MAX)
 			usage_error("window above %u packets",
 				    TUB_RUDP_WINDOW_MAX);
