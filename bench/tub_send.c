@@ -92,8 +92,8 @@ static void usage(void)
 /* --help, continued (one puts each, to keep each function short). */
 static void usage_more(void)
 {
-	puts("      --t-table          the two-sided Student t quantiles behind "
-	     "the confidence\n"
+	puts("      --t-table          the two-sided Student t quantiles "
+	     "behind the confidence\n"
 	     "                         intervals of scripts/ (level df t; df "
 	     "inf: the normal)\n"
 	     "      --rr-timeout DUR   UDP rr, connect: a reply later than "
@@ -560,7 +560,8 @@ static int take_info(struct send_conf *c, int ch, const char *arg)
 		kind_list(stdout);
 		break;
 	case 'V':
-		printf("tub-send %s (protocol %d)\n", TUB_VERSION, WIRE_VERSION);
+		printf("tub-send %s (protocol %d)\n", TUB_VERSION,
+		       WIRE_VERSION);
 		break;
 	case 'h':
 		usage();
