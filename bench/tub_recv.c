@@ -101,7 +101,8 @@ static void usage_policy(void)
 static void usage(void)
 {
 	puts("usage: tub-recv [options]\n"
-	     "Serve tcpudp-bench tests, one after another.\n"
+	     "Serve tcpudp-bench tests over tcp, udp and rudp (reliable "
+	     "UDP), one after another.\n"
 	     "  -p, --port N           control port (default 5799; 0 picks a "
 	     "free one and prints it)\n"
 	     "  -B, --bind ADDR        listen on ADDR only (default: every "

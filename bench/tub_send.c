@@ -77,16 +77,23 @@ static void usage(void)
 	     "take suffixes)\n"
 	     "  -t, --time DUR         duration: 10, 10s, 500ms (default 10s)\n"
 	     "  -n, --count N          what the kind counts (below), instead "
-	     "of a time\n"
+	     "of a time; 10K, 1M\n"
+	     "                         take suffixes (K = 1024, as -l and "
+	     "tub-recv --max-count)\n"
 	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
 	     "(default: unlimited)\n"
 	     "  -i, --interval DUR     per-interval samples every DUR\n"
 	     "      --local-opt SPEC   options for this end's socket, e.g. "
 	     "nodelay,sndbuf=64K\n"
 	     "      --remote-opt SPEC  options for the receiver's socket\n"
-	     "      --list-options     the option vocabulary\n"
-	     "      --t-table          the two-sided Student t quantiles behind "
-	     "the confidence\n"
+	     "      --list-options     the option vocabulary");
+}
+
+/* --help, continued (one puts each, to keep each function short). */
+static void usage_more(void)
+{
+	puts("      --t-table          the two-sided Student t quantiles "
+	     "behind the confidence\n"
 	     "                         intervals of scripts/ (level df t; df "
 	     "inf: the normal)\n"
 	     "      --rr-timeout DUR   UDP rr, connect: a reply later than "
@@ -162,15 +169,28 @@ static void list_t_table(void)
 	}
 }
 
-static uint64_t parse_count(const char *s)
+/* A number without suffixes (port, window, -P); ranges are the caller's. */
+static uint64_t arg_whole(const char *what, const char *s)
 {
 	char *end;
 
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || s[0] == '+' ||
-	    s[0] == ' ' || v == 0)
-		usage_error("bad count '%s' (a positive whole number)", s);
+	    s[0] == ' ')
+		usage_error("bad %s '%s' (a whole number)", what, s);
+	return v;
+}
+
+/* -n takes what tub-recv --max-count takes (units_parse_size: 10K is
+ * 10240), so the two ends read a count alike. */
+static uint64_t arg_count(const char *s)
+{
+	uint64_t v;
+
+	if (units_parse_size(s, &v) < 0 || v == 0)
+		usage_error("bad count '%s' (a positive whole number; 10K, 1M "
+			    "take suffixes)", s);
 	return v;
 }
 
@@ -201,219 +221,406 @@ static uint64_t arg_rate(const char *what, const char *arg)
 	return v;
 }
 
-static void parse_args(int argc, char **argv, struct send_conf *c)
+static uint16_t arg_port(const char *s)
 {
-	enum { O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CSV, O_ICSV,
-	       O_RUNID, O_RRTO, O_CTO, O_LIST, O_IDLE, O_UNORD, O_WIN, O_CC,
-	       O_KCHECK, O_LABEL, O_TTABLE, O_KINDS };
-	static const struct option opts[] = {
-		{"client", required_argument, NULL, 'c'},
-		{"port", required_argument, NULL, 'p'},
-		{"proto", required_argument, NULL, O_PROTO},
-		{"kind", required_argument, NULL, O_KIND},
-		{"length", required_argument, NULL, 'l'},
-		{"time", required_argument, NULL, 't'},
-		{"count", required_argument, NULL, 'n'},
-		{"bitrate", required_argument, NULL, 'b'},
-		{"interval", required_argument, NULL, 'i'},
-		{"local-opt", required_argument, NULL, O_LOCAL},
-		{"remote-opt", required_argument, NULL, O_REMOTE},
-		{"list-options", no_argument, NULL, O_LIST},
-		{"t-table", no_argument, NULL, O_TTABLE},
-		{"list-kinds", no_argument, NULL, O_KINDS},
-		{"rr-timeout", required_argument, NULL, O_RRTO},
-		{"kernel-check", no_argument, NULL, O_KCHECK},
-		{"label", required_argument, NULL, O_LABEL},
-		{"on-idle", required_argument, NULL, O_IDLE},
-		{"unordered", no_argument, NULL, O_UNORD},
-		{"window", required_argument, NULL, O_WIN},
-		{"cc", required_argument, NULL, O_CC},
-		{"csv", required_argument, NULL, O_CSV},
-		{"interval-csv", required_argument, NULL, O_ICSV},
-		{"json", no_argument, NULL, 'J'},
-		{"run-id", required_argument, NULL, O_RUNID},
-		{"connect-timeout", required_argument, NULL, O_CTO},
-		{"quiet", no_argument, NULL, 'q'},
-		{"reverse", no_argument, NULL, 'R'},
-		{"parallel", required_argument, NULL, 'P'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct tub_spec *s = &c->spec;
-	char err[TUB_TEXT_MAX];
-	uint64_t v = 0;
-	int ch, x;
+	uint64_t v = arg_whole("port", s);
 
-	c->port = TUB_DEFAULT_PORT;
-	c->connect_timeout_ns = 5 * TUB_NSEC_PER_SEC;
-	s->timeout_ns = RR_TIMEOUT_DEFAULT_NS;
-	opterr = 0; /* one line of our own instead */
-	while ((ch = getopt_long(argc, argv, "c:p:l:t:n:b:i:JqRP:Vh", opts,
-				 NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			c->host = optarg;
-			break;
-		case 'p':
-			v = parse_count(optarg);
-			if (v > 65535)
-				usage_error("bad port '%s'", optarg);
-			c->port = (uint16_t)v;
-			break;
-		case O_PROTO:
-			if (spec_proto_parse(optarg, &x) < 0)
-				usage_error("unknown transport '%s' (tcp, udp, "
-					    "rudp)", optarg);
-			s->proto = (uint8_t)x;
-			break;
-		case O_KIND:
-			if (spec_kind_parse(optarg, &x) < 0)
-				usage_error("unknown kind '%s' (%s)", optarg,
-					    kind_names(err, sizeof err));
-			s->kind = (uint8_t)x;
-			break;
-		case 'l':
-			v = arg_size("length", optarg);
-			if (v == 0 || v > UINT32_MAX)
-				usage_error("bad length '%s'", optarg);
-			s->msg_size = (uint32_t)v;
-			c->have_len = 1;
-			break;
-		case 't':
-			s->duration_ns = arg_duration("duration", optarg);
-			if (s->duration_ns == 0)
-				usage_error("duration must be above 0");
-			break;
-		case 'n':
-			s->count = parse_count(optarg);
-			break;
-		case 'b':
-			s->rate_bps = arg_rate("rate", optarg);
-			break;
-		case 'i':
-			s->interval_ns = arg_duration("interval", optarg);
-			break;
-		case O_LOCAL:
-			if (sockopt_parse(optarg, &c->local, err, sizeof err) < 0)
-				usage_error("--local-opt: %s", err);
-			sockopt_format(&c->local, c->local_text,
-				       sizeof c->local_text);
-			break;
-		case O_REMOTE:
-			if (sockopt_parse(optarg, &(struct sockopt_set){0}, err,
-					  sizeof err) < 0)
-				usage_error("--remote-opt: %s", err);
-			snprintf(s->remote_opts, sizeof s->remote_opts, "%s",
-				 optarg);
-			break;
-		case O_LIST:
-			list_options();
-			exit(0);
-		case O_TTABLE:
-			list_t_table();
-			exit(0);
-		case O_KINDS:
-			kind_list(stdout);
-			exit(0);
-		case O_KCHECK:
-			c->kernel_check = 1;
-			break;
-		case O_LABEL:
-			if (strlen(optarg) >= sizeof ((struct tub_result *)0)->label)
-				usage_error("--label longer than 63 characters");
-			for (const char *p = optarg; *p; p++)
-				if (*p < 0x20 || *p > 0x7e)
-					usage_error("--label takes printable "
-						    "ASCII only");
-			c->label = optarg;
-			break;
-		case O_RRTO:
-			c->have_rr_timeout = 1;
-			s->timeout_ns = arg_duration("timeout", optarg);
-			break;
-		case O_UNORD:
-			s->flags |= TUB_SPEC_UNORDERED;
-			break;
-		case O_CC:
-			if (strcmp(optarg, "paced") == 0)
-				s->flags |= TUB_SPEC_PACED;
-			else if (strcmp(optarg, "aimd") != 0)
-				usage_error("--cc is aimd or paced");
-			break;
-		case O_WIN:
-			v = parse_count(optarg);
-			if (v > TUB_RUDP_WINDOW_MAX)
-				usage_error("window above %u packets",
-					    TUB_RUDP_WINDOW_MAX);
-			s->window = (uint32_t)v;
-			break;
-		case O_IDLE:
-			c->on_idle = optarg;
-			break;
-		case O_CSV:
-			c->csv_path = optarg;
-			break;
-		case O_ICSV:
-			c->interval_path = optarg;
-			break;
-		case 'J':
-			c->json = 1;
-			break;
-		case O_RUNID:
-			c->run_id = optarg;
-			break;
-		case O_CTO:
-			c->connect_timeout_ns = arg_duration("timeout", optarg);
-			if (c->connect_timeout_ns < TUB_NSEC_PER_MSEC ||
-			    c->connect_timeout_ns > 600 * TUB_NSEC_PER_SEC)
-				usage_error("connect timeout outside 1 ms .. "
-					    "600 s");
-			break;
-		case 'q':
-			c->quiet = 1;
-			break;
-		case 'R':
-			s->dir = TUB_DIR_REVERSE;
-			break;
-		case 'P':
-			if (parse_count(optarg) != 1)
-				usage_error("parallel streams (-P) are not "
-					    "implemented yet");
-			break;
-		case 'V':
-			printf("tub-send %s (protocol %d)\n", TUB_VERSION,
-			       WIRE_VERSION);
-			exit(0);
-		case 'h':
-			usage();
-			usage_kinds();
-			exit(0);
-		default:
-			usage_error("unknown option or missing value: %s",
-				    argv[optind - 1]);
-		}
+	if (v == 0)
+		usage_error("port 0 is not a receiver's port (1..65535)");
+	if (v > 65535)
+		usage_error("bad port '%s' (1..65535)", s);
+	return (uint16_t)v;
+}
+
+/* The label goes into a CSV cell and a fixed field of the row. */
+static const char *arg_label(const char *s)
+{
+	if (strlen(s) >= sizeof ((struct tub_result *)0)->label)
+		usage_error("--label longer than 63 characters");
+	for (const char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			usage_error("--label takes printable ASCII only");
+	return s;
+}
+
+/* The flags come in layers, as neper's add_flags_common, add_flags_udp,
+ * ...: common ones (the receiver, the test, the outputs), one transport's,
+ * one kind's, the tables that print and exit. A layer has its long options
+ * and a take function (1: the flag was its own); the checks after parsing
+ * come in the same order (check_common, check_rudp, check_kind, then the
+ * spec as the receiver checks it). Long-only flags are numbered above
+ * every short option's character. */
+enum {
+	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV,
+	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RRTO, O_IDLE,
+	O_LIST, O_TTABLE, O_KINDS,
+};
+
+/* The short options of every layer, in one string for getopt. */
+#define SHORT_FLAGS "c:p:l:t:n:b:i:JqRP:Vh"
+
+struct flag_layer {
+	const struct option *opts;
+	int (*take)(struct send_conf *c, int ch, const char *arg);
+};
+
+/* Common: where the receiver is, and both ends' sockets. */
+static const struct option peer_flags[] = {
+	{"client", required_argument, NULL, 'c'},
+	{"port", required_argument, NULL, 'p'},
+	{"local-opt", required_argument, NULL, O_LOCAL},
+	{"remote-opt", required_argument, NULL, O_REMOTE},
+	{"connect-timeout", required_argument, NULL, O_CTO},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_peer(struct send_conf *c, int ch, const char *arg)
+{
+	char err[TUB_TEXT_MAX];
+
+	switch (ch) {
+	case 'c':
+		c->host = arg;
+		return 1;
+	case 'p':
+		c->port = arg_port(arg);
+		return 1;
+	case O_LOCAL:
+		if (sockopt_parse(arg, &c->local, err, sizeof err) < 0)
+			usage_error("--local-opt: %s", err);
+		sockopt_format(&c->local, c->local_text, sizeof c->local_text);
+		return 1;
+	case O_REMOTE:
+		/* parsed here for the error; the receiver applies it */
+		if (sockopt_parse(arg, &(struct sockopt_set){0}, err,
+				  sizeof err) < 0)
+			usage_error("--remote-opt: %s", err);
+		snprintf(c->spec.remote_opts, sizeof c->spec.remote_opts, "%s",
+			 arg);
+		return 1;
+	case O_CTO:
+		c->connect_timeout_ns = arg_duration("timeout", arg);
+		if (c->connect_timeout_ns < TUB_NSEC_PER_MSEC ||
+		    c->connect_timeout_ns > 600 * TUB_NSEC_PER_SEC)
+			usage_error("connect timeout outside 1 ms .. 600 s");
+		return 1;
 	}
-	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
-	if (c->host == NULL)
-		usage_error("no receiver given (-c HOST)");
+	return 0;
+}
+
+/* Common: the test itself, whatever its transport and kind. */
+static const struct option test_flags[] = {
+	{"proto", required_argument, NULL, O_PROTO},
+	{"kind", required_argument, NULL, O_KIND},
+	{"length", required_argument, NULL, 'l'},
+	{"time", required_argument, NULL, 't'},
+	{"count", required_argument, NULL, 'n'},
+	{"bitrate", required_argument, NULL, 'b'},
+	{"interval", required_argument, NULL, 'i'},
+	{NULL, 0, NULL, 0},
+};
+
+/* --proto and --kind pick the layers below. */
+static int take_selector(struct tub_spec *s, int ch, const char *arg)
+{
+	char names[TUB_TEXT_MAX];
+	int x;
+
+	if (ch == O_PROTO) {
+		if (spec_proto_parse(arg, &x) < 0)
+			usage_error("unknown transport '%s' (tcp, udp, rudp)",
+				    arg);
+		s->proto = (uint8_t)x;
+		return 1;
+	}
+	if (ch == O_KIND) {
+		if (spec_kind_parse(arg, &x) < 0)
+			usage_error("unknown kind '%s' (%s)", arg,
+				    kind_names(names, sizeof names));
+		s->kind = (uint8_t)x;
+		return 1;
+	}
+	return 0;
+}
+
+static int take_test(struct send_conf *c, int ch, const char *arg)
+{
+	struct tub_spec *s = &c->spec;
+	uint64_t v;
+
+	switch (ch) {
+	case 'l':
+		v = arg_size("length", arg);
+		if (v == 0 || v > UINT32_MAX)
+			usage_error("bad length '%s'", arg);
+		s->msg_size = (uint32_t)v;
+		c->have_len = 1;
+		return 1;
+	case 't':
+		s->duration_ns = arg_duration("duration", arg);
+		if (s->duration_ns == 0)
+			usage_error("duration must be above 0");
+		return 1;
+	case 'n':
+		s->count = arg_count(arg);
+		return 1;
+	case 'b':
+		s->rate_bps = arg_rate("rate", arg);
+		return 1;
+	case 'i':
+		s->interval_ns = arg_duration("interval", arg);
+		return 1;
+	}
+	return take_selector(s, ch, arg);
+}
+
+/* The direction (-R), and -P, reserved: refused until implemented. */
+static const struct option reserved_flags[] = {
+	{"reverse", no_argument, NULL, 'R'},
+	{"parallel", required_argument, NULL, 'P'},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_reserved(struct send_conf *c, int ch, const char *arg)
+{
+	uint64_t v;
+
+	switch (ch) {
+	case 'R': /* the kinds that take it: spec_check */
+		c->spec.dir = TUB_DIR_REVERSE;
+		return 1;
+	case 'P':
+		v = arg_whole("-P", arg);
+		if (v == 0)
+			usage_error("-P 0: at least 1 stream");
+		if (v != 1)
+			usage_error("parallel streams (-P) are not "
+				    "implemented yet");
+		return 1;
+	}
+	return 0;
+}
+
+/* Common: where the row goes and what it carries besides the figures. */
+static const struct option output_flags[] = {
+	{"csv", required_argument, NULL, O_CSV},
+	{"interval-csv", required_argument, NULL, O_ICSV},
+	{"json", no_argument, NULL, 'J'},
+	{"run-id", required_argument, NULL, O_RUNID},
+	{"label", required_argument, NULL, O_LABEL},
+	{"quiet", no_argument, NULL, 'q'},
+	{"kernel-check", no_argument, NULL, O_KCHECK},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_output(struct send_conf *c, int ch, const char *arg)
+{
+	switch (ch) {
+	case O_CSV:
+		c->csv_path = arg;
+		return 1;
+	case O_ICSV:
+		c->interval_path = arg;
+		return 1;
+	case 'J':
+		c->json = 1;
+		return 1;
+	case O_RUNID:
+		c->run_id = arg;
+		return 1;
+	case O_LABEL:
+		c->label = arg_label(arg);
+		return 1;
+	case 'q':
+		c->quiet = 1;
+		return 1;
+	case O_KCHECK:
+		c->kernel_check = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Transport rudp: its delivery, window and congestion control. */
+static const struct option rudp_flags[] = {
+	{"unordered", no_argument, NULL, O_UNORD},
+	{"window", required_argument, NULL, O_WIN},
+	{"cc", required_argument, NULL, O_CC},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_rudp(struct send_conf *c, int ch, const char *arg)
+{
+	struct tub_spec *s = &c->spec;
+	uint64_t v;
+
+	switch (ch) {
+	case O_UNORD:
+		s->flags |= TUB_SPEC_UNORDERED;
+		return 1;
+	case O_CC:
+		if (strcmp(arg, "paced") == 0)
+			s->flags |= TUB_SPEC_PACED;
+		else if (strcmp(arg, "aimd") != 0)
+			usage_error("--cc is aimd or paced");
+		return 1;
+	case O_WIN:
+		/* 0 would read as "the default" on the wire: say so instead */
+		v = arg_whole("window", arg);
+		if (v == 0)
+			usage_error("--window 0: at least 1 packet; leave it "
+				    "out for the default of %u",
+				    TUB_RUDP_WINDOW_DEFAULT);
+		if (v > TUB_RUDP_WINDOW_MAX)
+			usage_error("window above %u packets",
+				    TUB_RUDP_WINDOW_MAX);
+		s->window = (uint32_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+static void check_rudp(const struct send_conf *c)
+{
+	const struct tub_spec *s = &c->spec;
+
+	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
+		usage_error("--unordered, --window and --cc belong to --proto "
+			    "rudp");
+	if ((s->flags & TUB_SPEC_PACED) && s->rate_bps == 0)
+		usage_error("--cc paced needs a rate (-b)");
+}
+
+/* Transport udp, the lossy one: when a reply counts as lost. */
+static const struct option udp_flags[] = {
+	{"rr-timeout", required_argument, NULL, O_RRTO},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_udp(struct send_conf *c, int ch, const char *arg)
+{
+	if (ch != O_RRTO)
+		return 0;
+	c->have_rr_timeout = 1;
+	c->spec.timeout_ns = arg_duration("timeout", arg);
+	return 1;
+}
+
+/* Kind keepalive: what cuts the path. */
+static const struct option kind_flags[] = {
+	{"on-idle", required_argument, NULL, O_IDLE},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_kind(struct send_conf *c, int ch, const char *arg)
+{
+	if (ch != O_IDLE)
+		return 0;
+	c->on_idle = arg;
+	return 1;
+}
+
+/* The kind's defaults where no flag gave them (its row of the table of
+ * kinds), then the flags that belong to one kind. */
+static void check_kind(struct send_conf *c)
+{
+	struct tub_spec *s = &c->spec;
 	const struct kind_info *k = kind_info(s->kind);
+
 	if (!c->have_len)
-		s->msg_size = k->size[s->proto];
+		s->msg_size = k->size[s->proto]; /* 0 where it does not run:
+						    spec_check says so */
 	if (s->count == 0)
 		s->count = k->count; /* linger: a count even with -t */
 	if (s->duration_ns == 0 && s->count == 0)
 		s->duration_ns = 10 * TUB_NSEC_PER_SEC;
 	if (c->on_idle && !kind_has(s->kind, KIND_NO_RESULT))
 		usage_error("--on-idle belongs to --kind keepalive");
-	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
-		usage_error("--unordered, --window and --cc belong to --proto "
-			    "rudp");
-	if ((s->flags & TUB_SPEC_PACED) && s->rate_bps == 0)
-		usage_error("--cc paced needs a rate (-b)");
+}
 
-	/* The same checks the receiver makes, with limits of our own. */
+/* What prints and exits: the tables the scripts read, help, version. */
+static const struct option info_flags[] = {
+	{"list-options", no_argument, NULL, O_LIST},
+	{"t-table", no_argument, NULL, O_TTABLE},
+	{"list-kinds", no_argument, NULL, O_KINDS},
+	{"version", no_argument, NULL, 'V'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int take_info(struct send_conf *c, int ch, const char *arg)
+{
+	(void)c;
+	(void)arg;
+	switch (ch) {
+	case O_LIST:
+		list_options();
+		break;
+	case O_TTABLE:
+		list_t_table();
+		break;
+	case O_KINDS:
+		kind_list(stdout);
+		break;
+	case 'V':
+		printf("tub-send %s (protocol %d)\n", TUB_VERSION,
+		       WIRE_VERSION);
+		break;
+	case 'h':
+		usage();
+		usage_more();
+		usage_kinds();
+		break;
+	default:
+		return 0;
+	}
+	exit(0);
+}
+
+static const struct flag_layer layers[] = {
+	{peer_flags, take_peer},     {test_flags, take_test},
+	{output_flags, take_output}, {rudp_flags, take_rudp},
+	{udp_flags, take_udp},       {kind_flags, take_kind},
+	{reserved_flags, take_reserved}, {info_flags, take_info},
+};
+
+#define N_LAYERS (sizeof layers / sizeof layers[0])
+#define FLAGS_MAX 48 /* every layer's long options, and the end */
+
+/* Every layer's long options in one table for getopt_long. */
+static void join_flags(struct option *all, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t l = 0; l < N_LAYERS; l++)
+		for (const struct option *o = layers[l].opts; o->name; o++) {
+			if (n + 1 >= cap)
+				abort(); /* FLAGS_MAX is too small */
+			all[n++] = *o;
+		}
+	all[n] = (struct option){0};
+}
+
+static void take_flag(struct send_conf *c, int ch, const char *arg,
+		      const char *word)
+{
+	for (size_t l = 0; l < N_LAYERS; l++)
+		if (layers[l].take(c, ch, arg))
+			return;
+	usage_error("unknown option or missing value: %s", word);
+}
+
+static void check_common(const struct send_conf *c, int argc, char **argv)
+{
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (c->host == NULL)
+		usage_error("no receiver given (-c HOST)");
+}
+
+/* The same checks the receiver makes, with limits of our own. */
+static void check_spec(struct tub_spec *s)
+{
 	struct tub_limits lim = {
 		.max_duration_ns = UINT64_MAX,
 		.max_count = UINT64_MAX,
@@ -422,9 +629,29 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 		.min_interval_ns = 10 * TUB_NSEC_PER_MSEC,
 		.max_window_bytes = UINT64_MAX, /* our own memory */
 	};
+	char err[TUB_TEXT_MAX];
+
 	s->session = 1;
 	if (spec_check(s, &lim, err, sizeof err) < 0)
 		usage_error("%s", err);
+}
+
+static void parse_args(int argc, char **argv, struct send_conf *c)
+{
+	struct option opts[FLAGS_MAX];
+	int ch;
+
+	c->port = TUB_DEFAULT_PORT;
+	c->connect_timeout_ns = 5 * TUB_NSEC_PER_SEC;
+	c->spec.timeout_ns = RR_TIMEOUT_DEFAULT_NS;
+	join_flags(opts, FLAGS_MAX);
+	opterr = 0; /* one line of our own instead */
+	while ((ch = getopt_long(argc, argv, SHORT_FLAGS, opts, NULL)) != -1)
+		take_flag(c, ch, optarg, argv[optind - 1]);
+	check_common(c, argc, argv);
+	check_rudp(c);
+	check_kind(c);
+	check_spec(&c->spec);
 }
 
 static uint32_t random_session(void)

@@ -23,6 +23,7 @@ REPEAT=""
 CONFIDENCE=""           # --confidence LEVEL,PCT
 CONF_MAX=10             # runs of a point at most under --confidence without --repeat
 T_TABLE=""              # tub-send --t-table: stats.c's t table, for aggregate.awk
+KINDS=""                # a file of tub-send --list-kinds: the table of kinds, for suite.awk
 QUICK=0
 MODE=local
 PEER=""
@@ -94,7 +95,9 @@ What runs:
   --no-probe          do not measure the path first (with --peer, --ssh or
                       --link, a probe of ~10-20 s writes path.csv: RTT,
                       loss, bottleneck, TCP goodput, MTU, BDP)
-  --dry-run           list the points and searches, run nothing
+  --dry-run           list the points and searches, run nothing (the
+                      programs are built first where needed: the kinds
+                      and their default sizes are tub-send's)
 Output:
   --label NAME        name of the run, in its directory name
   --results DIR       where run directories go (default results/ in the repo)
@@ -271,7 +274,7 @@ expand_suite() {
   # shellcheck disable=SC2046 # one -v or assignment a line
   set -- $(suite_vars) -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$@"
   IFS=$old_ifs
-  awk -v sets="$SETS" -v duration="$DURATION" -v repeat="$REPEAT" "$@" >"$POINTS" ||
+  awk -v sets="$SETS" -v duration="$DURATION" -v repeat="$REPEAT" -v kinds="$KINDS" "$@" >"$POINTS" ||
     usage_error "the suite has an error (the line above)"
   if [ "$MAXRATE" -eq 0 ]; then
     grep -v '^maxrate	' "$POINTS" >"$POINTS.tmp"
@@ -330,7 +333,7 @@ set_up() {
   tools=""
   [ "$1" -eq 1 ] && tools="cmake make gcc libc6-dev"
   plot=""
-  [ "$PLOT" -eq 1 ] && plot="gnuplot-nox"
+  [ "$PLOT" -eq 1 ] && [ "$DRY_RUN" -eq 0 ] && plot="gnuplot-nox"
   rc=0
   install_missing "$tools" "$plot" || rc=$?
   [ $rc -eq 0 ] || exit $rc
@@ -361,6 +364,16 @@ prepare_programs() {
   else
     set_up 0
   fi
+}
+
+# read_tables: what the scripts take from tub-send instead of a copy:
+# T_TABLE (aggregate.awk's t table) and KINDS (suite.awk's table of kinds).
+read_tables() {
+  T_TABLE=$("$BIN/tub-send" --t-table 2>/dev/null) && [ -n "$T_TABLE" ] ||
+    die "$BIN/tub-send has no --t-table (built before it?): rebuild it"
+  KINDS=$WORK/kinds
+  "$BIN/tub-send" --list-kinds >"$KINDS" 2>/dev/null && [ -s "$KINDS" ] ||
+    die "$BIN/tub-send has no --list-kinds (built before it?): rebuild it"
 }
 
 # ---- the run directory and meta.txt ----
@@ -516,11 +529,12 @@ trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 scale_init
+# the programs first, a dry run too: the suite's kinds, their transports
+# and default sizes are tub-send's (--list-kinds)
+prepare_programs
+read_tables
 expand_suite
 if [ "$DRY_RUN" -eq 1 ]; then dry_run; exit 0; fi
-prepare_programs
-T_TABLE=$("$BIN/tub-send" --t-table 2>/dev/null) && [ -n "$T_TABLE" ] ||
-  die "$BIN/tub-send has no --t-table (built before it?): rebuild it"
 plan_sums
 make_run_dir
 target_start

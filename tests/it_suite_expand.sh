@@ -10,6 +10,9 @@ LIB=$HERE/../scripts/lib
 . "$LIB/probe.sh"
 . "$LIB/scale.sh"
 
+# suite.awk's table of kinds, as bench.sh gives it
+"$BIN/tub-send" --list-kinds >"$WORK/kinds"
+
 # expand SUITE-TEXT [awk -v ...]: the points of a suite with SC_* as set.
 expand() {
 	printf '%s\n' "$1" >"$WORK/suite"
@@ -20,7 +23,7 @@ expand() {
 	# shellcheck disable=SC2046
 	set -- $(suite_vars) "$@"
 	IFS=$old_ifs
-	awk "$@" -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$WORK/suite"
+	awk -v kinds="$WORK/kinds" "$@" -f "$LIB/csv.awk" -f "$LIB/suite.awk" "$WORK/suite"
 }
 
 # field POINTS N FIELD: field FIELD (suite.awk's columns) of point N.

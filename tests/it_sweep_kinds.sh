@@ -32,7 +32,7 @@ check "tcp-only kinds, default protos: 2 tcp points" \
 check "tcp-only kinds, default protos: no udp point" -z "$(grep '^udp ' "$WORK/dry")"
 sh "$BENCH" --bin "$BIN" --sweep 'proto=udp kind=linger' --dry-run >/dev/null 2>"$ERR"
 check "udp linger: exit 2" $? -eq 2
-check "udp linger: says why" -n "$(grep 'kind=linger is not a kind of proto=udp' "$ERR")"
+check "udp linger: says why" -n "$(grep 'kind=linger does not run on proto=udp' "$ERR")"
 
 timeout 40 sh "$BENCH" --bin "$BIN" --duration 0.3 --results "$WORK/res" --label kinds "$@" \
   >"$OUT" 2>"$ERR"

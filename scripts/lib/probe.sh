@@ -18,8 +18,9 @@
 # PATH_RTT_P50_US, PATH_LOSS_PCT, PATH_BOTTLENECK_BPS, PATH_TCP_GOODPUT_BPS,
 # PATH_CC_LOCAL, PATH_CC_REMOTE, PATH_MTU, PATH_TCP_MSS, PATH_BDP_BYTES
 # (empty when missing) and PATH_TEXT (the one-line summary).
-# Uses RUN, WORK, LIB, HOST, MODE, SEND_WRAP, POINTS, SETS, STOP and
-# sweep.sh's run_test (so its tests run as the sweep's do).
+# Uses RUN, WORK, LIB, HOST, MODE, SEND_WRAP, POINTS, SETS, STOP, KINDS
+# (suite.awk's table of kinds) and sweep.sh's run_test (so its tests run
+# as the sweep's do).
 
 PROBE_CONNECT=3s        # tub-send's --connect-timeout in the probe
 PROBE_GUARD=8           # seconds a probe test may run past its duration
@@ -530,7 +531,7 @@ probe_threshold() {
   # shellcheck disable=SC2086 # the --set words, one a line
   loss_sets=$(printf '%s\n' $SETS | grep '^loss=')
   t=$({ grep -E '^[[:space:]]*set[[:space:]]' "$WORK/suite.txt"; echo 'maxrate size=1400'; } |
-    awk -v sets="$loss_sets" -f "$LIB/csv.awk" -f "$LIB/suite.awk" 2>/dev/null |
+    awk -v sets="$loss_sets" -v kinds="$KINDS" -f "$LIB/csv.awk" -f "$LIB/suite.awk" 2>/dev/null |
     awk -F '\t' '$1 == "maxrate" { split($14, p, " "); print p[1]; exit }')
   echo "${t:-0.1}"
 }

@@ -22,6 +22,9 @@
 #   bdp, bdp_why   what "1bdp" is, in bytes; why it is missing
 #   rtt_us     the path's RTT: tests last at least N round trips
 #   search_ref 1: a max-rate search without lo/hi searches around ref_bps
+# and kinds, a file with tub-send --list-kinds (the table of kinds, one a
+# line: "stream tcp=131072 udp=1400 rudp=1400"): the kinds and transports
+# there are, which kind runs on which transport, and its default size.
 # Needs csv.awk (point_name). Exit status 2 on a bad suite, with file:line.
 
 BEGIN {
@@ -47,6 +50,54 @@ BEGIN {
 	if (mtu == "") mtu = 1500
 	if (ip_hdr == "") ip_hdr = 20
 	if (rtt_us == "") rtt_us = 0
+	read_kinds(kinds)
+}
+
+# read_kinds(file): tub-send's table of kinds into KSIZE[kind, proto] (the
+# default size; a pair that is not there does not run), KIND_NAMES and
+# PROTO_NAMES (" stream rr ... ", in the table's order) and their texts
+# for errors ("stream, rr or linger").
+function read_kinds(file,    line) {
+	if (file == "" || (getline line < file) <= 0) {
+		print "suite.awk: no table of kinds (-v kinds=FILE, from tub-send --list-kinds)" > "/dev/stderr"
+		failed = 1
+		exit 2
+	}
+	KIND_NAMES = PROTO_NAMES = " "
+	do kind_line(line); while ((getline line < file) > 0)
+	close(file)
+	KIND_TEXT = or_list(KIND_NAMES)
+	PROTO_TEXT = or_list(PROTO_NAMES)
+}
+
+# kind_line("stream tcp=131072 udp=1400"): one kind of the table.
+function kind_line(line,    n, w, i, eq, p) {
+	n = split(line, w, " ")
+	if (n < 2) return
+	KIND_NAMES = KIND_NAMES w[1] " "
+	for (i = 2; i <= n; i++) {
+		eq = index(w[i], "=")
+		p = substr(w[i], 1, eq - 1)
+		KSIZE[w[1], p] = substr(w[i], eq + 1) + 0
+		if (index(PROTO_NAMES, " " p " ") == 0) PROTO_NAMES = PROTO_NAMES p " "
+	}
+}
+
+# or_list(" a b c "): "a, b or c".
+function or_list(names,    n, w, i, out) {
+	n = split(names, w, " ")
+	out = w[1]
+	for (i = 2; i <= n; i++) out = out (i == n ? " or " : ", ") w[i]
+	return out
+}
+
+# runs_on(kind): the transports it runs on, "tcp, udp".
+function runs_on(kind,    n, w, i, out) {
+	n = split(PROTO_NAMES, w, " ")
+	out = ""
+	for (i = 1; i <= n; i++)
+		if ((kind, w[i]) in KSIZE) out = out (out == "" ? "" : ", ") w[i]
+	return out
 }
 
 function fail(msg) {
@@ -200,12 +251,11 @@ function number(v, what) {
 # normal(key, v): one value of a list, checked and in the form used inside.
 function normal(key, v) {
 	if (key == "proto") {
-		if (v !~ /^(tcp|udp|rudp)$/) fail("proto: '" v "' is not tcp, udp or rudp")
+		if (index(PROTO_NAMES, " " v " ") == 0) fail("proto: '" v "' is not " PROTO_TEXT)
 		return v
 	}
 	if (key == "kind") {
-		if (v !~ /^(stream|rr|connect|fill|keepalive|linger)$/)
-			fail("kind: '" v "' is not stream, rr, connect, fill, keepalive or linger")
+		if (index(KIND_NAMES, " " v " ") == 0) fail("kind: '" v "' is not " KIND_TEXT)
 		return v
 	}
 	if (key == "size") return to_bytes(v, "size")
@@ -347,12 +397,16 @@ function dash(v) {
 	return (v == "") ? "-" : v
 }
 
-# default_size(proto, kind): tub-send's own default for the kind.
+# default_size(proto, kind): tub-send's own default for the kind, from its
+# table.
 function default_size(proto, kind) {
-	if (kind == "rr" || kind == "connect" || kind == "keepalive") return 64
-	if (kind == "fill") return (proto == "udp") ? 1400 : 16384
-	if (kind == "linger") return 65536
-	return (proto == "tcp") ? 131072 : 1400
+	if (!kind_ok(proto, kind)) not_on(proto, kind)
+	return KSIZE[kind, proto]
+}
+
+# not_on(proto, kind): fail, the kind does not run on that transport.
+function not_on(proto, kind) {
+	fail("kind=" kind " does not run on proto=" proto " (tub-send --list-kinds: " kind " runs on " runs_on(kind) ")")
 }
 
 # Stream tests sample throughput ten times (0.1 s to 1 s apart).
@@ -410,9 +464,7 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 
 # kind_ok(proto, kind): whether tub-send runs that kind over that protocol.
 function kind_ok(proto, kind) {
-	if (proto == "tcp") return 1
-	if (proto == "udp") return kind ~ /^(stream|rr|connect|fill)$/
-	return kind ~ /^(stream|rr|connect)$/
+	return (kind, proto) in KSIZE
 }
 
 # Every combination of the line's lists, the last axis varying fastest. A
@@ -432,13 +484,13 @@ function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef) {
 	dur = setting("duration"); rep = setting("repeat")
 	while (1) {
 		for (i = 1; i <= NAXES; i++) v[AXIS[i]] = L[AXIS[i], idx[i]]
-		size = (v["size"] == "") ? default_size(v["proto"], v["kind"]) : v["size"]
 		lo = join(v["opts"], v["lopts"]); ro = join(v["opts"], v["ropts"])
-		if (kind_ok(v["proto"], v["kind"]))
+		if (kind_ok(v["proto"], v["kind"])) {
+			size = (v["size"] == "") ? default_size(v["proto"], v["kind"]) : v["size"]
 			emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
 				lo, ro, v["rate"], dur, rep, "-", v["window"], v["cc"])
-		else if (!pdef)
-			fail("kind=" v["kind"] " is not a kind of proto=" v["proto"])
+		} else if (!pdef)
+			not_on(v["proto"], v["kind"])
 		for (i = NAXES; i >= 1; i--) {
 			if (++idx[i] <= L[AXIS[i]]) break
 			idx[i] = 1
@@ -452,6 +504,7 @@ function expand_search(    s, a, b, o, p, q, i, k, v, sax, size, params, lo, ro)
 	if ("skip" in L) return
 	if ("proto" in L && (L["proto"] != 1 || L["proto", 1] != "udp"))
 		fail("maxrate: the search is for proto=udp only")
+	if (!kind_ok("udp", "stream")) not_on("udp", "stream")
 	for (k in def) {
 		v = setting(k)
 		L[k] = 1; L[k, 1] = v
