@@ -225,10 +225,48 @@ static void summary_probe(FILE *f, const struct tub_result *r)
 	}
 }
 
+/* One end's CPU over the data phase. */
+static void cpu_part(FILE *f, const char *end, const struct tub_cpu *c,
+		     uint64_t bytes)
+{
+	double s = (c->user_ns + c->sys_ns) / 1e9;
+
+	if (!c->valid || c->wall_ns == 0) {
+		fprintf(f, " %s ?", end);
+		return;
+	}
+	fprintf(f, " %s %.3f s (user %.3f, sys %.3f), %.0f%% of a CPU", end, s,
+		c->user_ns / 1e9, c->sys_ns / 1e9, s / (c->wall_ns / 1e9) * 100);
+	if (bytes > 0)
+		fprintf(f, ", %.2f s/GB", s / (bytes / 1e9));
+}
+
+/* Both ends' CPU, and which of them sent. On loopback the kernel bills a
+ * packet's softirq work to whichever process runs: the split between the
+ * ends is not theirs alone. */
+static void summary_cpu(FILE *f, const struct tub_result *r)
+{
+	uint64_t bytes = r->have_rx ? r->rx.bytes : 0;
+	int rev = r->spec.dir == TUB_DIR_REVERSE;
+
+	fputs("  cpu:", f);
+	cpu_part(f, rev ? "this end (received)" : "this end (sent)",
+		 &r->cpu_local, bytes);
+	fputc(';', f);
+	cpu_part(f, rev ? "receiver (sent)" : "receiver", &r->cpu_remote,
+		 bytes);
+	if (strcmp(r->target, "127.0.0.1") == 0 || strcmp(r->target, "::1") == 0 ||
+	    strcmp(r->target, "localhost") == 0)
+		fputs(" (loopback: each end carries part of the other's "
+		      "kernel work)", f);
+	fputc('\n', f);
+}
+
 void report_summary(FILE *f, const struct tub_result *r)
 {
-	fprintf(f, "tub-send: %s %s to %s (%s), %u-byte messages: %s%s%s\n",
+	fprintf(f, "tub-send: %s %s%s to %s (%s), %u-byte messages: %s%s%s\n",
 		spec_proto_name(r->spec.proto), spec_kind_name(r->spec.kind),
+		r->spec.dir == TUB_DIR_REVERSE ? " from the receiver (-R)" : "",
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
 		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
@@ -238,6 +276,7 @@ void report_summary(FILE *f, const struct tub_result *r)
 		summary_rr(f, r);
 	summary_fragments(f, r);
 	summary_probe(f, r);
+	summary_cpu(f, r);
 	summary_intervals(f, r);
 	line_buffers(f, "local", &r->local_req, &r->local_granted,
 		     r->local_clamped, r->local_notes);

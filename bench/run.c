@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -362,6 +363,34 @@ uint64_t run_grace_ns(int ctl)
 	if (g < RUN_UDP_GRACE_NS)
 		return RUN_UDP_GRACE_NS;
 	return g > RUN_GRACE_MAX_NS ? RUN_GRACE_MAX_NS : g;
+}
+
+static void cpu_now(struct tub_cpu *c)
+{
+	struct rusage ru;
+
+	c->wall_ns = clock_now_ns();
+	c->valid = getrusage(RUSAGE_SELF, &ru) == 0;
+	c->user_ns = (uint64_t)ru.ru_utime.tv_sec * TUB_NSEC_PER_SEC +
+		     (uint64_t)ru.ru_utime.tv_usec * 1000;
+	c->sys_ns = (uint64_t)ru.ru_stime.tv_sec * TUB_NSEC_PER_SEC +
+		    (uint64_t)ru.ru_stime.tv_usec * 1000;
+}
+
+void run_cpu_begin(struct run_ctx *ctx)
+{
+	cpu_now(&ctx->cpu0);
+}
+
+void run_cpu_end(struct run_ctx *ctx)
+{
+	struct tub_cpu now, *c = &ctx->mine.cpu;
+
+	cpu_now(&now);
+	c->valid = now.valid && ctx->cpu0.valid;
+	c->user_ns = now.user_ns - ctx->cpu0.user_ns;
+	c->sys_ns = now.sys_ns - ctx->cpu0.sys_ns;
+	c->wall_ns = now.wall_ns - ctx->cpu0.wall_ns;
 }
 
 void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns)

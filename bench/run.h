@@ -51,6 +51,7 @@ struct run_ctx {
 	const char *on_idle;        /* sender, keepalive: command to run */
 	int done_sent;              /* sender: DONE went out */
 	struct tub_side mine;       /* what this end counted */
+	struct tub_cpu cpu0;        /* run_cpu_begin's reading */
 	struct tub_side peer;       /* the peer's report, once it came */
 	int peer_done;              /* DONE received */
 	int have_result;            /* RESULT received (into peer) */
@@ -239,6 +240,11 @@ uint64_t run_ctl_rtt_ns(int ctl);
  * DONE: RUN_UDP_GRACE_NS, or two control round trips on a long path (at
  * most RUN_GRACE_MAX_NS). */
 uint64_t run_grace_ns(int ctl);
+
+/* What this process has spent so far, into cpu0 (run_cpu_begin), and
+ * since then into mine.cpu (run_cpu_end). */
+void run_cpu_begin(struct run_ctx *ctx);
+void run_cpu_end(struct run_ctx *ctx);
 
 /* Start the data phase clock: deadline, progress, stall limit. */
 void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns);

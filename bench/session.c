@@ -136,7 +136,9 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done)
 	uint32_t len;
 
 	sock_snmp_read(&k0);
+	run_cpu_begin(ctx);
 	int rc = kind_work(s->kind)->sender[s->proto](ctx);
+	run_cpu_end(ctx);
 	if (rc < 0 && ctx->status != ST_INTERRUPTED)
 		return -1;
 	if (kind_has(s->kind, KIND_NO_RESULT))
@@ -185,7 +187,9 @@ static int data_receiver(struct run_ctx *ctx, uint8_t *buf)
 	struct tub_kernel k0, k1;
 
 	sock_snmp_read(&k0);
+	run_cpu_begin(ctx);
 	int rc = kind_work(s->kind)->receiver[s->proto](ctx);
+	run_cpu_end(ctx);
 	if (rc < 0 || kind_has(s->kind, KIND_NO_RESULT))
 		return rc; /* keepalive: the path was cut, nothing follows */
 	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
@@ -224,6 +228,9 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 		r->have_rx = ctx->have_result;
 		r->rx = ctx->peer.rx;
 	}
+	r->cpu_local = ctx->mine.cpu;
+	if (reverse ? ctx->peer_done : ctx->have_result)
+		r->cpu_remote = ctx->peer.cpu;
 	if (rc == 0 && r->spec.proto != TUB_PROTO_TCP &&
 	    kind_has(r->spec.kind, KIND_FLOW) && r->have_tx && r->have_rx &&
 	    r->tx.msgs > 0 && r->rx.msgs == 0)

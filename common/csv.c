@@ -344,6 +344,34 @@ static void put_probe(struct csv_row *row, const struct tub_result *r)
 		p->timewait);
 }
 
+/* One end's CPU: user and system seconds, the share of one CPU over the
+ * data phase, and CPU seconds per 10^9 payload bytes the test delivered
+ * (rx_bytes: the same bytes for both ends). */
+static void put_cpu_end(struct csv_row *row, const char *end,
+			const struct tub_cpu *c, uint64_t bytes)
+{
+	char name[CSV_NAME_MAX];
+	double cpu_s = (c->user_ns + c->sys_ns) / 1e9;
+
+	snprintf(name, sizeof name, "%s_cpu_user_s", end);
+	put_f(row, name, c->valid, c->user_ns / 1e9, 3);
+	snprintf(name, sizeof name, "%s_cpu_sys_s", end);
+	put_f(row, name, c->valid, c->sys_ns / 1e9, 3);
+	snprintf(name, sizeof name, "%s_cpu_util_pct", end);
+	put_f(row, name, c->valid && c->wall_ns > 0,
+	      cpu_s / (c->wall_ns / 1e9) * 100, 1);
+	snprintf(name, sizeof name, "%s_cpu_s_per_gb", end);
+	put_f(row, name, c->valid && bytes > 0, cpu_s / (bytes / 1e9), 3);
+}
+
+static void put_cpu(struct csv_row *row, const struct tub_result *r)
+{
+	uint64_t bytes = r->have_rx ? r->rx.bytes : 0;
+
+	put_cpu_end(row, "local", &r->cpu_local, bytes);
+	put_cpu_end(row, "remote", &r->cpu_remote, bytes);
+}
+
 void csv_fill(const struct tub_result *r, struct csv_row *row)
 {
 	row->n = 0;
@@ -355,6 +383,7 @@ void csv_fill(const struct tub_result *r, struct csv_row *row)
 	put_kernel(row, r);
 	put_rr(row, r);
 	put_probe(row, r);
+	put_cpu(row, r);
 }
 
 static int empty_row(struct csv_row *row)

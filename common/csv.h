@@ -47,6 +47,8 @@ struct tub_result {
 	uint64_t rr_elapsed_ns;
 
 	struct tub_probe probe;           /* fill, linger, keepalive, connect */
+	struct tub_cpu cpu_local;         /* tub-send's, over the data phase */
+	struct tub_cpu cpu_remote;        /* tub-recv's, from its DONE or RESULT */
 };
 
 #define CSV_MAX_COLUMNS 256

@@ -264,6 +264,15 @@ int spec_side_check(const struct tub_side *side, char *reason, size_t len)
 			 (unsigned long long)rx->reorder_max);
 		return -1;
 	}
+	const struct tub_cpu *c = &side->cpu;
+	if (c->valid && (c->user_ns > UINT64_MAX / 4 || c->sys_ns > UINT64_MAX / 4 ||
+			 c->wall_ns > 400ull * 24 * 3600 * TUB_NSEC_PER_SEC)) {
+		snprintf(reason, len, "cpu figures out of range (user %llu, sys "
+			 "%llu, wall %llu ns)", (unsigned long long)c->user_ns,
+			 (unsigned long long)c->sys_ns,
+			 (unsigned long long)c->wall_ns);
+		return -1;
+	}
 	if (intervals_ok(&side->tx.iv, "tx", reason, len) < 0 ||
 	    intervals_ok(&rx->iv, "rx", reason, len) < 0)
 		return -1;

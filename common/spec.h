@@ -169,11 +169,23 @@ struct tub_probe {
 	uint8_t ipv6;              /* the data socket's family is IPv6 */
 };
 
+/* The CPU one end spent over the data phase (getrusage: the process, its
+ * user and system time apart) and the wall time it took. On loopback the
+ * kernel bills softirq work to whichever process runs, so one end carries
+ * part of the other's stack. */
+struct tub_cpu {
+	uint8_t valid;
+	uint64_t user_ns, sys_ns;
+	uint64_t wall_ns;
+};
+
 /* One end's report: DONE carries the sender's, RESULT the receiver's. Each
- * end fills the half matching what it did (tx, rx, or both for rr). */
+ * end fills the half matching what it did (tx, rx, or both for rr), and
+ * what it spent. */
 struct tub_side {
 	struct tub_tx tx;
 	struct tub_rx rx;
+	struct tub_cpu cpu;
 };
 
 /* Names of the enums ("tcp", "stream", "forward", "fin"); "?" if out of

@@ -461,6 +461,10 @@ static int encode_side(uint8_t *buf, size_t cap, enum wire_type type,
 	frame_begin(&w, buf, cap, type);
 	put_tx(&w, &m->tx);
 	put_rx(&w, &m->rx);
+	put_u8(&w, m->cpu.valid);
+	put_u64(&w, m->cpu.user_ns);
+	put_u64(&w, m->cpu.sys_ns);
+	put_u64(&w, m->cpu.wall_ns);
 	return frame_end(&w);
 }
 
@@ -473,6 +477,10 @@ static int decode_side(const uint8_t *body, size_t len, const char *msg,
 	rd_begin(&r, body, len, msg, err, errlen);
 	get_tx(&r, &m->tx);
 	get_rx(&r, &m->rx);
+	m->cpu.valid = get_bool(&r, "cpu.valid");
+	m->cpu.user_ns = get_u64(&r, "cpu.user_ns");
+	m->cpu.sys_ns = get_u64(&r, "cpu.sys_ns");
+	m->cpu.wall_ns = get_u64(&r, "cpu.wall_ns");
 	return rd_finish(&r);
 }
 

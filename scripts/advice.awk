@@ -691,13 +691,15 @@ function verdict(    t, pr, p, m, any) {
 	for (t = 1; t <= 3; t++) if (pr[t] in VERDICT) any = 1
 	if (!any && !("udp" in MAXRATE)) return
 	print "Verdict on this path (each transport's recommended setting; the figures behind it below):"
-	printf "  %-5s %-13s %-8s %-24s %s\n", "", "throughput", "loss", "added delay p50 / p99", "setting"
+	printf "  %-5s %-13s %-8s %-24s %-16s %s\n", "", "throughput", "loss", "added delay p50 / p99", "cpu s/GB snd/rcv", "setting"
 	for (t = 1; t <= 3; t++) {
 		if (!(pr[t] in VERDICT)) continue
 		p = VERDICT[pr[t]]
-		printf "  %-5s %-13s %-8s %-24s %s %s\n", toupper(pr[t]), fmt_bits(s(p, "throughput_bps_mean")),
+		printf "  %-5s %-13s %-8s %-24s %-16s %s %s\n", toupper(pr[t]), fmt_bits(s(p, "throughput_bps_mean")),
 			(s(p, "udp_loss_pct_mean") == "" ? "-" : sprintf("%.3g%%", s(p, "udp_loss_pct_mean"))),
 			(has_delay(p) ? "+" ms_txt(s(p, "msg_delay_p50_over_min_us_mean")) " / +" ms_txt(s(p, "msg_delay_p99_over_min_us_mean")) : "-"),
+			(s(p, "local_cpu_s_per_gb_mean") == "" || s(p, "remote_cpu_s_per_gb_mean") == "" ? "-" :
+			 sprintf("%.2f / %.2f", s(p, "local_cpu_s_per_gb_mean"), s(p, "remote_cpu_s_per_gb_mean"))),
 			fmt_size(s(p, "msg_size_bytes")) " messages, " setting(p), rows_txt(p)
 	}
 	if ("udp" in MAXRATE) {

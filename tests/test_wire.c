@@ -340,6 +340,10 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	struct tub_rx *rx = &m->rx;
 
 	memset(m, 0, sizeof *m);
+	m->cpu.valid = 1;
+	m->cpu.user_ns = 1234567;
+	m->cpu.sys_ns = 7654321;
+	m->cpu.wall_ns = 2000000000ull;
 	tx->bytes = U64_ONES;
 	tx->msgs = 2;
 	tx->calls = 3;
@@ -441,6 +445,10 @@ static void cmp_intervals(const struct tub_intervals *a,
 
 static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 {
+	CHECK_EQ_U64(a->cpu.valid, b->cpu.valid);
+	CHECK_EQ_U64(a->cpu.user_ns, b->cpu.user_ns);
+	CHECK_EQ_U64(a->cpu.sys_ns, b->cpu.sys_ns);
+	CHECK_EQ_U64(a->cpu.wall_ns, b->cpu.wall_ns);
 	CHECK_EQ_U64(a->tx.bytes, b->tx.bytes);
 	CHECK_EQ_U64(a->tx.msgs, b->tx.msgs);
 	CHECK_EQ_U64(a->tx.calls, b->tx.calls);

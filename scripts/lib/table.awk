@@ -30,6 +30,17 @@ function delay_txt(    d) {
 	return sprintf("+%.0f us", d)
 }
 
+# CPU of both ends, tub-send / tub-recv: per 10^9 bytes delivered for a
+# stream, as a share of one CPU for the others (their bytes are few)
+function cpu_txt(    l, r) {
+	l = v("local_cpu_s_per_gb_mean"); r = v("remote_cpu_s_per_gb_mean")
+	if (v("throughput_bps_mean") != "" && l != "" && r != "")
+		return sprintf("%.2f/%.2f s/GB", l, r)
+	l = v("local_cpu_util_pct_mean"); r = v("remote_cpu_util_pct_mean")
+	if (l == "" || r == "") return "-"
+	return sprintf("%.0f/%.0f%%", l, r)
+}
+
 function tps_txt() {
 	return v("rr_rate_tps_mean") == "" ? "-" : sprintf("%.0f", v("rr_rate_tps_mean"))
 }
@@ -48,16 +59,17 @@ NR == 1 { csv_index($0, col); next }
 	dl[k] = ok ? delay_txt() : "-"
 	rtt[k] = ok ? rtt_txt() : "-"
 	tps[k] = ok ? tps_txt() : "-"
+	cpu[k] = ok ? cpu_txt() : "-"
 	if (length(name[k]) > w) w = length(name[k])
 	if (length(st[k]) > sw) sw = length(st[k])
 }
 END {
 	if (w < 4) w = 4
 	if (sw < 6) sw = 6
-	fmt = "%-" w "s %3s %-" sw "s %14s %14s %10s %18s %10s\n"
-	printf fmt, "test", "n", "status", "throughput", "loss", "delay p50", "rtt p50/p99 us", "trans/s"
+	fmt = "%-" w "s %3s %-" sw "s %14s %14s %10s %18s %10s %16s\n"
+	printf fmt, "test", "n", "status", "throughput", "loss", "delay p50", "rtt p50/p99 us", "trans/s", "cpu send/recv"
 	for (k = 1; k <= nl; k++)
-		printf fmt, name[k], n[k], st[k], thr[k], loss[k], dl[k], rtt[k], tps[k]
+		printf fmt, name[k], n[k], st[k], thr[k], loss[k], dl[k], rtt[k], tps[k], cpu[k]
 	for (k = 1; k <= nl && !fragnote; k++)
 		fragnote = loss[k] ~ /frag/
 	if (fragnote)
@@ -66,4 +78,8 @@ END {
 		delaynote = dl[k] != "-"
 	if (delaynote)
 		print "delay p50: the added delay, the message delay above its minimum (waits in buffers and queues)"
+	for (k = 1; k <= nl && !cpunote; k++)
+		cpunote = cpu[k] != "-"
+	if (cpunote)
+		print "cpu send/recv: tub-send's / tub-recv's CPU, seconds per 10^9 bytes delivered (streams) or % of one CPU; on loopback each carries part of the other's kernel work"
 }
