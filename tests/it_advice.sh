@@ -79,7 +79,7 @@ check "... the sysctl line for it" -n "$(has "the request is above the receiver'
 check "setsockopt for the recommended" \
 	-n "$(has 'sender:   int v = 131072; setsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &v, sizeof v);')"
 check "verdict TCP: the 128 KiB pick, not the 8 KiB one" \
-	-n "$(grep -E '^  TCP +87.5 Mbit/s +- +\+12.0 ms / \+25.0 ms +128 KiB messages, local notsent_lowat=128K \[rows 5\]' "$A")"
+	-n "$(grep -E '^  TCP +87.5 Mbit/s +- +\+12.0 ms / \+25.0 ms +- +128 KiB messages, local notsent_lowat=128K \[rows 5\]' "$A")"
 check "UDP best is the paced row within the bound" \
 	-n "$(has 'best               1400 B paced 0.9x=88M: 88.1 Mbit/s, loss 0.05% (bound 0.1%)')"
 check "the flood is never best" -z "$(grep -E '^  (best|UDP) .*unpaced' "$A")"

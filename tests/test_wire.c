@@ -22,6 +22,7 @@
 #define SIDE_TX_IV 110
 #define IV_HDR 8
 #define IV_ENTRY 24
+#define SIDE_CPU 25 /* after both sides: valid u8, user, sys, wall u64 */
 #define RX_JITTER 96
 #define RX_END_HOW 104
 #define RX_IV 194
@@ -621,7 +622,8 @@ static void side_roundtrip(const struct msg_ops *o, const struct tub_side *in)
 
 	CHECK(o->dec(body, len, out, err, sizeof err) == 0);
 	CHECK_EQ_U64(len, SIDE_TX_IV + IV_HDR + RX_IV + IV_HDR +
-				  (in->tx.iv.n + in->rx.iv.n) * IV_ENTRY);
+				  (in->tx.iv.n + in->rx.iv.n) * IV_ENTRY +
+				  SIDE_CPU);
 	cmp_side(out, in);
 	free(out);
 	free(f);
@@ -1019,7 +1021,7 @@ static void test_side_rejects(void)
 		/* The wire layout the offsets below rely on. */
 		make_side(m, 0);
 		f = encode_frame(o, m, &body, &len);
-		CHECK_EQ_U64(len, SIDE_TX_IV + IV_HDR + RX_IV + IV_HDR);
+		CHECK_EQ_U64(len, SIDE_TX_IV + IV_HDR + RX_IV + IV_HDR + SIDE_CPU);
 		CHECK_EQ_U64(body[SIDE_TCPI_VALID], 1);
 
 		/* tx.iv.n = MAX + 1, with MAX + 1 entries really present. */
@@ -1043,13 +1045,19 @@ static void test_side_rejects(void)
 		EXPECT_ACCEPT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY);
 		free(b);
 
-		/* rx.iv.n = MAX + 1: rx's intervals end the body. */
+		/* rx.iv.n = MAX + 1: rx's intervals, then the CPU, end the
+		 * body. */
+		size_t head = len - SIDE_CPU;
 		b = xcalloc(len + (TUB_INTERVALS_MAX + 1) * IV_ENTRY);
-		memcpy(b, body, len);
-		patch_u32(b + len - IV_HDR, TUB_INTERVALS_MAX + 1);
+		memcpy(b, body, head);
+		memcpy(b + head + (TUB_INTERVALS_MAX + 1) * IV_ENTRY,
+		       body + head, SIDE_CPU);
+		patch_u32(b + head - IV_HDR, TUB_INTERVALS_MAX + 1);
 		EXPECT_REJECT(o, b, len + (TUB_INTERVALS_MAX + 1) * IV_ENTRY,
 			      "rx.iv.n is 1025");
-		patch_u32(b + len - IV_HDR, TUB_INTERVALS_MAX);
+		memmove(b + head + TUB_INTERVALS_MAX * IV_ENTRY,
+			b + head + (TUB_INTERVALS_MAX + 1) * IV_ENTRY, SIDE_CPU);
+		patch_u32(b + head - IV_HDR, TUB_INTERVALS_MAX);
 		EXPECT_ACCEPT(o, b, len + TUB_INTERVALS_MAX * IV_ENTRY);
 
 		/* Jitter patched on the wire: NaN bits, negative zero ok. */
