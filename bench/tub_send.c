@@ -41,7 +41,8 @@ struct send_conf {
 	const char *run_id;
 	const char *label;
 	const char *on_idle;
-	int json;
+	int json;            /* -J: --format json */
+	int format;          /* FMT_*: what stdout gets */
 	int quiet;
 	int have_len;
 	int have_rr_timeout; /* --rr-timeout given: else from the path's RTT */
@@ -110,7 +111,13 @@ static void usage_more(void)
 	     "alone in its namespace)\n"
 	     "      --csv FILE         append the row to FILE (header once)\n"
 	     "      --interval-csv F   append per-interval rows to F\n"
-	     "  -J, --json             write the row as JSON on stdout\n"
+	     "  -J, --json             write the row as JSON on stdout "
+	     "(--format json)\n"
+	     "      --format F         what stdout gets: human (the summary), "
+	     "csv (header and\n"
+	     "                         row; the summary on stderr) or json; "
+	     "default: human on a\n"
+	     "                         terminal, csv when redirected\n"
 	     "      --run-id ID        label of the run, in every row\n"
 	     "      --label TEXT       the point's name in a sweep, in the row "
 	     "(point_label)\n"
@@ -121,7 +128,9 @@ static void usage_more(void)
 	     "                         data path this end opens: NAT on this "
 	     "side works)\n"
 	     "  -P, --parallel N       reserved: parallel streams (not yet)\n"
-	     "Without --csv or -J the header and the row go to stdout.\n"
+	     "Without --csv, -J or --format: the summary on a terminal, else "
+	     "the CSV header and\n"
+	     "row on stdout (the summary on stderr).\n"
 	     "Exit status: 0 ok, 1 the test failed at run time, 2 bad "
 	     "usage.");
 }
@@ -253,7 +262,7 @@ static const char *arg_label(const char *s)
 enum {
 	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV,
 	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RRTO, O_IDLE,
-	O_LIST, O_TTABLE, O_KINDS,
+	O_LIST, O_TTABLE, O_KINDS, O_FORMAT,
 };
 
 /* The short options of every layer, in one string for getopt. */
@@ -401,11 +410,18 @@ static int take_reserved(struct send_conf *c, int ch, const char *arg)
 	return 0;
 }
 
+/* What stdout gets: the summary (a person reads it), the CSV header and
+ * row, or JSON. By default the summary when stdout is a terminal and
+ * neither --csv nor -J is given, else the CSV (with the summary on
+ * stderr). */
+enum { FMT_AUTO, FMT_HUMAN, FMT_CSV, FMT_JSON };
+
 /* Common: where the row goes and what it carries besides the figures. */
 static const struct option output_flags[] = {
 	{"csv", required_argument, NULL, O_CSV},
 	{"interval-csv", required_argument, NULL, O_ICSV},
 	{"json", no_argument, NULL, 'J'},
+	{"format", required_argument, NULL, O_FORMAT},
 	{"run-id", required_argument, NULL, O_RUNID},
 	{"label", required_argument, NULL, O_LABEL},
 	{"quiet", no_argument, NULL, 'q'},
@@ -424,6 +440,20 @@ static int take_output(struct send_conf *c, int ch, const char *arg)
 		return 1;
 	case 'J':
 		c->json = 1;
+		c->format = FMT_JSON;
+		return 1;
+	case O_FORMAT:
+		if (strcmp(arg, "human") == 0)
+			c->format = FMT_HUMAN;
+		else if (strcmp(arg, "csv") == 0)
+			c->format = FMT_CSV;
+		else if (strcmp(arg, "json") == 0)
+			c->format = c->json = FMT_JSON;
+		else
+			usage_error("--format is human, csv or json, not '%s'",
+				    arg);
+		if (c->format != FMT_JSON)
+			c->json = 0;
 		return 1;
 	case O_RUNID:
 		c->run_id = arg;
@@ -706,13 +736,17 @@ static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 	if (row == NULL)
 		return -1;
 	csv_fill(r, row);
-	if (csv) {
+	int fmt = c->format;
+	if (fmt == FMT_AUTO)
+		fmt = csv || c->quiet || !isatty(STDOUT_FILENO) ? FMT_CSV
+								 : FMT_HUMAN;
+	if (csv)
 		rc |= csv_write_row(csv, row);
-	} else if (!c->json) {
+	if (fmt == FMT_CSV && (!csv || c->format == FMT_CSV)) {
 		rc |= csv_write_header(stdout);
 		rc |= csv_write_row(stdout, row);
 	}
-	if (c->json)
+	if (fmt == FMT_JSON)
 		rc |= csv_write_json(stdout, row);
 	if (c->interval_path) {
 		FILE *f = fopen(c->interval_path, "a");
@@ -721,10 +755,11 @@ static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 		if (f && fclose(f) != 0)
 			rc = -1;
 	}
-	if (!c->quiet) {
-		report_summary(stderr, r);
+	FILE *say = fmt == FMT_HUMAN ? stdout : stderr;
+	if (!c->quiet || fmt == FMT_HUMAN) {
+		report_summary(say, r);
 		if (c->kernel_check)
-			report_kernel_check(stderr, r);
+			report_kernel_check(say, r);
 	}
 	free(row);
 	return rc;
