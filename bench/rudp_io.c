@@ -137,6 +137,8 @@ static void rio_wait_until(struct rio *io, uint64_t now, uint64_t app)
 {
 	uint64_t t = rudp_next_timer(io->r), until = now + RIO_WAIT_MAX_NS;
 
+	if (io->ctx->spec->flags & TUB_SPEC_SPIN)
+		return; /* --spin: look again at once */
 	if (app < t)
 		t = app;
 	if (t <= now)

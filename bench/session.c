@@ -240,6 +240,30 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 	return rc;
 }
 
+/* busy_poll spins on a device queue's NAPI context: a socket that got no
+ * NAPI id (loopback, TUN, a path without busy-poll support) had none to
+ * spin on, and the row says so. */
+static void note_busy_poll(const struct run_ctx *ctx, struct tub_result *r)
+{
+#ifdef SO_INCOMING_NAPI_ID
+	unsigned id = 0;
+	socklen_t l = sizeof id;
+	size_t at = strlen(r->local_notes);
+
+	if (!sockopt_has(&ctx->opts_req, SOCKOPT_BUSY_POLL) || ctx->data < 0 ||
+	    getsockopt(ctx->data, SOL_SOCKET, SO_INCOMING_NAPI_ID, &id, &l) <
+		    0 ||
+	    id != 0)
+		return;
+	snprintf(r->local_notes + at, sizeof r->local_notes - at,
+		 "%sbusy_poll: no effect here (no NAPI id: loopback or TUN)",
+		 at ? "; " : "");
+#else
+	(void)ctx;
+	(void)r;
+#endif
+}
+
 /* A probe's reply timeout when none is given: TCP's minimum RTO (200 ms),
  * or three round trips of the control connection on a longer path, so that
  * one test across a long path does not call every late reply lost. */
@@ -290,6 +314,7 @@ int session_send(const struct send_session *c, struct tub_result *r,
 	rc = handshake(ctx, r, buf, &server);
 	if (rc == 0)
 		rc = exchange(ctx, r, buf);
+	note_busy_poll(ctx, r);
 done:
 	if (rc < 0) {
 		r->status = ctx->status;

@@ -391,10 +391,13 @@ int tcp_move_full(struct run_ctx *ctx, int fd, void *mem, size_t n, int out,
 {
 	uint8_t *buf = mem;
 	size_t done = 0;
+	/* --spin: never sleep in the call; look again at once */
+	int how = ctx->spec->flags & TUB_SPEC_SPIN ? MSG_DONTWAIT : 0;
 
 	while (done < n) {
-		ssize_t r = out ? send(fd, buf + done, n - done, MSG_NOSIGNAL)
-				: recv(fd, buf + done, n - done, 0);
+		ssize_t r = out ? send(fd, buf + done, n - done,
+				       MSG_NOSIGNAL | how)
+				: recv(fd, buf + done, n - done, how);
 		if (r > 0) {
 			done += (size_t)r;
 			ctx->progress_ns = clock_now_ns();

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,6 +85,10 @@ static void usage(void)
 	     "  -b, --bitrate RATE     target payload rate: 500M, 10mbit "
 	     "(default: unlimited)\n"
 	     "  -i, --interval DUR     per-interval samples every DUR\n"
+	     "      --spin             rr, connect: both ends poll the data "
+	     "socket instead of\n"
+	     "                         sleeping in recv (a CPU each; the row "
+	     "says spin)\n"
 	     "      --local-opt SPEC   options for this end's socket, e.g. "
 	     "nodelay,sndbuf=64K\n"
 	     "      --remote-opt SPEC  options for the receiver's socket\n"
@@ -262,7 +267,7 @@ static const char *arg_label(const char *s)
 enum {
 	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV,
 	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RRTO, O_IDLE,
-	O_LIST, O_TTABLE, O_KINDS, O_FORMAT,
+	O_LIST, O_TTABLE, O_KINDS, O_FORMAT, O_SPIN,
 };
 
 /* The short options of every layer, in one string for getopt. */
@@ -326,6 +331,7 @@ static const struct option test_flags[] = {
 	{"count", required_argument, NULL, 'n'},
 	{"bitrate", required_argument, NULL, 'b'},
 	{"interval", required_argument, NULL, 'i'},
+	{"spin", no_argument, NULL, O_SPIN},
 	{NULL, 0, NULL, 0},
 };
 
@@ -358,6 +364,9 @@ static int take_test(struct send_conf *c, int ch, const char *arg)
 	uint64_t v;
 
 	switch (ch) {
+	case O_SPIN:
+		s->flags |= TUB_SPEC_SPIN;
+		return 1;
 	case 'l':
 		v = arg_size("length", arg);
 		if (v == 0 || v > UINT32_MAX)
@@ -514,7 +523,8 @@ static void check_rudp(const struct send_conf *c)
 {
 	const struct tub_spec *s = &c->spec;
 
-	if ((s->flags || s->window) && s->proto != TUB_PROTO_RUDP)
+	if (((s->flags & TUB_SPEC_RUDP_FLAGS) || s->window) &&
+	    s->proto != TUB_PROTO_RUDP)
 		usage_error("--unordered, --window and --cc belong to --proto "
 			    "rudp");
 	if ((s->flags & TUB_SPEC_PACED) && s->rate_bps == 0)
@@ -552,6 +562,29 @@ static int take_kind(struct send_conf *c, int ch, const char *arg)
 
 /* The kind's defaults where no flag gave them (its row of the table of
  * kinds), then the flags that belong to one kind. */
+/* --spin: an end that never sleeps takes a CPU; two on one CPU (or on
+ * tub-link's) measure the scheduler, not the path. Refused on one CPU with
+ * both ends here; told to pin them apart otherwise. */
+static void check_spin(const struct send_conf *c)
+{
+	int here = strncmp(c->host, "127.", 4) == 0 ||
+		   strcmp(c->host, "::1") == 0 ||
+		   strcmp(c->host, "localhost") == 0;
+	cpu_set_t set;
+
+	if (here && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		usage_error("--spin with both ends on this host needs two "
+			    "CPUs; it has one");
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) == 1)
+		fprintf(stderr, "tub-send: --spin: this end runs on one CPU; "
+			"the receiver must spin on another (and never on "
+			"tub-link's)\n");
+	else if (here)
+		fprintf(stderr, "tub-send: --spin with both ends on this host: "
+			"pin them to different CPUs (taskset), or the round "
+			"trips measure the scheduler\n");
+}
+
 static void check_kind(struct send_conf *c)
 {
 	struct tub_spec *s = &c->spec;
@@ -682,6 +715,8 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	check_rudp(c);
 	check_kind(c);
 	check_spec(&c->spec);
+	if (c->spec.flags & TUB_SPEC_SPIN) /* a kind that takes it */
+		check_spin(c);
 }
 
 static uint32_t random_session(void)

@@ -508,12 +508,18 @@ static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
 {
 	const struct tub_spec *s = c->ctx->spec;
 
+	int spin = s->flags & TUB_SPEC_SPIN;
+
 	for (;;) {
 		uint64_t now = clock_now_ns();
 		if (now >= until)
 			return 0;
-		rcv_until(c, now, until);
-		ssize_t n = recv(c->fd, m, cap, MSG_TRUNC);
+		if (!spin)
+			rcv_until(c, now, until);
+		ssize_t n = recv(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR) && spin &&
+		    !*c->ctx->stop)
+			continue; /* --spin: at once again, until until */
 		if (n < 0 && errno == EINTR && !*c->ctx->stop)
 			continue;
 		if (n < 0) {
@@ -540,15 +546,20 @@ static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
  * good one connects the socket to it; in connect, every request comes
  * from a new port: the host is checked each time, the reply goes to the
  * source, the socket stays unconnected. */
-static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap)
+static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap,
+				uint64_t until)
 {
 	struct run_ctx *ctx = c->ctx;
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof from;
 	struct wire_data d;
-	ssize_t n = recvfrom(c->fd, m, cap, MSG_TRUNC,
-			     (struct sockaddr *)&from, &fromlen);
+	int spin = ctx->spec->flags & TUB_SPEC_SPIN;
+	ssize_t n;
 
+	do /* --spin: poll without sleeping until until */
+		n = recvfrom(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0),
+			     (struct sockaddr *)&from, &fromlen);
+	while (n < 0 && spin && clock_now_ns() < until && !*ctx->stop);
 	if (n < 0)
 		return 0;
 	if (udp_accept_datagram(ctx, m, (size_t)n, (size_t)n > cap ? MSG_TRUNC : 0,
@@ -569,7 +580,7 @@ static ssize_t udp_recv(struct conn *c, uint8_t *m, size_t cap,
 {
 	if (c->initiator)
 		return udp_recv_reply(c, m, cap, until, seq);
-	return udp_recv_request(c, m, cap);
+	return udp_recv_request(c, m, cap, until);
 }
 
 static int udp_close(struct conn *c)

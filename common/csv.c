@@ -130,6 +130,8 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "udp_overload",
 		s->proto == TUB_PROTO_UDP && kind_has(s->kind, KIND_FLOW),
 		s->rate_bps == 0);
+	put_u64(row, "spin", kind_has(s->kind, KIND_ROUND_TRIPS),
+		(s->flags & TUB_SPEC_SPIN) != 0);
 	put_f(row, "interval_req_s", s->interval_ns != 0,
 	      secs(s->interval_ns), 3);
 	put_str(row, "delivery", s->proto != TUB_PROTO_RUDP ? NULL

@@ -135,6 +135,11 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 			return -1;
 		}
 	}
+	if ((s->flags & TUB_SPEC_SPIN) && !kind_has(s->kind, KIND_ROUND_TRIPS)) {
+		snprintf(reason, len, "--spin belongs to the round-trip kinds "
+			 "(rr, connect), not %s", spec_kind_name(s->kind));
+		return -1;
+	}
 	if (s->duration_ns == 0 && s->count == 0) {
 		snprintf(reason, len, "neither a duration nor a count given");
 		return -1;

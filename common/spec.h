@@ -47,7 +47,10 @@ struct tub_spec {
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
 #define TUB_SPEC_PACED 0x2u     /* rudp: fixed pacing at twice the offered
 				   rate instead of AIMD */
-#define TUB_SPEC_KNOWN_FLAGS (TUB_SPEC_UNORDERED | TUB_SPEC_PACED)
+#define TUB_SPEC_SPIN 0x100u    /* rr, connect: both ends poll the data
+				   socket without sleeping (--spin) */
+#define TUB_SPEC_RUDP_FLAGS (TUB_SPEC_UNORDERED | TUB_SPEC_PACED)
+#define TUB_SPEC_KNOWN_FLAGS (TUB_SPEC_RUDP_FLAGS | TUB_SPEC_SPIN)
 #define TUB_RUDP_WINDOW_MAX 65535
 #define TUB_RUDP_WINDOW_DEFAULT 256 /* packets, when the spec says 0 */
 #define TUB_RUDP_PKT_MAX 1472       /* largest rudp datagram (IPv4) */
