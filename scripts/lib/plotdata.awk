@@ -899,6 +899,37 @@ function chart_sizes(    r, i, proto, g, id) {
 		"confidence interval over the repetitions.", 1000, 600, rate_unit("ys", "yunit", YMAX))
 }
 
+# cpu_size: what a byte costs each end, by message size: CPU seconds per
+# 10^9 bytes delivered, tub-send's (filled) and tub-recv's (open), of the
+# unpaced streams with kernel default buffers.
+function chart_cpu_size(    r, i, proto, g, v, end, id, col, lab) {
+	chart_begin("cpu_size", 0)
+	panel("CPU per GB delivered by message size, both ends")
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (!unpaced_stream(r, i) || !no_bufs(r, i)) continue
+		proto = s(r, i, "proto")
+		g = toupper(proto) (others(r, i) == "" ? "" : " " others(r, i))
+		v = variant(proto, g)
+		for (end = 0; end <= 1; end++) {
+			col = end ? "remote_cpu_s_per_gb_mean" : "local_cpu_s_per_gb_mean"
+			if (s(r, i, col) == "") continue
+			lab = g (end ? " tub-recv" : " tub-send")
+			id = series(r SUBSEP g SUBSEP end, title_of(r, lab), "1:2",
+				"linespoints " style(r, proto, v, end))
+			add(id, s(r, i, "msg_size_bytes"), s(r, i, col))
+			track(s(r, i, col))
+		}
+	}
+	if (npoints_max() < 2) { NSER = 0; return }
+	panel_set(xtics_list(1, "size"))
+	chart_end("What each byte costs: CPU seconds (user + system) per 10^9 payload bytes " \
+		"delivered, of tub-send (filled markers) and tub-recv (open), unpaced streams " \
+		"with kernel default buffers. On loopback the kernel bills part of each end's " \
+		"packet work to the other: their sum is the test's cost, the split is not theirs.", \
+		1000, 600, "")
+}
+
 function rr_variant(r, i,    g, o) {
 	g = toupper(s(r, i, "proto"))
 	o = others(r, i)
@@ -1083,6 +1114,7 @@ END {
 	chart_heatmap("tcp")
 	chart_heatmap("udp")
 	chart_sizes()
+	chart_cpu_size()
 	chart_rtt_size()
 	chart_cdf()
 	chart_loss()

@@ -13,6 +13,7 @@ chart_heading() {
     throughput_size) echo "Throughput vs message size" ;;
     throughput_heatmap_*) echo "Throughput vs both buffers ($(echo "${1#throughput_heatmap_}" | tr a-z A-Z))" ;;
     rtt_size) echo "Round-trip time vs message size" ;;
+    cpu_size) echo "CPU per GB delivered vs message size, both ends" ;;
     rtt_cdf) echo "Round-trip time distribution" ;;
     udp_loss_rate) echo "UDP loss and jitter vs offered rate" ;;
     maxrate_rcvbuf) echo "Highest loss-free UDP rate vs SO_RCVBUF" ;;
