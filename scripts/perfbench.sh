@@ -374,6 +374,16 @@ start_servers() {
 
 reset_result() {
   R_STATUS=failed R_THR="" R_LOSS="" R_P50="" R_P99="" R_MEAN="" R_NOTE=""
+  R_CPU_SND="" R_CPU_RCV=""
+}
+
+# set_cpu SEND_PCT RECV_PCT: each end's CPU (% of one CPU over the run) as
+# CPU seconds per 10^9 bytes received, from R_THR: the same for every tool
+# that reports its CPU (tub's row, iperf3's cpu_utilization_percent).
+set_cpu() {
+  [ -n "$1" ] && [ -n "$2" ] && [ "$1" != - ] && [ "$2" != - ] && [ -n "$R_THR" ] || return 0
+  read -r R_CPU_SND R_CPU_RCV < <(awk -v s="$1" -v r="$2" -v g="$R_THR" \
+    'BEGIN { if (g > 0) printf "%.4f %.4f\n", s / 100 * 8 / g, r / 100 * 8 / g; else print "" }')
 }
 
 # col CSV NAME: NAME's value in the last row of tub-send's CSV.
@@ -400,6 +410,7 @@ run_tub() {
     set_rtt "$(col "$csv" rtt_p50_us)" "$(col "$csv" rtt_p99_us)" "$(col "$csv" rtt_mean_us)"
   else
     set_rate "$(col "$csv" throughput_bps)" "$(col "$csv" udp_loss_pct)"
+    set_cpu "$(col "$csv" local_cpu_util_pct)" "$(col "$csv" remote_cpu_util_pct)"
   fi
   [ "$1" = udp ] || R_LOSS=""
 }
@@ -433,12 +444,14 @@ run_iperf3() {
     udp) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
   esac
   client "$2" "$IPERF3" -c "$HOST" -p "$PORT_iperf3" -t "$TIME" -J "${args[@]}" || rc=$?
-  read -r b l e < <(iperf3_figures "$2")
+  local cs cr
+  read -r b l e cs cr < <(iperf3_figures "$2")
   if [ "$rc" -ne 0 ] || [ "$b" = - ]; then
     R_NOTE="exit $rc ${e//_/ }"
     return 0
   fi
   set_rate "$b" "$l"
+  set_cpu "$cs" "$cr"   # the client sends: host_total, the server remote_total
   [ "$1" = udp ] || R_LOSS=""
 }
 
@@ -474,13 +487,13 @@ run_tool() {
 
 # ---- the session ----
 
-CSV_HEAD=workload,tool,rep,order,started_utc,time_s,status,throughput_gbps,udp_loss_pct,rtt_p50_us,rtt_p99_us,rtt_mean_us,log,note
+CSV_HEAD=workload,tool,rep,order,started_utc,time_s,status,throughput_gbps,udp_loss_pct,rtt_p50_us,rtt_p99_us,rtt_mean_us,cpu_send_s_per_gb,cpu_recv_s_per_gb,log,note
 
 # record WORKLOAD TOOL REP ORDER STARTED LOG: the run's row.
 record() {
   local note=${R_NOTE//,/;}
   note=$(printf '%s' "$note" | tr '\n\r' '  ')
-  echo "$1,$2,$3,$4,$5,$TIME,$R_STATUS,$R_THR,$R_LOSS,$R_P50,$R_P99,$R_MEAN,$6,$note" >>"$OUT/runs.csv"
+  echo "$1,$2,$3,$4,$5,$TIME,$R_STATUS,$R_THR,$R_LOSS,$R_P50,$R_P99,$R_MEAN,$R_CPU_SND,$R_CPU_RCV,$6,$note" >>"$OUT/runs.csv"
 }
 
 # brief: the run's figures for the progress line.

@@ -57,7 +57,7 @@ check "exit 0" "$rc" -eq 0
 [ "$rc" -eq 0 ] || { cat "$WORK/err"; }
 R=$OUT/runs.csv
 check "runs.csv header" "$(head -n 1 "$R")" = \
-	"workload,tool,rep,order,started_utc,time_s,status,throughput_gbps,udp_loss_pct,rtt_p50_us,rtt_p99_us,rtt_mean_us,log,note"
+	"workload,tool,rep,order,started_utc,time_s,status,throughput_gbps,udp_loss_pct,rtt_p50_us,rtt_p99_us,rtt_mean_us,cpu_send_s_per_gb,cpu_recv_s_per_gb,log,note"
 n=3
 positive "$R" tcp_stream_128k tub throughput_gbps
 positive "$R" udp_stream_1400 tub throughput_gbps
@@ -86,10 +86,11 @@ p=$(sed -n 's/^tub-recv: listening on port \([0-9]*\)$/\1/p' "$OUT/logs/server-t
 check "tub-recv stopped (port '$p')" -n "$p" -a "$(not_listening "$p"; echo $?)" -eq 0
 
 S=$OUT/summary.csv
-check "summary: 6 metrics" "$(csv_rows "$S")" -eq 6
+check "summary: 10 metrics (the 6, and each stream's CPU per GB of both ends)" "$(csv_rows "$S")" -eq 10
 sv() { awk -F, -v w="$1" -v m="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
 	$1 == w && $2 == m { print $h[c] }' "$S"; }
 check_awk "summary: tcp tub median > 0" "$(sv tcp_stream_128k throughput_gbps subject_median) > 0"
+check_awk "summary: tcp tub CPU per GB, both ends > 0" "$(sv tcp_stream_128k cpu_send_s_per_gb subject_median) > 0 && $(sv tcp_stream_128k cpu_recv_s_per_gb subject_median) > 0"
 if have_tool iperf3; then
 	check_awk "summary: tcp ratio = tub / iperf3" \
 		"($(sv tcp_stream_128k throughput_gbps ratio) - $(sv tcp_stream_128k throughput_gbps subject_median) / $(sv tcp_stream_128k throughput_gbps reference_median))^2 < 1e-6"
@@ -130,18 +131,23 @@ ${TAB}${TAB}"sum_received":${TAB}{
 ${TAB}${TAB}${TAB}"bits_per_second":${TAB}721271998.02,
 ${TAB}${TAB}${TAB}"lost_percent":${TAB}45.26,
 ${TAB}${TAB}${TAB}"sender":${TAB}false
+${TAB}${TAB}},
+${TAB}${TAB}"cpu_utilization_percent":${TAB}{
+${TAB}${TAB}${TAB}"host_total":${TAB}99.1,
+${TAB}${TAB}${TAB}"host_user":${TAB}0.6,
+${TAB}${TAB}${TAB}"remote_total":${TAB}83.9
 ${TAB}${TAB}}
 ${TAB}}
 }
 EOF
-check "iperf3 3.12 UDP: sum_received" "$(awk -f "$LIBD/iperf3.awk" "$WORK/new.json")" = "721271998.02 45.26 -"
+check "iperf3 3.12 UDP: sum_received" "$(awk -f "$LIBD/iperf3.awk" "$WORK/new.json")" = "721271998.02 45.26 - 99.1 83.9"
 # before 3.8 a UDP test's end had only sum (the sender's bits/s)
 awk '/"sum_sent"/ { exit } { print }' "$WORK/new.json" | sed '$s/,$//' >"$WORK/old.json"
 printf '\t}\n}\n' >>"$WORK/old.json"
 check "iperf3 before 3.8 UDP: end.sum less the loss" \
-	"$(awk -f "$LIBD/iperf3.awk" "$WORK/old.json")" = "$(awk 'BEGIN { print 1317917623.1710124 * (1 - 45.26 / 100) }') 45.26 -"
+	"$(awk -f "$LIBD/iperf3.awk" "$WORK/old.json")" = "$(awk 'BEGIN { print 1317917623.1710124 * (1 - 45.26 / 100) }') 45.26 - - -"
 printf '{\n\t"start":\t{\n\t},\n\t"error":\t"unable to connect to server: Connection refused"\n}\n' >"$WORK/err.json"
-check "iperf3 error" "$(awk -f "$LIBD/iperf3.awk" "$WORK/err.json")" = "- - unable_to_connect_to_server:_Connection_refused"
+check "iperf3 error" "$(awk -f "$LIBD/iperf3.awk" "$WORK/err.json")" = "- - unable_to_connect_to_server:_Connection_refused - -"
 ESC=$(printf '\033')
 cat >"$WORK/sp.log" <<EOF
 sockperf: ${ESC}[2;35m====> avg-rtt=72.408 (std-dev=311.720)${ESC}[0m

@@ -1,6 +1,8 @@
 # iperf3.awk: the receiver's figures of one iperf3 -J run, for
-# scripts/perfbench.sh: "BITS_PER_S LOST_PCT ERROR" on one line, "-" for
-# each missing (ERROR with its spaces and commas as "_").
+# scripts/perfbench.sh: "BITS_PER_S LOST_PCT ERROR HOST_CPU REMOTE_CPU" on
+# one line, "-" for each missing (ERROR with its spaces and commas as "_";
+# the CPU figures: end.cpu_utilization_percent, % of one CPU, the client's
+# and the server's).
 #   awk -f iperf3.awk run.json
 # They come from end.sum_received, which iperf3 has for UDP too since 3.8
 # (it counts datagram payload, as tub does). Before, a UDP test had only
@@ -22,6 +24,8 @@ blk != "" && /\}/ { blk = ""; next }
 blk != "" && /"bits_per_second":/ { bps[blk] = val($0) }
 blk != "" && /"lost_percent":/ { lost[blk] = val($0) }
 /^\t"error":/ { err = val($0) }
+in_end && /"host_total":/ && cs == "" { cs = val($0) }
+in_end && /"remote_total":/ && cr == "" { cr = val($0) }
 
 END {
 	b = l = ""
@@ -33,5 +37,6 @@ END {
 		l = lost["s"]
 	}
 	gsub(/[ ,]/, "_", err)
-	printf "%s %s %s\n", (b == "" ? "-" : b), (l == "" ? "-" : l), (err == "" ? "-" : err)
+	printf "%s %s %s %s %s\n", (b == "" ? "-" : b), (l == "" ? "-" : l), (err == "" ? "-" : err),
+		(cs == "" ? "-" : cs), (cr == "" ? "-" : cr)
 }

@@ -10,8 +10,8 @@
 
 # metrics(workload, out): the metrics of a workload into out[1..n].
 function metrics(w, out) {
-	if (w ~ /^tcp_stream/) return split("throughput_gbps", out, " ")
-	if (w ~ /^udp_stream/) return split("throughput_gbps udp_loss_pct", out, " ")
+	if (w ~ /^tcp_stream/) return split("throughput_gbps cpu_send_s_per_gb cpu_recv_s_per_gb", out, " ")
+	if (w ~ /^udp_stream/) return split("throughput_gbps udp_loss_pct cpu_send_s_per_gb cpu_recv_s_per_gb", out, " ")
 	return split("rtt_p50_us rtt_p99_us rtt_mean_us", out, " ")
 }
 
@@ -87,6 +87,8 @@ function print_table(    i, subj, ref, m, wp, ratio_name) {
 	print "median and (min..max) of the ok runs; " ratio_name ": ratio of the medians;"
 	print "throughput_gbps: receiver's payload, higher is better; udp_loss_pct, rtt_*_us (whole"
 	print "round trips; sockperf --full-rtt): lower is better. worse by: the ratio in the metric's sense."
+	print "cpu_send/recv_s_per_gb: each end's CPU seconds per 10^9 bytes received (tub's row; iperf3's"
+	print "cpu_utilization_percent), lower is better; on loopback each end carries part of the other's kernel work."
 }
 
 END {
