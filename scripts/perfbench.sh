@@ -50,13 +50,16 @@ Workloads (--workloads, default tcp,udp,rr):
   rr    UDP request/response, 64 B, one in flight: round-trip time
                                             tub vs sockperf ping-pong --full-rtt
                                             (iperf3 has no such mode)
+  rr_spin  the same with tub's --spin (both ends poll, a CPU each)
+                                            tub vs sockperf (blocking), not
+                                            in the default set
 Throughput is the receiver's payload (UDP: datagram payload, headers of
 the tool's own included, as both count it); UDP loss beside it.
 
 Options:
   --reps N            runs of each tool per workload (default $REPS)
   --time SEC          seconds per run, a whole number (default $TIME)
-  --workloads LIST    a comma-separated subset of tcp,udp,rr
+  --workloads LIST    a comma-separated subset of tcp,udp,rr,rr_spin
   --bin DIR           tub-send and tub-recv from DIR (default build/)
   --bin-b DIR         a second tub build: alternate tub@A (--bin) and tub@B
                       (--bin-b) instead of tub and the other tools; the
@@ -154,8 +157,8 @@ check_args() {
   local w
   for w in ${WORKLOADS//,/ }; do
     case $w in
-      tcp | udp | rr) ;;
-      *) usage_error "--workloads: '$w' is not tcp, udp or rr" ;;
+      tcp | udp | rr | rr_spin) ;;
+      *) usage_error "--workloads: '$w' is not tcp, udp, rr or rr_spin" ;;
     esac
   done
   [ -n "${WORKLOADS//,/}" ] || usage_error "--workloads: empty"
@@ -187,6 +190,7 @@ workload_name() {
     tcp) echo tcp_stream_128k ;;
     udp) echo udp_stream_1400 ;;
     rr) echo udp_rr_64 ;;
+    rr_spin) echo udp_rr_64_spin ;;
   esac
 }
 
@@ -199,7 +203,7 @@ have() {
 other_tool() {
   case $1 in
     tcp | udp) echo iperf3 ;;
-    rr) echo sockperf ;;
+    rr | rr_spin) echo sockperf ;;
   esac
 }
 
@@ -398,6 +402,7 @@ run_tub() {
     tcp) args=(--proto tcp -l 128K) ;;
     udp) args=(--proto udp -l 1400) ;;   # no -b: unpaced
     rr) args=(--proto udp --kind rr -l 64) ;;
+    rr_spin) args=(--proto udp --kind rr -l 64 --spin) ;;
   esac
   client "$4" "$2/tub-send" -c "$HOST" -p "$3" -q -t "$TIME" --csv "$csv" "${args[@]}" || rc=$?
   R_STATUS=$(col "$csv" status)
@@ -406,7 +411,7 @@ run_tub() {
     R_NOTE="exit $rc $(col "$csv" status) $(col "$csv" error) $(tail -n 1 "$4")"
     return 0
   fi
-  if [ "$1" = rr ]; then
+  if [ "$1" = rr ] || [ "$1" = rr_spin ]; then
     set_rtt "$(col "$csv" rtt_p50_us)" "$(col "$csv" rtt_p99_us)" "$(col "$csv" rtt_mean_us)"
   else
     set_rate "$(col "$csv" throughput_bps)" "$(col "$csv" udp_loss_pct)"
