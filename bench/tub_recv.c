@@ -134,11 +134,9 @@ static void usage(void)
 /* A port number, 0 (a free one) allowed unless min is 1. */
 static uint16_t parse_port(const char *s, const char *what, unsigned min)
 {
-	char *end;
+	uint64_t p = cli_whole("tub-recv", what, s, 65535);
 
-	errno = 0;
-	unsigned long p = strtoul(s, &end, 10);
-	if (errno || *end || end == s || p > 65535 || p < min || s[0] == '-')
+	if (p < min)
 		usage_error("bad %s '%s' (%u..65535)", what, s, min);
 	return (uint16_t)p;
 }

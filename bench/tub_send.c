@@ -186,14 +186,7 @@ static void list_t_table(void)
 /* A number without suffixes (port, window, -P); ranges are the caller's. */
 static uint64_t arg_whole(const char *what, const char *s)
 {
-	char *end;
-
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || s[0] == '+' ||
-	    s[0] == ' ')
-		usage_error("bad %s '%s' (a whole number)", what, s);
-	return v;
+	return cli_whole("tub-send", what, s, UINT64_MAX);
 }
 
 /* -n takes what tub-recv --max-count takes (units_parse_size: 10K is
@@ -210,29 +203,17 @@ static uint64_t arg_count(const char *s)
 
 static uint64_t arg_size(const char *what, const char *arg)
 {
-	uint64_t v;
-
-	if (units_parse_size(arg, &v) < 0)
-		usage_error("bad %s '%s' (bytes, e.g. 1400, 64K, 1M)", what, arg);
-	return v;
+	return cli_size("tub-send", what, arg);
 }
 
 static uint64_t arg_duration(const char *what, const char *arg)
 {
-	uint64_t v;
-
-	if (units_parse_duration(arg, &v) < 0)
-		usage_error("bad %s '%s' (e.g. 10, 10s, 500ms)", what, arg);
-	return v;
+	return cli_duration("tub-send", what, arg);
 }
 
 static uint64_t arg_rate(const char *what, const char *arg)
 {
-	uint64_t v;
-
-	if (units_parse_rate(arg, &v) < 0)
-		usage_error("bad %s '%s' (bit/s, e.g. 500M, 10mbit)", what, arg);
-	return v;
+	return cli_rate("tub-send", what, arg);
 }
 
 static uint16_t arg_port(const char *s)

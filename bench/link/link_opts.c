@@ -217,23 +217,12 @@ static int parse_share(const char *s, int percent_only, uint32_t *ppm)
 
 static uint64_t parse_u64(const char *s, const char *what, uint64_t max)
 {
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > max)
-		usage_error("bad %s '%s'", what, s);
-	return v;
+	return cli_whole("tub-link", what, s, max);
 }
 
 static uint64_t parse_dur(const char *s, const char *what)
 {
-	uint64_t v;
-
-	if (units_parse_duration(s, &v) < 0)
-		usage_error("bad %s '%s'", what, s);
-	return v;
+	return cli_duration("tub-link", what, s);
 }
 
 /* "50" is milliseconds; "50ms", "0.2s" are durations. */
