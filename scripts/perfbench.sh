@@ -47,6 +47,9 @@ Workloads (--workloads, default tcp,udp,rr):
   tcp   TCP stream, 128 KiB messages        tub vs iperf3 (-l 128K)
   udp   UDP stream, 1400 B datagrams, as fast as the sender can send
                                             tub vs iperf3 (-u -b 0 -l 1400)
+  udp_gso  the same with tub's UDP offload: gso on the sender, gro on the
+        receiver (iperf3 runs without: 3.21's --gsro is not assumed); not in
+        the default, ask for it: --workloads udp,udp_gso
   rr    UDP request/response, 64 B, one in flight: round-trip time
                                             tub vs sockperf ping-pong --full-rtt
                                             (iperf3 has no such mode)
@@ -56,7 +59,7 @@ the tool's own included, as both count it); UDP loss beside it.
 Options:
   --reps N            runs of each tool per workload (default $REPS)
   --time SEC          seconds per run, a whole number (default $TIME)
-  --workloads LIST    a comma-separated subset of tcp,udp,rr
+  --workloads LIST    a comma-separated subset of tcp,udp,udp_gso,rr
   --bin DIR           tub-send and tub-recv from DIR (default build/)
   --bin-b DIR         a second tub build: alternate tub@A (--bin) and tub@B
                       (--bin-b) instead of tub and the other tools; the
@@ -154,8 +157,8 @@ check_args() {
   local w
   for w in ${WORKLOADS//,/ }; do
     case $w in
-      tcp | udp | rr) ;;
-      *) usage_error "--workloads: '$w' is not tcp, udp or rr" ;;
+      tcp | udp | udp_gso | rr) ;;
+      *) usage_error "--workloads: '$w' is not tcp, udp, udp_gso or rr" ;;
     esac
   done
   [ -n "${WORKLOADS//,/}" ] || usage_error "--workloads: empty"
@@ -186,6 +189,7 @@ workload_name() {
   case $1 in
     tcp) echo tcp_stream_128k ;;
     udp) echo udp_stream_1400 ;;
+    udp_gso) echo udp_stream_1400_gso ;;
     rr) echo udp_rr_64 ;;
   esac
 }
@@ -198,7 +202,7 @@ have() {
 # other_tool KEY: the tool tub is compared with on workload KEY.
 other_tool() {
   case $1 in
-    tcp | udp) echo iperf3 ;;
+    tcp | udp | udp_gso) echo iperf3 ;;
     rr) echo sockperf ;;
   esac
 }
@@ -387,6 +391,7 @@ run_tub() {
   case $1 in
     tcp) args=(--proto tcp -l 128K) ;;
     udp) args=(--proto udp -l 1400) ;;   # no -b: unpaced
+    udp_gso) args=(--proto udp -l 1400 --local-opt gso --remote-opt gro) ;;
     rr) args=(--proto udp --kind rr -l 64) ;;
   esac
   client "$4" "$2/tub-send" -c "$HOST" -p "$3" -q -t "$TIME" --csv "$csv" "${args[@]}" || rc=$?
@@ -401,7 +406,7 @@ run_tub() {
   else
     set_rate "$(col "$csv" throughput_bps)" "$(col "$csv" udp_loss_pct)"
   fi
-  [ "$1" = udp ] || R_LOSS=""
+  [ "$1" = udp ] || [ "$1" = udp_gso ] || R_LOSS=""
 }
 
 # set_rate BITS_PER_S LOSS_PCT: R_THR in Gbit/s and R_LOSS, as every tool's
@@ -430,7 +435,7 @@ run_iperf3() {
   local args rc=0 b l e
   case $1 in
     tcp) args=(-l 128K) ;;
-    udp) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
+    udp | udp_gso) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
   esac
   client "$2" "$IPERF3" -c "$HOST" -p "$PORT_iperf3" -t "$TIME" -J "${args[@]}" || rc=$?
   read -r b l e < <(iperf3_figures "$2")
@@ -439,7 +444,7 @@ run_iperf3() {
     return 0
   fi
   set_rate "$b" "$l"
-  [ "$1" = udp ] || R_LOSS=""
+  [ "$1" = udp ] || [ "$1" = udp_gso ] || R_LOSS=""
 }
 
 # sockperf_figures LOG: "P50 P99 MEAN" in us of sockperf ping-pong
