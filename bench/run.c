@@ -213,20 +213,33 @@ int run_wait_done(struct run_ctx *ctx)
 	return 0;
 }
 
-void run_apply_opts(int fd, int family, int is_tcp,
+void run_apply_opts(int fd, int family, int transport,
 		    const struct sockopt_set *req, struct sockopt_set *granted,
 		    char *notes, size_t notes_len)
 {
 	struct sockopt_set want = *req;
+	int is_tcp = transport == SOCKOPT_ON_TCP;
 
 	notes[0] = '\0';
-	sockopt_apply(fd, family, is_tcp, req, notes, notes_len);
+	sockopt_apply(fd, family, transport, req, notes, notes_len);
 	/* Buffer sizes are always worth knowing, requested or not, and on
 	 * TCP the congestion control in force (the trade-offs depend on it). */
 	want.mask |= 1u << SOCKOPT_SNDBUF | 1u << SOCKOPT_RCVBUF;
 	if (is_tcp)
 		want.mask |= 1u << SOCKOPT_CONGESTION;
-	sockopt_read(fd, family, is_tcp, &want, granted);
+	sockopt_read(fd, family, transport, &want, granted);
+}
+
+int run_opts_transport(const struct tub_spec *spec)
+{
+	switch (spec->proto) {
+	case TUB_PROTO_TCP:
+		return SOCKOPT_ON_TCP;
+	case TUB_PROTO_RUDP:
+		return SOCKOPT_ON_RUDP;
+	default:
+		return SOCKOPT_ON_UDP;
+	}
 }
 
 int run_data_socket(struct run_ctx *ctx, int family, int type)
@@ -236,7 +249,8 @@ int run_data_socket(struct run_ctx *ctx, int family, int type)
 	if (fd < 0)
 		return run_fail(ctx, ST_SOCKET_ERROR, "socket: %s",
 				strerror(errno));
-	run_apply_opts(fd, family, type == SOCK_STREAM, &ctx->opts_req,
+	sockopt_resolve(&ctx->opts_req, ctx->spec->msg_size);
+	run_apply_opts(fd, family, run_opts_transport(ctx->spec), &ctx->opts_req,
 		       &ctx->opts_granted, ctx->opts_notes,
 		       sizeof ctx->opts_notes);
 	return fd;

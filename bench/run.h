@@ -176,10 +176,13 @@ int run_wait_done(struct run_ctx *ctx);
 int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl);
 
 /* The data socket was made: apply opts, read back granted values (sndbuf
- * and rcvbuf always). Fills notes. */
-void run_apply_opts(int fd, int family, int is_tcp,
+ * and rcvbuf always). transport: enum sockopt_transport. Fills notes. */
+void run_apply_opts(int fd, int family, int transport,
 		    const struct sockopt_set *req, struct sockopt_set *granted,
 		    char *notes, size_t notes_len);
+
+/* The enum sockopt_transport of spec's data sockets. */
+int run_opts_transport(const struct tub_spec *spec);
 
 /* A data socket of type (SOCK_STREAM, SOCK_DGRAM) for family, with this
  * end's options applied and read back into ctx. The fd, or -1 (ctx set). */

@@ -680,6 +680,19 @@ static void check_spec(struct tub_spec *s)
 		usage_error("%s", err);
 }
 
+/* This end's options against the test: gso alone takes the message
+ * size, gso=SIZE must be it (UDP). */
+static void check_local_opts(struct send_conf *c)
+{
+	char err[TUB_TEXT_MAX];
+
+	if (c->spec.proto == TUB_PROTO_UDP &&
+	    sockopt_check_size(&c->local, c->spec.msg_size, err,
+			       sizeof err) < 0)
+		usage_error("--local-opt %s", err);
+	sockopt_resolve(&c->local, c->spec.msg_size);
+}
+
 static void parse_args(int argc, char **argv, struct send_conf *c)
 {
 	struct option opts[FLAGS_MAX];
@@ -696,6 +709,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	check_rudp(c);
 	check_kind(c);
 	check_spec(&c->spec);
+	check_local_opts(c);
 	if (c->spec.flags & TUB_SPEC_SPIN) /* a kind that takes it */
 		check_spin(c);
 }
@@ -740,6 +754,7 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 	r->local_clamped[1] = (uint8_t)sockopt_clamped(&c->local,
 						       SOCKOPT_RCVBUF);
 	sockopt_parse(r->spec.remote_opts, &r->remote_req, NULL, 0);
+	sockopt_resolve(&r->remote_req, r->spec.msg_size);
 	r->status = ST_OK;
 }
 

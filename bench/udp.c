@@ -17,8 +17,9 @@
 #include "kinds.h"
 #include "seqtrack.h"
 #include "sockopt.h"
+#include "udp_bufs.h"
+#include "udpseg.h"
 
-#define UDP_BATCH 64
 #define UDP_POLL_NS (10 * TUB_NSEC_PER_MSEC)
 #define UDP_REFUSED_MAX 100 /* port-unreachable answers before giving up */
 
@@ -135,30 +136,39 @@ static void send_end_markers(struct run_ctx *ctx, uint64_t seq)
 	}
 }
 
+/* The GSO segment count of this end's data socket: how many datagrams
+ * one buffer carries (1: gso off, or not granted). */
+static unsigned udp_per_buf(const struct run_ctx *ctx)
+{
+	const struct sockopt_set *g = &ctx->opts_granted;
+
+	if (!sockopt_has(g, SOCKOPT_GSO) || g->value[SOCKOPT_GSO] <= 0)
+		return 1;
+	return udpseg_per_send(ctx->spec->msg_size);
+}
+
+/* A GSO send the kernel refused as a whole: say what it needs. */
+static int udp_gso_error(struct run_ctx *ctx, int e)
+{
+	return run_fail(ctx, ST_DATA_ERROR, "send with UDP_SEGMENT=%u (gso): "
+			"%s; each datagram must fit the path MTU "
+			"unfragmented", (unsigned)ctx->spec->msg_size,
+			strerror(e));
+}
+
 int udp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
-	size_t plen = s->msg_size - WIRE_DATA_HDR_LEN;
-	uint8_t *payload = malloc(plen ? plen : 1);
-	uint8_t hdr[UDP_BATCH][WIRE_DATA_HDR_LEN];
-	struct iovec iov[UDP_BATCH][2];
-	struct mmsghdr mm[UDP_BATCH];
+	unsigned per_buf = udp_per_buf(ctx);
+	struct udp_txq *q = udp_txq_new(s->msg_size, per_buf);
 	struct pacer pace;
 	struct ticker tick;
 	uint64_t refused = 0;
 	int rc = 0;
 
-	if (payload == NULL)
-		return run_fail(ctx, ST_NO_MEMORY, "payload buffer");
-	run_fill_pattern(payload, plen);
-	memset(mm, 0, sizeof mm);
-	for (int i = 0; i < UDP_BATCH; i++) {
-		iov[i][0] = (struct iovec){hdr[i], WIRE_DATA_HDR_LEN};
-		iov[i][1] = (struct iovec){payload, plen};
-		mm[i].msg_hdr.msg_iov = iov[i];
-		mm[i].msg_hdr.msg_iovlen = 2;
-	}
+	if (q == NULL)
+		return run_fail(ctx, ST_NO_MEMORY, "send buffers");
 	run_set_timeouts(ctx->data, 0, UDP_POLL_NS);
 	clock_tighten_slack();
 
@@ -175,7 +185,7 @@ int udp_stream_send(struct run_ctx *ctx)
 		if ((rc = run_keep_going(ctx, now, &next_ctl)) < 0)
 			break;
 		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
-		uint64_t n = UDP_BATCH;
+		uint64_t n = udp_txq_capacity(q);
 		if (s->count && s->count - tx->msgs < n)
 			n = s->count - tx->msgs;
 		n = pacer_due(&pace, now, tx->msgs, n);
@@ -186,7 +196,8 @@ int udp_stream_send(struct run_ctx *ctx)
 		}
 		/* Paced, a datagram's timestamp is its place in the schedule
 		 * (as RTP stamps the sampling instant), so jitter shows the
-		 * path and our pacing error, not how a batch drains. */
+		 * path and our pacing error, not how a batch drains. With
+		 * GSO every datagram still has its own header. */
 		for (uint64_t i = 0; i < n; i++) {
 			uint64_t seq = tx->msgs + i;
 			struct wire_data d = {
@@ -194,102 +205,35 @@ int udp_stream_send(struct run_ctx *ctx)
 				.seq = seq,
 				.send_ns = s->rate_bps ? pacer_when(&pace, seq)
 						       : now};
-			wire_data_encode(hdr[i], &d);
+			wire_data_encode(udp_txq_hdr(q, (unsigned)i), &d);
 		}
-		int r = sendmmsg(ctx->data, mm, (unsigned)n, 0);
+		unsigned nb = udp_txq_arm(q, (unsigned)n);
+		int r = sendmmsg(ctx->data, q->mm, nb, 0);
 		if (r < 0) {
+			int e = errno;
+			if (per_buf > 1 && (e == EMSGSIZE || e == EINVAL ||
+					    e == EIO)) {
+				rc = udp_gso_error(ctx, e);
+				break;
+			}
 			if ((rc = udp_send_error(ctx, &refused)) < 0)
 				break;
 			continue;
 		}
+		unsigned sent = udp_txq_sent(q, (unsigned)n, (unsigned)r);
 		last = clock_now_ns();
 		ctx->progress_ns = last;
 		tx->calls++;
-		tx->msgs += (uint64_t)r;
-		tx->bytes += (uint64_t)r * s->msg_size;
+		tx->bufs += (uint64_t)r;
+		tx->msgs += sent;
+		tx->bytes += (uint64_t)sent * s->msg_size;
 	}
 	tx->elapsed_ns = last - first;
 	ticker_finish(&tick, last, tx->bytes, tx->msgs, &tx->iv);
 	if (rc == 0 || ctx->status == ST_INTERRUPTED)
 		send_end_markers(ctx, tx->msgs);
-	free(payload);
+	udp_txq_free(q);
 	return rc;
-}
-
-/* Receive buffers for one recvmmsg batch. */
-struct rx_batch {
-	struct mmsghdr mm[UDP_BATCH];
-	struct iovec iov[UDP_BATCH];
-	struct sockaddr_storage from[UDP_BATCH];
-	union {
-		char buf[CMSG_SPACE(sizeof(uint32_t)) +
-			 CMSG_SPACE(sizeof(struct timespec))];
-		struct cmsghdr align;
-	} ctl[UDP_BATCH];
-	uint8_t *data;
-	size_t slot; /* bytes per datagram buffer: msg_size + 1 */
-};
-
-static struct rx_batch *rx_batch_new(uint32_t msg_size)
-{
-	struct rx_batch *b = calloc(1, sizeof *b);
-
-	if (b == NULL)
-		return NULL;
-	b->slot = (size_t)msg_size + 1; /* one more byte tells oversize */
-	b->data = malloc(b->slot * UDP_BATCH);
-	if (b->data == NULL) {
-		free(b);
-		return NULL;
-	}
-	return b;
-}
-
-static void rx_batch_arm(struct rx_batch *b)
-{
-	for (int i = 0; i < UDP_BATCH; i++) {
-		b->iov[i] = (struct iovec){b->data + b->slot * i, b->slot};
-		b->mm[i].msg_hdr = (struct msghdr){
-			.msg_name = &b->from[i],
-			.msg_namelen = sizeof b->from[i],
-			.msg_iov = &b->iov[i],
-			.msg_iovlen = 1,
-			.msg_control = b->ctl[i].buf,
-			.msg_controllen = sizeof b->ctl[i].buf,
-		};
-	}
-}
-
-static void rx_batch_free(struct rx_batch *b)
-{
-	if (b) {
-		free(b->data);
-		free(b);
-	}
-}
-
-/* Read SO_RXQ_OVFL and SO_TIMESTAMPNS from one datagram's cmsgs. */
-static void read_cmsgs(struct msghdr *h, struct tub_rx *rx, uint64_t *when)
-{
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-#ifdef SO_RXQ_OVFL
-		if (c->cmsg_type == SO_RXQ_OVFL) {
-			uint32_t drops;
-			memcpy(&drops, CMSG_DATA(c), sizeof drops);
-			rx->rcvbuf_drops = drops;
-		}
-#endif
-#ifdef SCM_TIMESTAMPNS
-		if (c->cmsg_type == SCM_TIMESTAMPNS) {
-			struct timespec ts;
-			memcpy(&ts, CMSG_DATA(c), sizeof ts);
-			*when = (uint64_t)ts.tv_sec * TUB_NSEC_PER_SEC +
-				(uint64_t)ts.tv_nsec;
-		}
-#endif
-	}
 }
 
 /* The first good datagram connects the socket to its sender, so the kernel
@@ -331,27 +275,93 @@ static int stream_over(const struct run_ctx *ctx, uint64_t now,
 	return now >= done_at + ctx->grace_ns;
 }
 
-int udp_stream_recv(struct run_ctx *ctx)
+/* Whether this end's data socket has UDP_GRO on. */
+static int udp_gro_on(const struct run_ctx *ctx)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_rx *rx = &ctx->mine.rx;
-	struct rx_batch *b = rx_batch_new(s->msg_size);
+	const struct sockopt_set *g = &ctx->opts_granted;
+
+	return sockopt_has(g, SOCKOPT_GRO) && g->value[SOCKOPT_GRO] > 0;
+}
+
+/* What the receiving end keeps while it accounts datagrams. */
+struct udp_acct {
 	struct seqtrack st;
 	struct msg_track mt;
 	struct ticker tick;
-	uint64_t first = 0, last = 0, next_ctl = 0, done_at = 0, end_at = 0;
-	int connected = 0, rc = 0;
+	uint64_t first, last, end_at;
+	int connected;
+};
 
-	if (b == NULL || seqtrack_init(&st) < 0) {
-		rx_batch_free(b);
+/* One receive buffer: each datagram in it (GRO: many, cut at the
+ * gso_size its cmsg gave) accounted by its own header, as if it had come
+ * alone; they share the buffer's arrival time. */
+static void udp_take_buffer(struct run_ctx *ctx, struct udp_acct *a,
+			    struct udp_rxq *q, unsigned i, uint64_t now)
+{
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct msghdr *h = &q->mm[i].msg_hdr;
+	struct udp_rx_meta m;
+	struct udpseg_iter it;
+	const uint8_t *p;
+	size_t len;
+	unsigned data = 0;
+
+	udp_rx_meta(h, &m);
+	uint64_t when = m.when ? m.when : clock_wall_ns();
+	udpseg_start(&it, q->iov[i].iov_base, q->mm[i].msg_len, m.seg);
+	while (udpseg_next(&it, &p, &len)) {
+		struct wire_data d;
+		if (udp_accept_datagram(ctx, p, len, h->msg_flags,
+					&q->from[i], h->msg_namelen,
+					&a->connected, &d) < 0) {
+			if (!join_answer(ctx, p, len))
+				rx->wrong_session++;
+			continue;
+		}
+		if (m.have_drops)
+			rx->rcvbuf_drops = m.drops;
+		if (d.flags & WIRE_DATA_END) {
+			rx->end_markers++;
+			a->end_at = now;
+			continue;
+		}
+		seqtrack_push(&a->st, d.seq, d.send_ns, when);
+		msg_track_delay(&a->mt, d.send_ns, now);
+		ctx->progress_ns = now;
+		if (rx->msgs++ == 0) {
+			a->first = now;
+			ticker_start(&a->tick, now, ctx->spec->interval_ns);
+		}
+		a->last = now;
+		rx->bytes += len;
+		data++;
+	}
+	if (data > 0)
+		rx->bufs++;
+	if (data > 1)
+		rx->coalesced++;
+}
+
+int udp_stream_recv(struct run_ctx *ctx)
+{
+	struct tub_rx *rx = &ctx->mine.rx;
+	struct udp_rxq *q;
+	struct udp_acct a = {0};
+	uint64_t next_ctl = 0, done_at = 0;
+	int rc = 0;
+
+	rx->gro = (uint8_t)udp_gro_on(ctx);
+	q = udp_rxq_new(ctx->spec->msg_size, rx->gro);
+	if (q == NULL || seqtrack_init(&a.st) < 0) {
+		udp_rxq_free(q);
 		return run_fail(ctx, ST_NO_MEMORY, "receive buffers");
 	}
 	/* The message delay, as for TCP: from the sender's stamp (paced: the
 	 * datagram's place in the schedule) to the read that delivers it, so
 	 * the receive buffer's and the bottleneck queue's wait are in it. */
-	if (msg_track_init(&mt, NULL) < 0) {
-		seqtrack_free(&st);
-		rx_batch_free(b);
+	if (msg_track_init(&a.mt, NULL) < 0) {
+		seqtrack_free(&a.st);
+		udp_rxq_free(q);
 		return run_fail(ctx, ST_NO_MEMORY, "delay histogram");
 	}
 	for (;;) {
@@ -360,11 +370,10 @@ int udp_stream_recv(struct run_ctx *ctx)
 			break;
 		if (ctx->peer_done && done_at == 0)
 			done_at = now;
-		if (stream_over(ctx, now, done_at, end_at))
+		if (stream_over(ctx, now, done_at, a.end_at))
 			break;
-		rx_batch_arm(b);
-		int r = recvmmsg(ctx->data, b->mm, UDP_BATCH, MSG_DONTWAIT,
-				 NULL);
+		udp_rxq_arm(q);
+		int r = recvmmsg(ctx->data, q->mm, q->n, MSG_DONTWAIT, NULL);
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNREFUSED) {
@@ -380,56 +389,30 @@ int udp_stream_recv(struct run_ctx *ctx)
 		}
 		now = clock_now_ns();
 		rx->calls++;
-		for (int i = 0; i < r; i++) {
-			struct msghdr *h = &b->mm[i].msg_hdr;
-			struct wire_data d;
-			uint64_t when = clock_wall_ns();
-			size_t len = b->mm[i].msg_len;
-			if (udp_accept_datagram(ctx, b->iov[i].iov_base, len,
-					    h->msg_flags, &b->from[i],
-					    h->msg_namelen, &connected,
-					    &d) < 0) {
-				if (!join_answer(ctx, b->iov[i].iov_base, len))
-					rx->wrong_session++;
-				continue;
-			}
-			read_cmsgs(h, rx, &when);
-			if (d.flags & WIRE_DATA_END) {
-				rx->end_markers++;
-				end_at = now;
-				continue;
-			}
-			seqtrack_push(&st, d.seq, d.send_ns, when);
-			msg_track_delay(&mt, d.send_ns, now);
-			ctx->progress_ns = now;
-			if (rx->msgs++ == 0) {
-				first = now;
-				ticker_start(&tick, now, s->interval_ns);
-			}
-			last = now;
-			rx->bytes += len;
-		}
+		for (int i = 0; i < r; i++)
+			udp_take_buffer(ctx, &a, q, (unsigned)i, now);
 		if (rx->msgs)
-			ticker_tick(&tick, now, rx->bytes, rx->msgs, &rx->iv);
+			ticker_tick(&a.tick, now, rx->bytes, rx->msgs, &rx->iv);
 	}
-	rx->elapsed_ns = last - first;
+	rx->elapsed_ns = a.last - a.first;
 	if (rx->msgs)
-		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);
+		ticker_finish(&a.tick, a.last, rx->bytes, rx->msgs, &rx->iv);
 	/* The last datagram's SO_RXQ_OVFL misses drops after it was queued
-	 * (a full buffer at the very end): the socket's own count has them. */
+	 * (a full buffer at the very end): the socket's own count has them.
+	 * With GRO both count buffers, not datagrams (csv.c says so). */
 	int64_t drops = sock_drops(ctx->data);
 	if (drops > 0 && (uint64_t)drops > rx->rcvbuf_drops)
 		rx->rcvbuf_drops = (uint64_t)drops;
-	rx->received = st.received;
-	rx->duplicates = st.duplicates;
-	rx->reordered = st.reordered;
-	rx->reorder_max = st.reorder_max;
-	rx->too_old = st.too_old;
-	rx->jitter_ns = st.jitter_ns;
-	msg_track_report(&mt, rx);
-	msg_track_free(&mt);
-	seqtrack_free(&st);
-	rx_batch_free(b);
+	rx->received = a.st.received;
+	rx->duplicates = a.st.duplicates;
+	rx->reordered = a.st.reordered;
+	rx->reorder_max = a.st.reorder_max;
+	rx->too_old = a.st.too_old;
+	rx->jitter_ns = a.st.jitter_ns;
+	msg_track_report(&a.mt, rx);
+	msg_track_free(&a.mt);
+	seqtrack_free(&a.st);
+	udp_rxq_free(q);
 	return rc;
 }
 

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "kind.h"
+#include "udpseg.h"
 
 #ifndef TUB_VERSION
 #define TUB_VERSION "0"
@@ -225,6 +227,24 @@ static void put_tcp(struct csv_row *row, const struct tub_result *r)
 	put_u64(row, "tcp_mss_bytes", info, ti->snd_mss);
 }
 
+/* Append one "; "-separated note to the row's udp_notes. */
+static void udp_note(struct csv_row *row, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void udp_note(struct csv_row *row, const char *fmt, ...)
+{
+	size_t at = strlen(row->udp_notes);
+	va_list ap;
+
+	if (at > 0 && at + 2 < sizeof row->udp_notes) {
+		memcpy(row->udp_notes + at, "; ", 3);
+		at += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(row->udp_notes + at, sizeof row->udp_notes - at, fmt, ap);
+	va_end(ap);
+}
+
 static void put_udp(struct csv_row *row, const struct tub_result *r)
 {
 	int both = r->spec.proto == TUB_PROTO_UDP &&
@@ -233,20 +253,45 @@ static void put_udp(struct csv_row *row, const struct tub_result *r)
 	uint64_t sent = r->tx.msgs;
 	uint64_t lost = sent > rx->received ? sent - rx->received : 0;
 	uint64_t in_buf = rx->rcvbuf_drops < lost ? rx->rcvbuf_drops : lost;
+	/* With GRO the socket drops whole buffers, and SO_RXQ_OVFL counts
+	 * them, not the datagrams in them: none dropped is still exact. */
+	int drops_exact = !rx->gro || rx->rcvbuf_drops == 0;
+	/* A coalesced buffer's datagrams share one arrival time. */
+	int jitter_exact = rx->coalesced == 0;
 
+	row->udp_notes[0] = '\0';
+	if (both && !drops_exact)
+		udp_note(row, "GRO: %llu receive buffers dropped, of up to "
+			 "%d datagrams each (SO_RXQ_OVFL counts buffers): "
+			 "udp_rcvbuf_drops, udp_path_lost empty",
+			 (unsigned long long)rx->rcvbuf_drops,
+			 UDPSEG_MAX_SEGMENTS);
+	if (both && !jitter_exact)
+		udp_note(row, "GRO: %llu of %llu buffers coalesced, one "
+			 "arrival time each: udp_jitter_us empty",
+			 (unsigned long long)rx->coalesced,
+			 (unsigned long long)rx->bufs);
 	put_u64(row, "udp_sent", both, sent);
 	put_u64(row, "udp_received", both, rx->received);
 	put_u64(row, "udp_lost", both, lost);
 	put_f(row, "udp_loss_pct", both && sent, sent ? 100.0 * lost / sent : 0,
 	      4);
-	put_u64(row, "udp_rcvbuf_drops", both, rx->rcvbuf_drops);
-	put_u64(row, "udp_path_lost", both, lost - in_buf);
+	put_u64(row, "udp_rcvbuf_drops", both && drops_exact, rx->rcvbuf_drops);
+	put_u64(row, "udp_path_lost", both && drops_exact, lost - in_buf);
 	put_u64(row, "udp_duplicates", both, rx->duplicates);
 	put_u64(row, "udp_reordered", both, rx->reordered);
 	put_u64(row, "udp_reorder_max", both, rx->reorder_max);
 	put_u64(row, "udp_too_old", both, rx->too_old);
 	put_u64(row, "udp_wrong_session", both, rx->wrong_session);
-	put_f(row, "udp_jitter_us", both, rx->jitter_ns / 1e3, 3);
+	put_f(row, "udp_jitter_us", both && jitter_exact, rx->jitter_ns / 1e3,
+	      3);
+	/* A "send" is one buffer handed to the kernel (a sendmsg, or one
+	 * entry of a sendmmsg): with GSO it carries many datagrams. */
+	put_f(row, "udp_datagrams_per_send", both && r->tx.bufs,
+	      r->tx.bufs ? (double)sent / r->tx.bufs : 0, 2);
+	put_f(row, "udp_datagrams_per_recv", both && rx->bufs,
+	      rx->bufs ? (double)rx->msgs / rx->bufs : 0, 2);
+	put_str(row, "udp_notes", both && row->udp_notes[0] ? row->udp_notes : NULL);
 	/* One lost fragment loses the whole datagram. */
 	uint32_t frags = spec_udp_fragments(r->spec.msg_size,
 					    r->probe.path_mtu, r->probe.ipv6);

@@ -68,6 +68,7 @@ struct csv_cell {
 struct csv_row {
 	int n;
 	struct csv_cell cell[CSV_MAX_COLUMNS];
+	char udp_notes[384]; /* the udp_notes cell, composed here */
 };
 
 /* Fill row with every column of r in schema order. Columns that do not

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,14 @@ static const struct sockopt_info sockopt_table[SOCKOPT_COUNT] = {
 		SOCKOPT_INT, 0, 0, 3, "IP_MTU_DISCOVER: path MTU discovery; "
 		"0 never set DF, 1 per route, 2 always set DF, 3 set DF but "
 		"ignore the path MTU" },
+	[SOCKOPT_GSO] = { "gso", "gso_bytes", SOCKOPT_BYTES, 0,
+		0, 65507, "UDP_SEGMENT: one send carries many datagrams, cut "
+		"by the kernel (GSO); gso alone or gso=SIZE, SIZE the "
+		"message size (-l); UDP only, Linux 4.18+", .udp_only = 1 },
+	[SOCKOPT_GRO] = { "gro", "gro", SOCKOPT_FLAG, 0,
+		0, 1, "UDP_GRO: the kernel hands datagrams over coalesced, "
+		"many in one buffer, which the receiver splits; UDP only, "
+		"Linux 5.0+", .udp_only = 1 },
 };
 /* clang-format on */
 
@@ -278,6 +287,8 @@ static int parse_item(char *item, struct sockopt_set *set, char *err,
 		return fail(err, errlen, "%s: given twice", item);
 	if (!val && sockopt_table[id].type == SOCKOPT_FLAG)
 		val = "1";
+	if (!val && id == SOCKOPT_GSO)
+		val = "0"; /* the message size */
 	if (!val || *val == '\0')
 		return fail(err, errlen, "%s: missing value", item);
 	if (parse_value(id, val, set, err, errlen))
@@ -333,7 +344,8 @@ static int format_item(const struct sockopt_set *set, int id, int explicit,
 	if (in->type == SOCKOPT_NAME)
 		return snprintf(buf, len, "%s=%.*s", in->name,
 				SOCKOPT_NAME_MAX - 1, set->congestion);
-	if (in->type == SOCKOPT_FLAG && v == 1 && !explicit)
+	if ((in->type == SOCKOPT_FLAG && v == 1 && !explicit) ||
+	    (id == SOCKOPT_GSO && v == 0))
 		return snprintf(buf, len, "%s", in->name);
 	if (id == SOCKOPT_LINGER && v == -1)
 		return snprintf(buf, len, "%s=off", in->name);
@@ -470,6 +482,22 @@ static int opt_target(int id, int family, int *level, int *optname)
 			return AT(IPPROTO_IPV6, IPV6_MTU_DISCOVER);
 #endif
 		return family == AF_INET || family == AF_INET6 ? -1 : -2;
+	case SOCKOPT_GSO:
+		if (family != AF_INET && family != AF_INET6)
+			return -2;
+#ifdef UDP_SEGMENT
+		return AT(IPPROTO_UDP, UDP_SEGMENT);
+#else
+		return -1;
+#endif
+	case SOCKOPT_GRO:
+		if (family != AF_INET && family != AF_INET6)
+			return -2;
+#ifdef UDP_GRO
+		return AT(IPPROTO_UDP, UDP_GRO);
+#else
+		return -1;
+#endif
 	}
 	return -1;
 }
@@ -505,17 +533,37 @@ static int set_one(int fd, int level, int optname, int id,
 	return setsockopt(fd, level, optname, &iv, sizeof(iv));
 }
 
-static int apply_one(int fd, int family, int is_tcp, int id,
+/* Whether id is left off a socket carrying transport: 1 with a note. */
+static int skipped(int id, int transport, char *notes, size_t len)
+{
+	const struct sockopt_info *in = &sockopt_table[id];
+
+	if (in->tcp_only && transport != SOCKOPT_ON_TCP) {
+		note(notes, len, "%s: TCP only, skipped", in->name);
+		return 1;
+	}
+	if (in->udp_only && transport == SOCKOPT_ON_TCP) {
+		note(notes, len, "%s: UDP only, skipped (TCP has its own "
+		     "segmentation offload)", in->name);
+		return 1;
+	}
+	if (in->udp_only && transport != SOCKOPT_ON_UDP) {
+		note(notes, len, "%s: plain UDP only, skipped (reliable UDP "
+		     "sends and reads one packet per call)", in->name);
+		return 1;
+	}
+	return 0;
+}
+
+static int apply_one(int fd, int family, int transport, int id,
 		     const struct sockopt_set *req, char *notes, size_t len)
 {
 	const struct sockopt_info *in = &sockopt_table[id];
 	int level, optname, r;
 	char item[64];
 
-	if (in->tcp_only && !is_tcp) {
-		note(notes, len, "%s: TCP only, skipped", in->name);
+	if (skipped(id, transport, notes, len))
 		return -1;
-	}
 	r = opt_target(id, family, &level, &optname);
 	if (r == -1) {
 		note(notes, len, "%s: not supported on this system", in->name);
@@ -532,14 +580,19 @@ static int apply_one(int fd, int family, int is_tcp, int id,
 		return -1;
 	}
 	if (set_one(fd, level, optname, id, req) < 0) {
-		note(notes, len, "%s: %s", item, strerror(errno));
+		if (in->udp_only && errno == ENOPROTOOPT)
+			note(notes, len, "%s: %s (this kernel lacks %s)", item,
+			     strerror(errno), id == SOCKOPT_GSO ? "UDP_SEGMENT"
+								 : "UDP_GRO");
+		else
+			note(notes, len, "%s: %s", item, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-int sockopt_apply(int fd, int family, int is_tcp, const struct sockopt_set *req,
-		  char *notes, size_t notes_len)
+int sockopt_apply(int fd, int family, int transport,
+		  const struct sockopt_set *req, char *notes, size_t notes_len)
 {
 	int id, failed = 0;
 
@@ -548,7 +601,8 @@ int sockopt_apply(int fd, int family, int is_tcp, const struct sockopt_set *req,
 	for (id = 0; id < SOCKOPT_COUNT; id++) {
 		if (!sockopt_has(req, (enum sockopt_id)id))
 			continue;
-		if (apply_one(fd, family, is_tcp, id, req, notes, notes_len))
+		if (apply_one(fd, family, transport, id, req, notes,
+			      notes_len))
 			failed++;
 	}
 	return failed;
@@ -590,8 +644,8 @@ static int get_one(int fd, int level, int optname, int id,
 	return 0;
 }
 
-int sockopt_read(int fd, int family, int is_tcp, const struct sockopt_set *req,
-		 struct sockopt_set *granted)
+int sockopt_read(int fd, int family, int transport,
+		 const struct sockopt_set *req, struct sockopt_set *granted)
 {
 	int id, level, optname, type;
 	socklen_t len = sizeof(type);
@@ -602,7 +656,7 @@ int sockopt_read(int fd, int family, int is_tcp, const struct sockopt_set *req,
 	for (id = 0; id < SOCKOPT_COUNT; id++) {
 		if (!sockopt_has(req, (enum sockopt_id)id))
 			continue;
-		if (sockopt_table[id].tcp_only && !is_tcp)
+		if (skipped(id, transport, NULL, 0))
 			continue;
 		if (opt_target(id, family, &level, &optname) < 0)
 			continue;
@@ -611,6 +665,27 @@ int sockopt_read(int fd, int family, int is_tcp, const struct sockopt_set *req,
 		granted->mask |= 1u << id;
 	}
 	return 0;
+}
+
+void sockopt_resolve(struct sockopt_set *set, uint32_t msg_size)
+{
+	if (sockopt_has(set, SOCKOPT_GSO) && set->value[SOCKOPT_GSO] == 0)
+		set->value[SOCKOPT_GSO] = msg_size;
+}
+
+int sockopt_check_size(const struct sockopt_set *set, uint32_t msg_size,
+		       char *err, size_t errlen)
+{
+	int64_t v = set->value[SOCKOPT_GSO];
+
+	if (err && errlen > 0)
+		err[0] = '\0';
+	if (!sockopt_has(set, SOCKOPT_GSO) || v == 0 || v == msg_size)
+		return 0;
+	return fail(err, errlen, "gso=%lld but the messages are %u B: every "
+		    "datagram is one message, so give gso alone (the message "
+		    "size) or gso=%u", (long long)v, (unsigned)msg_size,
+		    (unsigned)msg_size);
 }
 
 int sockopt_clamped(const struct sockopt_set *req, enum sockopt_id id)

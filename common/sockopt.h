@@ -26,6 +26,8 @@ enum sockopt_id {
 	SOCKOPT_BUSY_POLL,     /* SO_BUSY_POLL, microseconds */
 	SOCKOPT_PRIORITY,      /* SO_PRIORITY, 0..6 without CAP_NET_ADMIN */
 	SOCKOPT_MTU_DISCOVER,  /* IP_MTU_DISCOVER: 0 dont, 1 want, 2 do, 3 probe */
+	SOCKOPT_GSO,           /* UDP_SEGMENT, bytes; 0 = the message size */
+	SOCKOPT_GRO,           /* UDP_GRO, flag */
 	SOCKOPT_COUNT
 };
 
@@ -43,6 +45,16 @@ struct sockopt_info {
 	int tcp_only;         /* meaningless on a UDP socket: not applied */
 	int64_t min, max;     /* accepted range of a requested value */
 	const char *help;     /* one line for --list-options */
+	int udp_only;         /* plain UDP datagrams only: not applied on TCP
+				 nor on reliable UDP's sockets */
+};
+
+/* The transport a socket carries, for the options that apply to one only
+ * (0 and 1 are the old is_tcp). */
+enum sockopt_transport {
+	SOCKOPT_ON_UDP = 0,
+	SOCKOPT_ON_TCP = 1,
+	SOCKOPT_ON_RUDP = 2, /* a UDP socket carrying reliable UDP */
 };
 
 #define SOCKOPT_NAME_MAX 16 /* TCP_CA_NAME_MAX */
@@ -74,17 +86,30 @@ int sockopt_parse(const char *spec, struct sockopt_set *set, char *err,
  * Returns 0, or -1 if buf is too small. Parsing it gives the same set. */
 int sockopt_format(const struct sockopt_set *set, char *buf, size_t len);
 
-/* Apply every present option to fd. TCP-only options on a UDP socket are
- * skipped with a note. Each failure ("congestion=foo: No such file or
+/* "gso" alone (value 0) means segments of the message size: set it to
+ * msg_size. Other values and options are left as they are. */
+void sockopt_resolve(struct sockopt_set *set, uint32_t msg_size);
+
+/* Whether set's options fit a test of msg_size-byte messages: gso=SIZE
+ * must be the message size, as every datagram is one message. 0, or -1
+ * with a one-line reason in err. */
+int sockopt_check_size(const struct sockopt_set *set, uint32_t msg_size,
+		       char *err, size_t errlen);
+
+/* Apply every present option to fd, a socket carrying transport (enum
+ * sockopt_transport; 0 UDP, 1 TCP). TCP-only options on a UDP socket, and
+ * UDP-only ones elsewhere, are skipped with a note. Each failure ("congestion=foo: No such file or
  * directory") is appended to notes, ';'-separated. Returns the number of
  * options that failed or were skipped. */
-int sockopt_apply(int fd, int family, int is_tcp, const struct sockopt_set *req,
+int sockopt_apply(int fd, int family, int transport,
+		  const struct sockopt_set *req,
 		  char *notes, size_t notes_len);
 
 /* Read back, for every option present in req, what the kernel holds now,
  * into granted (same mask, less options that cannot be read). Returns 0, or
  * -1 if fd is not a socket. */
-int sockopt_read(int fd, int family, int is_tcp, const struct sockopt_set *req,
+int sockopt_read(int fd, int family, int transport,
+		 const struct sockopt_set *req,
 		 struct sockopt_set *granted);
 
 /* Whether a requested SO_SNDBUF / SO_RCVBUF was clamped by

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "kind.h"
+#include "sockopt.h"
 
 static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
 static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
@@ -207,6 +208,16 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		snprintf(reason, len, "remote options not terminated");
 		return -1;
 	}
+	/* Unparsable options are the receiver's to refuse, with its policy;
+	 * here only what the spec itself makes wrong. */
+	struct sockopt_set o;
+	char why[TUB_TEXT_MAX];
+	if (s->proto == TUB_PROTO_UDP &&
+	    sockopt_parse(s->remote_opts, &o, NULL, 0) == 0 &&
+	    sockopt_check_size(&o, s->msg_size, why, sizeof why) < 0) {
+		snprintf(reason, len, "remote %s", why);
+		return -1;
+	}
 	return 0;
 }
 
@@ -261,6 +272,17 @@ int spec_side_check(const struct tub_side *side, char *reason, size_t len)
 			 (unsigned long long)rx->received,
 			 (unsigned long long)rx->duplicates,
 			 (unsigned long long)rx->msgs);
+		return -1;
+	}
+	if (rx->coalesced > rx->bufs || rx->bufs > rx->msgs ||
+	    side->tx.bufs > side->tx.msgs) {
+		snprintf(reason, len, "rx buffers (%llu, %llu coalesced) above "
+			 "its datagrams (%llu), or tx buffers (%llu) above its "
+			 "datagrams (%llu)", (unsigned long long)rx->bufs,
+			 (unsigned long long)rx->coalesced,
+			 (unsigned long long)rx->msgs,
+			 (unsigned long long)side->tx.bufs,
+			 (unsigned long long)side->tx.msgs);
 		return -1;
 	}
 	if (rx->reorder_max > 0 && rx->reordered == 0) {

@@ -103,6 +103,9 @@ struct tub_tx {
 	uint64_t bytes;      /* payload bytes accepted by send calls */
 	uint64_t msgs;       /* messages (UDP: datagrams, end markers excluded) */
 	uint64_t calls;      /* send calls that accepted data */
+	uint64_t bufs;       /* UDP stream: buffers those calls handed over
+				(a sendmmsg entry each); with GSO one
+				carries many datagrams */
 	uint64_t elapsed_ns; /* first send to last send */
 	uint64_t blocked;    /* sends that would block or timed out (retried) */
 	uint64_t enobufs;    /* sends refused with ENOBUFS (counted, retried) */
@@ -121,6 +124,12 @@ struct tub_rx {
 	uint64_t msgs;          /* datagrams with our session (UDP), messages
 				   echoed (rr), bytes / msg_size (TCP stream) */
 	uint64_t calls;         /* receive calls that returned data */
+	uint64_t bufs;          /* UDP stream: buffers with our data (a
+				   recvmmsg entry each); with GRO one holds
+				   many datagrams */
+	uint64_t coalesced;     /* ... of those, holding more than one */
+	uint8_t gro;            /* UDP stream: the socket had UDP_GRO on: its
+				   drop counts are of buffers */
 	uint64_t elapsed_ns;    /* first arrival to last arrival */
 	uint64_t received;      /* UDP: distinct sequence numbers */
 	uint64_t duplicates;

@@ -352,6 +352,7 @@ static void put_tx(struct wbuf *w, const struct tub_tx *tx)
 	put_u64(w, tx->bytes);
 	put_u64(w, tx->msgs);
 	put_u64(w, tx->calls);
+	put_u64(w, tx->bufs);
 	put_u64(w, tx->elapsed_ns);
 	put_u64(w, tx->blocked);
 	put_u64(w, tx->enobufs);
@@ -373,6 +374,7 @@ static void get_tx(struct rbuf *r, struct tub_tx *tx)
 	tx->bytes = get_u64(r, "bytes");
 	tx->msgs = get_u64(r, "msgs");
 	tx->calls = get_u64(r, "calls");
+	tx->bufs = get_u64(r, "bufs");
 	tx->elapsed_ns = get_u64(r, "elapsed_ns");
 	tx->blocked = get_u64(r, "blocked");
 	tx->enobufs = get_u64(r, "enobufs");
@@ -394,6 +396,9 @@ static void put_rx(struct wbuf *w, const struct tub_rx *rx)
 	put_u64(w, rx->bytes);
 	put_u64(w, rx->msgs);
 	put_u64(w, rx->calls);
+	put_u64(w, rx->bufs);
+	put_u64(w, rx->coalesced);
+	put_u8(w, rx->gro);
 	put_u64(w, rx->elapsed_ns);
 	put_u64(w, rx->received);
 	put_u64(w, rx->duplicates);
@@ -423,6 +428,9 @@ static void get_rx(struct rbuf *r, struct tub_rx *rx)
 	rx->bytes = get_u64(r, "bytes");
 	rx->msgs = get_u64(r, "msgs");
 	rx->calls = get_u64(r, "calls");
+	rx->bufs = get_u64(r, "bufs");
+	rx->coalesced = get_u64(r, "coalesced");
+	rx->gro = get_bool(r, "gro");
 	rx->elapsed_ns = get_u64(r, "elapsed_ns");
 	rx->received = get_u64(r, "received");
 	rx->duplicates = get_u64(r, "duplicates");

@@ -47,6 +47,9 @@ Workloads (--workloads, default tcp,udp,rr):
   tcp   TCP stream, 128 KiB messages        tub vs iperf3 (-l 128K)
   udp   UDP stream, 1400 B datagrams, as fast as the sender can send
                                             tub vs iperf3 (-u -b 0 -l 1400)
+  udp_gso  the same with tub's UDP offload: gso on the sender, gro on the
+        receiver (iperf3 runs without: 3.21's --gsro is not assumed); not in
+        the default, ask for it: --workloads udp,udp_gso
   rr    UDP request/response, 64 B, one in flight: round-trip time
                                             tub vs sockperf ping-pong --full-rtt
                                             (iperf3 has no such mode)
@@ -59,7 +62,7 @@ the tool's own included, as both count it); UDP loss beside it.
 Options:
   --reps N            runs of each tool per workload (default $REPS)
   --time SEC          seconds per run, a whole number (default $TIME)
-  --workloads LIST    a comma-separated subset of tcp,udp,rr,rr_spin
+  --workloads LIST    a comma-separated subset of tcp,udp,udp_gso,rr,rr_spin
   --bin DIR           tub-send and tub-recv from DIR (default build/)
   --bin-b DIR         a second tub build: alternate tub@A (--bin) and tub@B
                       (--bin-b) instead of tub and the other tools; the
@@ -157,8 +160,8 @@ check_args() {
   local w
   for w in ${WORKLOADS//,/ }; do
     case $w in
-      tcp | udp | rr | rr_spin) ;;
-      *) usage_error "--workloads: '$w' is not tcp, udp, rr or rr_spin" ;;
+      tcp | udp | udp_gso | rr | rr_spin) ;;
+      *) usage_error "--workloads: '$w' is not tcp, udp, udp_gso, rr or rr_spin" ;;
     esac
   done
   [ -n "${WORKLOADS//,/}" ] || usage_error "--workloads: empty"
@@ -189,6 +192,7 @@ workload_name() {
   case $1 in
     tcp) echo tcp_stream_128k ;;
     udp) echo udp_stream_1400 ;;
+    udp_gso) echo udp_stream_1400_gso ;;
     rr) echo udp_rr_64 ;;
     rr_spin) echo udp_rr_64_spin ;;
   esac
@@ -202,7 +206,7 @@ have() {
 # other_tool KEY: the tool tub is compared with on workload KEY.
 other_tool() {
   case $1 in
-    tcp | udp) echo iperf3 ;;
+    tcp | udp | udp_gso) echo iperf3 ;;
     rr | rr_spin) echo sockperf ;;
   esac
 }
@@ -401,6 +405,7 @@ run_tub() {
   case $1 in
     tcp) args=(--proto tcp -l 128K) ;;
     udp) args=(--proto udp -l 1400) ;;   # no -b: unpaced
+    udp_gso) args=(--proto udp -l 1400 --local-opt gso --remote-opt gro) ;;
     rr) args=(--proto udp --kind rr -l 64) ;;
     rr_spin) args=(--proto udp --kind rr -l 64 --spin) ;;
   esac
@@ -417,7 +422,7 @@ run_tub() {
     set_rate "$(col "$csv" throughput_bps)" "$(col "$csv" udp_loss_pct)"
     set_cpu "$(col "$csv" local_cpu_util_pct)" "$(col "$csv" remote_cpu_util_pct)"
   fi
-  [ "$1" = udp ] || R_LOSS=""
+  [ "$1" = udp ] || [ "$1" = udp_gso ] || R_LOSS=""
 }
 
 # set_rate BITS_PER_S LOSS_PCT: R_THR in Gbit/s and R_LOSS, as every tool's
@@ -446,7 +451,7 @@ run_iperf3() {
   local args rc=0 b l e
   case $1 in
     tcp) args=(-l 128K) ;;
-    udp) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
+    udp | udp_gso) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
   esac
   client "$2" "$IPERF3" -c "$HOST" -p "$PORT_iperf3" -t "$TIME" -J "${args[@]}" || rc=$?
   local cs cr
@@ -457,7 +462,7 @@ run_iperf3() {
   fi
   set_rate "$b" "$l"
   set_cpu "$cs" "$cr"   # the client sends: host_total, the server remote_total
-  [ "$1" = udp ] || R_LOSS=""
+  [ "$1" = udp ] || [ "$1" = udp_gso ] || R_LOSS=""
 }
 
 # sockperf_figures LOG: "P50 P99 MEAN" in us of sockperf ping-pong

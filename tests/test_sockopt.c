@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,13 +18,13 @@ static const char every_spec[] =
 	"sndbuf=256K,rcvbuf=1M,nodelay,cork=0,quickack,maxseg=1400,"
 	"congestion=cubic,notsent_lowat=128K,rcvlowat=1,keepalive,"
 	"keepidle=30,keepintvl=5,keepcnt=3,user_timeout=10000,linger=off,"
-	"tos=16,busy_poll=50,priority=6,mtu_discover=2";
+	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro";
 
 static const char every_canon[] =
 	"sndbuf=262144,rcvbuf=1048576,nodelay,cork=0,quickack,maxseg=1400,"
 	"congestion=cubic,notsent_lowat=131072,rcvlowat=1,keepalive,"
 	"keepidle=30,keepintvl=5,keepcnt=3,user_timeout=10000,linger=off,"
-	"tos=16,busy_poll=50,priority=6,mtu_discover=2";
+	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro";
 
 static int same_set(const struct sockopt_set *a, const struct sockopt_set *b)
 {
@@ -334,13 +335,18 @@ static void test_tcp(void)
 		       "sndbuf=64K,rcvbuf=1K,nodelay,linger=0,keepalive,"
 		       "keepidle=30,keepintvl=7,keepcnt=4,user_timeout=5000,"
 		       "maxseg=1200,cork,quickack=0,notsent_lowat=32K,"
-		       "rcvlowat=100,tos=16,priority=3,mtu_discover=2",
+		       "rcvlowat=100,tos=16,priority=3,mtu_discover=2,gso,gro",
 		       &got, notes, sizeof(notes));
-	CHECK(r == 0);
-	CHECK_STR(notes, "");
-	/* All but busy_poll (needs CAP_NET_ADMIN) and congestion. */
+	CHECK(r == 2);
+	CHECK_STR(notes, "gso: UDP only, skipped (TCP has its own segmentation "
+			 "offload); gro: UDP only, skipped (TCP has its own "
+			 "segmentation offload)");
+	/* All but busy_poll (needs CAP_NET_ADMIN), congestion, and the UDP
+	 * ones. */
 	CHECK_EQ_U64(got.mask, ALL_MASK & ~(1u << SOCKOPT_BUSY_POLL |
-					    1u << SOCKOPT_CONGESTION));
+					    1u << SOCKOPT_CONGESTION |
+					    1u << SOCKOPT_GSO |
+					    1u << SOCKOPT_GRO));
 	if (wmem >= 65536) {
 #ifdef __linux__
 		CHECK_EQ_U64(got.value[SOCKOPT_SNDBUF], 131072);
@@ -474,6 +480,65 @@ static void test_udp(void)
 	close(fd);
 }
 
+/* UDP_SEGMENT and UDP_GRO: applied and read back on UDP, skipped with a
+ * note on reliable UDP's sockets; gso alone takes the message size. */
+static void test_gso_gro(void)
+{
+	struct sockopt_set req, got;
+	char notes[256], err[256];
+	int fd, r;
+
+	CHECK(sockopt_parse("gso", &req, err, sizeof err) == 0);
+	CHECK(sockopt_has(&req, SOCKOPT_GSO));
+	CHECK_EQ_U64(req.value[SOCKOPT_GSO], 0);
+	CHECK(sockopt_format(&req, notes, sizeof notes) == 0);
+	CHECK_STR(notes, "gso");
+	CHECK(sockopt_check_size(&req, 1400, err, sizeof err) == 0);
+	sockopt_resolve(&req, 1400);
+	CHECK_EQ_U64(req.value[SOCKOPT_GSO], 1400);
+	CHECK(sockopt_format(&req, notes, sizeof notes) == 0);
+	CHECK_STR(notes, "gso=1400");
+	CHECK(sockopt_check_size(&req, 1400, err, sizeof err) == 0);
+	CHECK(sockopt_check_size(&req, 1200, err, sizeof err) == -1);
+	CHECK(strstr(err, "gso=1400 but the messages are 1200 B") != NULL);
+	CHECK(sockopt_parse("gso=70000", &req, err, sizeof err) == -1);
+	CHECK(sockopt_parse("gro=2", &req, err, sizeof err) == -1);
+	CHECK(sockopt_parse("nodelay", &req, err, sizeof err) == 0);
+	CHECK(sockopt_check_size(&req, 1200, err, sizeof err) == 0);
+	sockopt_resolve(&req, 1200);
+	CHECK(!sockopt_has(&req, SOCKOPT_GSO));
+	CHECK(sockopt_info(SOCKOPT_GSO)->udp_only);
+	CHECK(sockopt_info(SOCKOPT_GRO)->udp_only);
+	CHECK(!sockopt_info(SOCKOPT_TOS)->udp_only);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	r = apply_read(fd, AF_INET, SOCKOPT_ON_UDP, "gso=1400,gro", &got, notes,
+		       sizeof(notes));
+#if defined(UDP_SEGMENT) && defined(UDP_GRO)
+	if (r == 0) {
+		CHECK_STR(notes, "");
+		CHECK(sockopt_has(&got, SOCKOPT_GSO));
+		CHECK_EQ_U64(got.value[SOCKOPT_GSO], 1400);
+		CHECK_EQ_U64(got.value[SOCKOPT_GRO], 1);
+	} else {
+		printf("test_sockopt: gso/gro refused here: %s\n", notes);
+		CHECK(strstr(notes, "gso") || strstr(notes, "gro"));
+	}
+#endif
+	r = apply_read(fd, AF_INET, SOCKOPT_ON_RUDP, "gso=1400,gro,tos=8",
+		       &got, notes, sizeof(notes));
+	CHECK(r == 2);
+	CHECK_STR(notes, "gso: plain UDP only, skipped (reliable UDP sends and "
+			 "reads one packet per call); gro: plain UDP only, "
+			 "skipped (reliable UDP sends and reads one packet per "
+			 "call)");
+	CHECK_EQ_U64(got.mask, 1u << SOCKOPT_TOS);
+	close(fd);
+}
+
 static void test_ipv6(void)
 {
 	struct sockopt_set got;
@@ -541,6 +606,7 @@ int main(void)
 	test_clamp(SOCKOPT_RCVBUF, "net/core/rmem_max");
 	test_clamp(SOCKOPT_SNDBUF, "net/core/wmem_max");
 	test_udp();
+	test_gso_gro();
 	test_ipv6();
 	test_odd_fds();
 	test_sysctl();

@@ -13,19 +13,19 @@
 #define FUZZ_ROUNDS 200000
 #define FUZZ_MAX_LEN 700
 
-/* Wire layout of a side (DONE/RESULT) body: tx has eight u64, the kernel
+/* Wire layout of a side (DONE/RESULT) body: tx has nine u64, the kernel
  * counters (u8 + three u64), tcpi (u8 + five u32), then its intervals; rx
- * has twelve u64, the jitter double, the end_how u8, eight more u64 and the
- * kernel counters, then its intervals. The tests patch fields
- * at these offsets. */
-#define SIDE_TCPI_VALID 89
-#define SIDE_TX_IV 110
+ * has five u64, the gro u8, nine more u64, the jitter double, the end_how
+ * u8, eight more u64 and the kernel counters, then its intervals. The
+ * tests patch fields at these offsets. */
+#define SIDE_TCPI_VALID 97
+#define SIDE_TX_IV 118
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define SIDE_CPU 25 /* after both sides: valid u8, user, sys, wall u64 */
-#define RX_JITTER 96
-#define RX_END_HOW 104
-#define RX_IV 194
+#define RX_JITTER 113
+#define RX_END_HOW 121
+#define RX_IV 211
 
 /* ---- message kinds as a table, so generic checks cover all six ------- */
 
@@ -348,6 +348,7 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	tx->bytes = U64_ONES;
 	tx->msgs = 2;
 	tx->calls = 3;
+	tx->bufs = 2;
 	tx->elapsed_ns = 0x1122334455667788ull;
 	tx->blocked = 5;
 	tx->enobufs = 6;
@@ -365,6 +366,9 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	rx->bytes = 21;
 	rx->msgs = U64_ONES;
 	rx->calls = 23;
+	rx->bufs = 41;
+	rx->coalesced = 19;
+	rx->gro = 1;
 	rx->elapsed_ns = 24;
 	rx->received = 25;
 	rx->duplicates = 26;
@@ -453,6 +457,7 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->tx.bytes, b->tx.bytes);
 	CHECK_EQ_U64(a->tx.msgs, b->tx.msgs);
 	CHECK_EQ_U64(a->tx.calls, b->tx.calls);
+	CHECK_EQ_U64(a->tx.bufs, b->tx.bufs);
 	CHECK_EQ_U64(a->tx.elapsed_ns, b->tx.elapsed_ns);
 	CHECK_EQ_U64(a->tx.blocked, b->tx.blocked);
 	CHECK_EQ_U64(a->tx.enobufs, b->tx.enobufs);
@@ -474,6 +479,9 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->rx.bytes, b->rx.bytes);
 	CHECK_EQ_U64(a->rx.msgs, b->rx.msgs);
 	CHECK_EQ_U64(a->rx.calls, b->rx.calls);
+	CHECK_EQ_U64(a->rx.bufs, b->rx.bufs);
+	CHECK_EQ_U64(a->rx.coalesced, b->rx.coalesced);
+	CHECK_EQ_U64(a->rx.gro, b->rx.gro);
 	CHECK_EQ_U64(a->rx.elapsed_ns, b->rx.elapsed_ns);
 	CHECK_EQ_U64(a->rx.received, b->rx.received);
 	CHECK_EQ_U64(a->rx.duplicates, b->rx.duplicates);
@@ -609,6 +617,7 @@ static void test_ready_roundtrip(void)
 	in.granted.value[SOCKOPT_QUICKACK] = 1;
 	in.granted.value[SOCKOPT_KEEPALIVE] = 0;
 	in.granted.value[SOCKOPT_CONGESTION] = 0;
+	in.granted.value[SOCKOPT_GRO] = 1;
 	ready_roundtrip(&in);
 }
 

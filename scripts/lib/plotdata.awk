@@ -895,7 +895,7 @@ function chart_sizes(    r, i, proto, g, id) {
 	if (npoints_max() < 2) { NSER = 0; return }
 	panel_set(xtics_list(1, "size"))
 	chart_end("Throughput of unpaced streams against the message size (bytes per send() " \
-		"call; one datagram each for UDP), kernel default buffers. Error bars: 95% " \
+		"call; one datagram each for UDP, many a call with gso), kernel default buffers. Error bars: 95% " \
 		"confidence interval over the repetitions.", 1000, 600, rate_unit("ys", "yunit", YMAX))
 }
 

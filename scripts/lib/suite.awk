@@ -32,6 +32,9 @@ BEGIN {
 	SEARCH_KEYS = " proto size sndbuf rcvbuf opts lopts ropts duration loss iterations precision lo hi "
 	SET_KEYS = " duration repeat interval loss iterations precision "
 	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
+	# UDP segmentation and receive offload: plain UDP only (tub-send
+	# skips them with a note on TCP and reliable UDP)
+	UDP_ONLY = " gso gro "
 	# the axes of the matrix, in the order they vary (last fastest)
 	RUDP_MAX_WINDOW = int(16 * 1048576 / 1472)
 	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc", AXIS, " ")
@@ -377,13 +380,18 @@ function setting(key) {
 }
 
 # strip_tcp(opts): opts without the options that only mean something on TCP.
-function strip_tcp(opts,    n, i, a, name, out) {
+function strip_tcp(opts) {
+	return strip_only(opts, TCP_ONLY)
+}
+
+# strip_only(opts, names): opts without those of names (" a b ").
+function strip_only(opts, names,    n, i, a, name, out) {
 	n = split(opts, a, ",")
 	out = ""
 	for (i = 1; i <= n; i++) {
 		name = a[i]
 		sub(/=.*/, "", name)
-		if (index(TCP_ONLY, " " name " ") == 0)
+		if (index(names, " " name " ") == 0)
 			out = out (out == "" ? "" : ",") a[i]
 	}
 	return out
@@ -423,6 +431,7 @@ function interval_for(dur,    iv) {
 # reason in its skip field.
 function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc,    lopt, ropt, key, name, iv, np, pa, i, xargs) {
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
+	if (proto != "udp") { lo = strip_only(lo, UDP_ONLY); ro = strip_only(ro, UDP_ONLY) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
 	if (kind != "stream" && kind != "linger") rate = ""
 	# the window and congestion control of reliable UDP only
