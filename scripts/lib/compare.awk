@@ -150,7 +150,7 @@ function value(m, v,    u) {
 	u = unit_of(m)
 	if (u == "bit/s") return fmt_bits(v)
 	if (u == "%") return sprintf("%.3g%%", v)
-	if (u == "/s") return sprintf("%.0f/s", v)
+	if (u == "/s") return sprintf(v < 100 ? "%.1f/s" : "%.0f/s", v)
 	if (u == "us") return fmt_us(v)
 	return num(v) (u == "" ? "" : " " u)
 }
