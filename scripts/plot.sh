@@ -22,6 +22,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LIB=$ROOT/scripts/lib
 PROG=plot.sh
 . "$LIB/util.sh"
+. "$LIB/draw.sh"
 
 OUT=""
 DATA=""
@@ -51,17 +52,6 @@ parse_args() {
     shift
   done
   [ "$NRUNS" -ge 1 ] || usage_error "which run directory?"
-}
-
-# t_table: common/stats.c's t table (tub-send --t-table), for
-# aggregate.awk: from TUB_BIN (bench.sh sets it), else build/ in the
-# tree, else tub-send on the PATH. Fails when there is none.
-t_table() {
-  for s in ${TUB_BIN:+"$TUB_BIN/tub-send"} "$ROOT/build/tub-send" \
-    "$(command -v tub-send 2>/dev/null)"; do
-    [ -x "$s" ] && "$s" --t-table 2>/dev/null && return 0
-  done
-  return 1
 }
 
 # fresh_summary RUN: summary.csv and advice.txt from the CSV files, when
@@ -119,42 +109,6 @@ out_dir() {
   mkdir -p "$OUT/charts" || die "cannot create $OUT/charts"
   OUT=$(cd "$OUT" && pwd)
   rm -f "$OUT"/charts/*.png "$OUT"/charts/*.svg
-}
-
-# valid_chart FILE: a PNG starts with its 8-byte signature, an SVG with
-# "<?xml" or "<svg".
-valid_chart() {
-  [ -s "$1" ] || return 1
-  case $1 in
-    *.png) [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ;;
-    *.svg) head -c 5 "$1" | grep -q '^\(<?xml\|<svg\)' ;;
-  esac
-}
-
-# draw NAME W H GP: NAME.png and NAME.svg from the prepared files and
-# scripts/GP.gp.
-draw() {
-  for fmt in png svg; do
-    f=$OUT/charts/$1.$fmt
-    "${GNUPLOT:-gnuplot}" -e "fmt='$fmt'; out='$f'; w=$2; h=$3" \
-      -e "vars='$CHD/$1.vars.gp'; plotfile='$CHD/$1.plot.gp'" \
-      "$ROOT/scripts/style.gp" "$ROOT/scripts/$4.gp" 2>"$TMP/gnuplot.err"
-    # warnings are gnuplot's business; errors and broken files are ours
-    if ! valid_chart "$f" || grep -v -i -e warning -e '^ *$' -e '^ *plot ' -e '^ *\^' \
-      "$TMP/gnuplot.err" | grep -q .; then
-      say "$PROG: $1.$fmt: gnuplot said:"
-      sed 's/^/  /' "$TMP/gnuplot.err" >&2
-      valid_chart "$f" || { rm -f "$f"; DRAW_FAILED=1; }
-    fi
-  done
-}
-
-draw_all() {
-  DRAW_FAILED=0
-  need_gnuplot || { DRAW_FAILED=1; return; }
-  while IFS='	' read -r name _caption w h gp _say; do
-    draw "$name" "$w" "$h" "$gp"
-  done <"$CHD/charts.txt"
 }
 
 cleanup() {

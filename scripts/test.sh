@@ -51,7 +51,7 @@ done
 # Everything before the first test, and never under a timeout.
 rc=0
 install_missing "cmake make gcc libc6-dev iproute2 python3 gnuplot-nox openssh-server nftables" \
-  "clang libclang-rt-14-dev iperf3 sockperf" || rc=$?
+  "clang libclang-rt-14-dev iperf3 sockperf chromium-headless-shell" || rc=$?
 [ $rc -eq 0 ] || exit $rc
 export TUB_NO_INSTALL=1
 

@@ -177,3 +177,18 @@ function rel_txt(label, key, v, israte,    r, t) {
 	else t = (v + 0 >= 1048576) ? sprintf("%.3gM", v / 1048576) : (v + 0 >= 1024) ? sprintf("%.3gK", v / 1024) : v ""
 	return (r == "") ? t : r "=" t
 }
+
+# run_colour(r): the colour of run r (1, 2, ...) wherever several runs are
+# drawn, overlays (plotdata.awk) and the change charts (compare.awk) alike:
+# a run keeps it on every chart. Within a run, transports and variants
+# differ by marker and dash, not by colour.
+function run_colour(r,    a, n) {
+	n = split("#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #8c564b #e377c2 #17becf", a, " ")
+	return a[((r - 1) % n) + 1]
+}
+
+# shorten(s, n): s when it has at most n characters, else its first
+# n - 1 and an ellipsis (a legend entry or an axis label that must fit).
+function shorten(s, n) {
+	return (length(s) <= n) ? s : substr(s, 1, n - 1) "…"
+}

@@ -35,6 +35,8 @@ pkg_present() {
     openssh-server) [ -x /usr/sbin/sshd ] ;;
     nftables) install_have nft ;;
     cmake | make | python3 | clang) install_have "$1" ;;
+    # tests/it_report_browser takes either browser
+    chromium-headless-shell) install_have chromium-headless-shell || install_have chromium ;;
     *) dpkg-query -W -f '${Status}' "$1" 2>/dev/null | grep -q ' installed$' ;;
   esac
 }

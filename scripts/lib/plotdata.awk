@@ -23,6 +23,9 @@ BEGIN {
 	PAL["udp"] = "#e6550d #a63603 #fd8d3c #d62728 #e7a100 #8c2d04"
 	PAL["rudp"] = "#2ca02c #006d2c #74c476 #9acd32 #00796b #b5cf6b"
 	split("7 5 9 11 13 15", PT, " ")        # filled; the open one is pt - 1
+	PTOFF["tcp"] = 0; PTOFF["udp"] = 1; PTOFF["rudp"] = 2   # several runs: a marker per transport
+	LEGEND_CHARS = 56   # a legend entry longer than this is shortened
+	WRAP_LINES = 4      # a title's lines at most
 	NR_RUNS = 0
 	# the columns of results.csv kept (per run and row)
 	split("status fill_bytes fill_sndbuf_end_bytes fill_sent_msgs fill_held_msgs " \
@@ -133,11 +136,15 @@ function colour(proto, i,    a, n) {
 	return a[(i % n) + 1]
 }
 
-# style(r, proto, v, open): line and point style of a series.
+# style(r, proto, v, open): line and point style of a series. One run:
+# the transport's colours, a variant each. Several: the run's colour
+# (run_colour, the same on every chart), the series told apart by marker
+# (one per transport and variant) and dash (per variant), equal in every
+# run so that the same series of two runs differ in colour alone.
 function style(r, proto, v, open,    c, dt, pt) {
-	if (NR_RUNS > 1) { c = colour(proto, r - 1); dt = r }
-	else { c = colour(proto, v); dt = 1 }
-	pt = PT[(v % 6) + 1] - (open ? 1 : 0)
+	if (NR_RUNS > 1) { c = run_colour(r); dt = (v % 5) + 1; pt = PT[((v + PTOFF[proto]) % 6) + 1] }
+	else { c = colour(proto, v); dt = 1; pt = PT[(v % 6) + 1] }
+	pt -= (open ? 1 : 0)
 	return sprintf("lc rgb %s dt %d pt %d ps 1.1 lw 2", q(c), dt, pt)
 }
 
@@ -162,9 +169,10 @@ function smallpoints(st) {
 	return st
 }
 
-# title_of(r, text): a series title, with the run's label when comparing.
+# title_of(r, text): a series title, with the run's label (its first 20
+# characters) when comparing.
 function title_of(r, text) {
-	return (NR_RUNS > 1) ? LABEL[r] ": " text : text
+	return (NR_RUNS > 1) ? shorten(LABEL[r], 20) ": " text : text
 }
 
 # series(key, title, using, with): the series' id in the current panel.
@@ -172,7 +180,7 @@ function series(key, title, using, with,    id) {
 	key = NPAN SUBSEP key
 	if (key in SID) return SID[key]
 	id = SID[key] = ++NSER
-	STITLE[id] = title; SUSING[id] = using; SWITH[id] = with; SFUNC[id] = ""
+	STITLE[id] = shorten(title, LEGEND_CHARS); SUSING[id] = using; SWITH[id] = with; SFUNC[id] = ""
 	SPANEL[id] = NPAN; SN[id] = 0
 	return id
 }
@@ -266,15 +274,27 @@ function title_chars(px) {
 }
 
 # wrap(text, n): text broken at spaces into lines of at most n characters
-# (a longer word on a line of its own).
-function wrap(text, n,    w, k, j, out, line) {
+# (a longer word cut into pieces of n), at most WRAP_LINES of them: the
+# last then ends in an ellipsis. A title never runs off the picture.
+function wrap(text, n,    w, k, j, out, line, nl) {
+	if (n < 10) n = 10
 	k = split(text, w, " ")
-	out = ""; line = ""
+	out = ""; line = ""; nl = 0
 	for (j = 1; j <= k; j++) {
-		if (line != "" && length(line) + 1 + length(w[j]) > n) { out = out line "\n"; line = w[j] }
+		while (length(w[j]) > n) {
+			if (line != "") { out = out line "\n"; nl++; line = "" }
+			out = out substr(w[j], 1, n) "\n"; nl++
+			w[j] = substr(w[j], n + 1)
+		}
+		if (line != "" && length(line) + 1 + length(w[j]) > n) { out = out line "\n"; nl++; line = w[j] }
 		else line = line (line == "" ? "" : " ") w[j]
 	}
-	return out line
+	out = out line
+	k = split(out, w, "\n")
+	if (k <= WRAP_LINES) return out
+	out = ""
+	for (j = 1; j < WRAP_LINES; j++) out = out w[j] "\n"
+	return out shorten(w[WRAP_LINES] " " w[WRAP_LINES + 1], n)
 }
 
 # xrange_of(p): "set autoscale x", or a range around a single x value
@@ -605,7 +625,7 @@ function connect_bar(r, i, x, width, m, light, phase, fmt,    pr, c, id, y, e, t
 	e = ci(s(r, i, m "_ci95"))
 	pr = s(r, i, "proto")
 	if (phase == 1) {
-		c = colour(pr, NR_RUNS > 1 ? r - 1 : variant(pr, others(r, i) SUBSEP s(r, i, "msg_size_bytes")))
+		c = (NR_RUNS > 1) ? run_colour(r) : colour(pr, variant(pr, others(r, i) SUBSEP s(r, i, "msg_size_bytes")))
 		id = series("bar" SUBSEP r SUBSEP i SUBSEP m, "", "1:2:(" width ")",
 			"boxes fs solid 1.0 border lc rgb " q(c) " lc rgb " q(tint(c, light)))
 		add(id, x, g10(y))
@@ -742,7 +762,7 @@ function chart_linger(    rdr, nr, fs, lo, r, i, n, ng, cat, ncat, catls, grp, g
 # lighter for its later readers.
 function linger_bars(t, k, ri, w,    v, c) {
 	split(t, v, SUBSEP)
-	if (NR_RUNS > 1) c = tint(colour("tcp", v[1] - 1), ri ? 0.5 : 0)
+	if (NR_RUNS > 1) c = tint(run_colour(v[1]), ri ? 0.5 : 0)
 	else c = colour("tcp", (k == 1) ? 0 : (k == 2) ? 2 : k)
 	return series("bar" SUBSEP t, title_of(v[1], v[2]), "1:2:(" w * 0.92 ")",
 		"boxes fs solid 1.0 border lc rgb " q(c) " lc rgb " q(c))

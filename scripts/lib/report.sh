@@ -162,10 +162,22 @@ write_html() {
   md=${1:-$OUT/report.md} html=${2:-$OUT/index.html}
   awk -v title="$(sed -n '1s/^# //p' "$md")" '
     function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); return s }
-    # inline `code` as <code>, not backticks
-    function code(s) {
-      while (match(s, /`[^`]*`/))
-        s = substr(s, 1, RSTART - 1) "<code>" substr(s, RSTART + 1, RLENGTH - 2) "</code>" substr(s, RSTART + RLENGTH)
+    # inline `code` as <code>, not backticks; outside it **bold** and
+    # *emphasis* as <b> and <i> (a * inside code stays: results/*-a)
+    function code(s,    out, at, n) {
+      out = ""
+      while (match(s, /`[^`]*`/)) {
+        at = RSTART; n = RLENGTH   # em() matches too
+        out = out em(substr(s, 1, at - 1)) "<code>" substr(s, at + 1, n - 2) "</code>"
+        s = substr(s, at + n)
+      }
+      return out em(s)
+    }
+    function em(s) {
+      while (match(s, /\*\*[^*]+\*\*/))
+        s = substr(s, 1, RSTART - 1) "<b>" substr(s, RSTART + 2, RLENGTH - 4) "</b>" substr(s, RSTART + RLENGTH)
+      while (match(s, /\*[^* ][^*]*\*/))
+        s = substr(s, 1, RSTART - 1) "<i>" substr(s, RSTART + 1, RLENGTH - 2) "</i>" substr(s, RSTART + RLENGTH)
       return s
     }
     BEGIN {

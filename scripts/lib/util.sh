@@ -1,4 +1,4 @@
-# util.sh: small helpers shared by bench.sh and plot.sh (sourced; POSIX sh).
+# util.sh: small helpers shared by the scripts (sourced; POSIX sh).
 # Expects PROG (the script's name) and LIB (this directory) to be set.
 
 say() {
@@ -57,5 +57,17 @@ need_gnuplot() {
   else hint="install gnuplot (5.0 or later)"
   fi
   say "$PROG: no charts: gnuplot is missing; to draw them: $hint"
+  return 1
+}
+
+# t_table: common/stats.c's t table (tub-send --t-table), for
+# aggregate.awk (plot.sh, compare.sh): from TUB_BIN (bench.sh sets it),
+# else build/ in the tree (ROOT), else tub-send on the PATH. Fails when
+# there is none.
+t_table() {
+  for s in ${TUB_BIN:+"$TUB_BIN/tub-send"} "$ROOT/build/tub-send" \
+    "$(command -v tub-send 2>/dev/null)"; do
+    [ -x "$s" ] && "$s" --t-table 2>/dev/null && return 0
+  done
   return 1
 }
