@@ -11,7 +11,7 @@ function v(name) {
 function loss_txt(   t) {
 	if (v("udp_loss_pct_mean") == "") return "-"
 	t = sprintf("%.2f%%", v("udp_loss_pct_mean"))
-	if (v("udp_ip_fragments_mean") > 1)
+	if (v("udp_ip_fragments_mean") + 0 > 1)
 		t = t " frag" v("udp_ip_fragments_mean")
 	return t
 }
@@ -25,6 +25,7 @@ function rtt_txt() {
 function delay_txt(    d) {
 	d = v("msg_delay_p50_over_min_us_mean")
 	if (d == "") return "-"
+	d += 0 # a row with a quoted field gives strings: compare numbers
 	if (d >= 100000) return sprintf("+%.0f ms", d / 1000)
 	if (d >= 1000) return sprintf("+%.1f ms", d / 1000)
 	return sprintf("+%.0f us", d)
@@ -48,7 +49,7 @@ function tps_txt() {
 NR == 1 { csv_index($0, col); next }
 {
 	csv_split($0, row)
-	ok = v("n") > 0
+	ok = v("n") + 0 > 0
 	k = ++nl
 	# an unpaced UDP stream floods the path: the overload test
 	name[k] = v("name") (v("udp_overload") == "1" ? " overload" : "")
