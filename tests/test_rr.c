@@ -82,6 +82,10 @@ static void echo(struct tub_spec *s, int ctl, int data, uint64_t expect)
 
 	ctx_init(&ctx, s, ctl, data, &res);
 	int rc = rr_server(&ctx);
+	/* TCP's ends at the requester's EOF: then its DONE, as tub-recv waits
+	 * for it (closing first would break the requester's DONE) */
+	if (rc == 0 && !ctx.peer_done)
+		rc = run_wait_done(&ctx);
 	if (rc < 0)
 		fprintf(stderr, "echo: %s: %s\n", status_name(ctx.status),
 			ctx.err);
