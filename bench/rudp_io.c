@@ -61,6 +61,7 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 		/* -b paces the application, as for TCP and UDP; the
 		 * transport runs AIMD, or with --cc paced sends at twice the
 		 * offered rate with the whole window open. */
+		.cc = (s->flags & TUB_SPEC_PACED) ? RUDP_CC_PACED : RUDP_CC_RENO,
 		.pacing_bps = (s->flags & TUB_SPEC_PACED) ? 2 * s->rate_bps : 0,
 		.max_msg = s->msg_size > 1472 ? s->msg_size : 1472,
 		.ack_delay_ns = kind_has(s->kind, KIND_ROUND_TRIPS) &&
