@@ -582,6 +582,9 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 	put_str(&w, m->remote_opts, sizeof m->remote_opts);
 	put_u32(&w, m->flags);
 	put_u32(&w, m->window);
+	put_u8(&w, m->cc);
+	put_u64(&w, m->rto_min_ns);
+	put_u64(&w, m->rto_max_ns);
 	return frame_end(&w);
 }
 
@@ -708,6 +711,9 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 	if (!r.failed && m->window > TUB_RUDP_WINDOW_MAX)
 		rd_fail(&r, "window %u over %u", m->window,
 			TUB_RUDP_WINDOW_MAX);
+	m->cc = get_enum(&r, "cc", TUB_RUDP_CC_COUNT);
+	m->rto_min_ns = get_u64(&r, "rto_min_ns");
+	m->rto_max_ns = get_u64(&r, "rto_max_ns");
 	return rd_finish(&r);
 }
 

@@ -19,7 +19,8 @@
 #include "spec.h"
 
 #define WIRE_MAGIC 0x5442u
-#define WIRE_VERSION 3 /* 3: one port (READY's secret, JOIN) */
+#define WIRE_VERSION 4 /* 3: one port (READY's secret, JOIN); 4: TEST
+			  carries rudp's cc and RTO bounds */
 #define WIRE_HDR_LEN 8
 #define WIRE_MAX_BODY (128u * 1024u)
 #define WIRE_MAX_FRAME (WIRE_HDR_LEN + WIRE_MAX_BODY)
