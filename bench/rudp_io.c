@@ -35,6 +35,7 @@ struct rio {
 	int opened;        /* the handshake completed once */
 	uint32_t session;  /* the endpoint's */
 	uint64_t refused;  /* ICMP port unreachable on send */
+	uint64_t acked;    /* data packets the peer acknowledged so far */
 	struct sockaddr_storage to; /* connect server: the current client */
 	socklen_t tolen;            /* 0: send on the connected socket */
 };
@@ -180,6 +181,14 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 	if (rudp_state(io->r) != RUDP_CONNECTING &&
 	    rudp_state(io->r) != RUDP_DEAD)
 		io->opened = 1;
+	/* Data the peer acknowledged moved, though the app queued nothing
+	 * (all of -n may sit in the send queue under heavy loss). */
+	struct rudp_stats st;
+	rudp_get_stats(io->r, &st);
+	if (st.data_pkts_acked > io->acked) {
+		io->acked = st.data_pkts_acked;
+		io->ctx->progress_ns = *now;
+	}
 	if (rudp_state(io->r) == RUDP_DEAD)
 		return run_fail(io->ctx, io->refused ? ST_PEER_CLOSED : ST_TIMEOUT,
 				"reliable-UDP peer dead (%s%s)",

@@ -125,6 +125,8 @@ struct rudp_stats {
 	uint64_t pkts_sent;        /* every datagram rudp_output gave */
 	uint64_t pkts_recv;        /* well-formed datagrams of our session */
 	uint64_t data_pkts_sent;   /* DATA, retransmissions included */
+	uint64_t data_pkts_acked;  /* DATA newly acknowledged (cumulative or
+				    * selective): the transfer moves */
 	uint64_t retrans_timeout;  /* DATA retransmitted after an RTO */
 	uint64_t retrans_fast;     /* DATA retransmitted after RACK said lost */
 	uint64_t rto_events;       /* retransmission timer expiries */

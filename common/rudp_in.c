@@ -216,6 +216,7 @@ static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 				r, rudp_txq_index(&r->tx, s), 1, 0, now);
 	}
 	delivered += echo_delivered(r, h, now);
+	r->st.data_pkts_acked += delivered;
 	if (ack >= old_una)
 		r->right_edge = max_u64(r->right_edge, ack + h->window);
 	rtt_sample(r, h, now);
