@@ -26,17 +26,26 @@ uint64_t rudp_rto_now(const struct rudp *r)
 	return rudp_rto_backoff(base, r->backoff, cap);
 }
 
+/* The longest the timer waits after a transmission: rto_max less a margin
+ * (1%) for the caller's wake-up latency, so that the silence the socket
+ * sees stays within rto_max. */
+static uint64_t silence_cap(const struct rudp *r)
+{
+	return r->conf.rto_max_ns - r->conf.rto_max_ns / 100;
+}
+
 /* The RTO, but short enough for a few tries within dead_ns, so that one
  * lost reply does not kill. */
 uint64_t rudp_timer_gap(const struct rudp *r)
 {
-	return min_u64(rudp_rto_now(r), r->conf.dead_ns / 4);
+	return min_u64(min_u64(rudp_rto_now(r), silence_cap(r)),
+		       r->conf.dead_ns / 4);
 }
 
 void rudp_arm_rto(struct rudp *r, uint64_t now)
 {
 	uint64_t t = now + rudp_timer_gap(r);
-	uint64_t cap = r->last_tx + r->conf.rto_max_ns;
+	uint64_t cap = r->last_tx + silence_cap(r);
 
 	/* never silent longer than rto_max since the last transmission */
 	if (r->last_tx && cap > now && cap < t)
