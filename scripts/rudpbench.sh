@@ -80,7 +80,7 @@ done
 DIR=$RESULTS/$(date +%Y-%m-%d-%H%M%S)-$LABEL
 mkdir -p "$DIR" || die "cannot create $DIR"
 SUMMARY=$DIR/summary.txt
-export TUB_BUILD=$BIN
+export TUB_BUILD="$BIN"
 
 say() {
 	echo "$*" | tee -a "$SUMMARY"
