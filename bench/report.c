@@ -97,14 +97,19 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 				" corrupt\n", rx->out_of_order, rx->corrupt);
 	}
 	if (r->probe.rudp_valid)
-		fprintf(f, "  rudp (%s): %" PRIu64 " packets sent, %" PRIu64
-			" retransmitted on timeout, %" PRIu64 " fast, %" PRIu64
-			" spurious; srtt %.1f us, cwnd %u\n",
+		fprintf(f, "  rudp (%s, %s): %" PRIu64 " packets sent, %" PRIu64
+			" retransmitted on timeout, %" PRIu64 " after RACK (%"
+			PRIu64 " lost, %" PRIu64 " of them not), %" PRIu64
+			" tail probes, %" PRIu64 " spurious; srtt %.1f us, cwnd %u,"
+			" longest silence %.1f ms\n",
 			r->spec.flags & TUB_SPEC_UNORDERED ? "unordered"
 							   : "ordered",
+			spec_cc_name(r->spec.cc),
 			r->probe.rudp_pkts_sent, r->probe.rudp_retrans_timeout,
-			r->probe.rudp_retrans_fast, r->probe.rudp_spurious,
-			r->probe.rudp_srtt_ns / 1e3, r->probe.rudp_cwnd);
+			r->probe.rudp_retrans_fast, r->probe.rudp_rack_losses,
+			r->probe.rudp_spurious_rack, r->probe.rudp_tlp,
+			r->probe.rudp_spurious, r->probe.rudp_srtt_ns / 1e3,
+			r->probe.rudp_cwnd, r->probe.rudp_max_silence_ns / 1e6);
 	if (r->spec.proto == TUB_PROTO_TCP && tx->tcpi.valid)
 		fprintf(f, "  TCP_INFO: %u retransmitted segments, rtt %u us "
 			"(var %u), cwnd %u x %u B\n", tx->tcpi.total_retrans,

@@ -20,6 +20,12 @@
 
 #define RIO_WAIT_MAX_NS (10 * TUB_NSEC_PER_MSEC) /* look at ctl this often */
 #define RIO_BURST 64                            /* datagrams per recv pass */
+#define RIO_DEAD_NS (30 * TUB_NSEC_PER_SEC)     /* peer not heard: dead */
+
+_Static_assert((int)TUB_RUDP_CC_RENO == (int)RUDP_CC_RENO &&
+	       (int)TUB_RUDP_CC_CUBIC == (int)RUDP_CC_CUBIC &&
+	       (int)TUB_RUDP_CC_PACED == (int)RUDP_CC_PACED,
+	       "spec.h's cc numbers are rudp.h's");
 
 struct rio {
 	struct run_ctx *ctx;
@@ -29,6 +35,7 @@ struct rio {
 	int opened;        /* the handshake completed once */
 	uint32_t session;  /* the endpoint's */
 	uint64_t refused;  /* ICMP port unreachable on send */
+	uint64_t acked;    /* data packets the peer acknowledged so far */
 	struct sockaddr_storage to; /* connect server: the current client */
 	socklen_t tolen;            /* 0: send on the connected socket */
 };
@@ -46,22 +53,30 @@ static int rio_open_session(struct rio *io, struct run_ctx *ctx,
 {
 	const struct tub_spec *s = ctx->spec;
 	int v6 = sock_family(&ctx->ctl_peer) == AF_INET6;
+	uint64_t rto_min = s->rto_min_ns ? s->rto_min_ns
+					 : TUB_RUDP_RTO_MIN_DEFAULT_NS;
+	uint64_t rto_max = s->rto_max_ns ? s->rto_max_ns
+					 : TUB_RUDP_RTO_MAX_DEFAULT_NS;
+	uint64_t rto_init = 200 * TUB_NSEC_PER_MSEC; /* the handshake's */
 	struct rudp_conf c = {
 		.mtu_payload = v6 ? 1452 : TUB_RUDP_PKT_MAX, /* one in 1500 B */
 		.window = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT,
 		.ordered = !(s->flags & TUB_SPEC_UNORDERED),
-		.rto_init_ns = 200 * TUB_NSEC_PER_MSEC,
-		.rto_min_ns = 5 * TUB_NSEC_PER_MSEC,
-		.rto_max_ns = 2 * TUB_NSEC_PER_SEC,
-		.dead_ns = 30 * TUB_NSEC_PER_SEC,
+		.rto_init_ns = rto_init < rto_min ? rto_min
+			       : rto_init > rto_max ? rto_max : rto_init,
+		.rto_min_ns = rto_min,
+		.rto_max_ns = rto_max,
+		.dead_ns = RIO_DEAD_NS,
 		/* The receiver's side faces the network: a SYN that goes
 		 * quiet costs it little. The sender waits as long as for any
 		 * silence (a busy receiver may free up). */
 		.handshake_ns = initiator ? 0 : RUN_CTL_TIMEOUT_NS,
 		/* -b paces the application, as for TCP and UDP; the
-		 * transport runs AIMD, or with --cc paced sends at twice the
-		 * offered rate with the whole window open. */
-		.pacing_bps = (s->flags & TUB_SPEC_PACED) ? 2 * s->rate_bps : 0,
+		 * transport runs reno or cubic, or with --cc paced sends at
+		 * twice the offered rate with the whole window open. The
+		 * numbers of enum tub_rudp_cc are rudp.h's. */
+		.cc = (enum rudp_cc_algo)s->cc,
+		.pacing_bps = s->cc == TUB_RUDP_CC_PACED ? 2 * s->rate_bps : 0,
 		.max_msg = s->msg_size > 1472 ? s->msg_size : 1472,
 		.ack_delay_ns = kind_has(s->kind, KIND_ROUND_TRIPS) &&
 				!kind_has(s->kind, KIND_PER_OP)
@@ -168,10 +183,18 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 	if (rudp_state(io->r) != RUDP_CONNECTING &&
 	    rudp_state(io->r) != RUDP_DEAD)
 		io->opened = 1;
+	/* Data the peer acknowledged moved, though the app queued nothing
+	 * (all of -n may sit in the send queue under heavy loss). */
+	struct rudp_stats st;
+	rudp_get_stats(io->r, &st);
+	if (st.data_pkts_acked > io->acked) {
+		io->acked = st.data_pkts_acked;
+		io->ctx->progress_ns = *now;
+	}
 	if (rudp_state(io->r) == RUDP_DEAD)
 		return run_fail(io->ctx, io->refused ? ST_PEER_CLOSED : ST_TIMEOUT,
 				"reliable-UDP peer dead (%s%s)",
-				io->opened ? "no answer for 30 s"
+				io->opened ? "not heard for 30 s"
 					   : "handshake not completed",
 				io->refused ? ", port unreachable" : "");
 	return 0;
@@ -185,12 +208,18 @@ static void rio_report(struct rio *io)
 
 	rudp_get_stats(io->r, &st);
 	/* Counts add up over the endpoints of a run (one per connection in
-	 * the connect kind); srtt and cwnd are the last one's. */
+	 * the connect kind); srtt and cwnd are the last one's, the silence
+	 * the longest of any. */
 	p->rudp_valid = 1;
 	p->rudp_retrans_timeout += st.retrans_timeout;
 	p->rudp_retrans_fast += st.retrans_fast;
 	p->rudp_spurious += st.spurious_retrans;
 	p->rudp_pkts_sent += st.pkts_sent;
+	p->rudp_tlp += st.tlp_probes;
+	p->rudp_rack_losses += st.rack_losses;
+	p->rudp_spurious_rack += st.spurious_rack;
+	if (st.max_silence_ns > p->rudp_max_silence_ns)
+		p->rudp_max_silence_ns = st.max_silence_ns;
 	p->rudp_srtt_ns = st.srtt_ns;
 	p->rudp_cwnd = st.cwnd;
 }

@@ -49,6 +49,7 @@ struct send_conf {
 	int have_rr_timeout; /* --rr-timeout given: else from the path's RTT */
 	int kernel_check;    /* --kernel-check: the summary holds the kernel's
 				counters against ours */
+	int rudp_set;        /* --cc, --rto-min or --rto-max given */
 	uint64_t connect_timeout_ns;
 	struct tub_spec spec;
 	struct sockopt_set local;
@@ -69,8 +70,14 @@ static void usage(void)
 	     "      --unordered        rudp: deliver each message when whole "
 	     "(default: in order)\n"
 	     "      --window N         rudp: packets in flight (default 256)\n"
-	     "      --cc aimd|paced    rudp: AIMD window (default), or fixed "
-	     "pacing at twice -b\n"
+	     "      --cc reno|cubic|paced  rudp: congestion control: reno "
+	     "(default; aimd\n"
+	     "                         the same), cubic, or fixed pacing at "
+	     "twice -b\n"
+	     "      --rto-min DUR      rudp: the RTO's floor (default 200ms)\n"
+	     "      --rto-max DUR      rudp: its backoff's ceiling, the "
+	     "longest silence\n"
+	     "                         while waiting (default 2s)\n"
 	     "      --kind K           what to measure (default stream; the "
 	     "kinds below)\n"
 	     "      --list-kinds       the kinds, one a line: name, then "
@@ -247,7 +254,8 @@ static const char *arg_label(const char *s)
  * every short option's character. */
 enum {
 	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV,
-	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RRTO, O_IDLE,
+	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RTOMIN, O_RTOMAX,
+	O_RRTO, O_IDLE,
 	O_LIST, O_TTABLE, O_KINDS, O_FORMAT, O_SPIN,
 };
 
@@ -461,11 +469,13 @@ static int take_output(struct send_conf *c, int ch, const char *arg)
 	return 0;
 }
 
-/* Transport rudp: its delivery, window and congestion control. */
+/* Transport rudp: its delivery, window, congestion control and RTO. */
 static const struct option rudp_flags[] = {
 	{"unordered", no_argument, NULL, O_UNORD},
 	{"window", required_argument, NULL, O_WIN},
 	{"cc", required_argument, NULL, O_CC},
+	{"rto-min", required_argument, NULL, O_RTOMIN},
+	{"rto-max", required_argument, NULL, O_RTOMAX},
 	{NULL, 0, NULL, 0},
 };
 
@@ -473,16 +483,25 @@ static int take_rudp(struct send_conf *c, int ch, const char *arg)
 {
 	struct tub_spec *s = &c->spec;
 	uint64_t v;
+	int cc;
 
 	switch (ch) {
 	case O_UNORD:
 		s->flags |= TUB_SPEC_UNORDERED;
 		return 1;
 	case O_CC:
-		if (strcmp(arg, "paced") == 0)
-			s->flags |= TUB_SPEC_PACED;
-		else if (strcmp(arg, "aimd") != 0)
-			usage_error("--cc is aimd or paced");
+		if (spec_cc_parse(arg, &cc) < 0)
+			usage_error("--cc is reno, cubic or paced (aimd: reno)");
+		s->cc = (uint8_t)cc;
+		c->rudp_set = 1;
+		return 1;
+	case O_RTOMIN:
+		s->rto_min_ns = arg_duration("rto-min", arg);
+		c->rudp_set = 1;
+		return 1;
+	case O_RTOMAX:
+		s->rto_max_ns = arg_duration("rto-max", arg);
+		c->rudp_set = 1;
 		return 1;
 	case O_WIN:
 		/* 0 would read as "the default" on the wire: say so instead */
@@ -504,12 +523,22 @@ static void check_rudp(const struct send_conf *c)
 {
 	const struct tub_spec *s = &c->spec;
 
-	if (((s->flags & TUB_SPEC_RUDP_FLAGS) || s->window) &&
+	uint64_t lo = s->rto_min_ns ? s->rto_min_ns
+				    : TUB_RUDP_RTO_MIN_DEFAULT_NS;
+	uint64_t hi = s->rto_max_ns ? s->rto_max_ns
+				    : TUB_RUDP_RTO_MAX_DEFAULT_NS;
+
+	if (((s->flags & TUB_SPEC_RUDP_FLAGS) || s->window || c->rudp_set) &&
 	    s->proto != TUB_PROTO_RUDP)
-		usage_error("--unordered, --window and --cc belong to --proto "
-			    "rudp");
-	if ((s->flags & TUB_SPEC_PACED) && s->rate_bps == 0)
+		usage_error("--unordered, --window, --cc, --rto-min and "
+			    "--rto-max belong to --proto rudp");
+	if (s->cc == TUB_RUDP_CC_PACED && s->rate_bps == 0)
 		usage_error("--cc paced needs a rate (-b)");
+	if (lo < TUB_RUDP_RTO_LOW_NS || hi > TUB_RUDP_RTO_HIGH_NS)
+		usage_error("--rto-min at least 1ms, --rto-max at most 60s");
+	if (lo > hi)
+		usage_error("--rto-min %.3gs over --rto-max %.3gs", lo / 1e9,
+			    hi / 1e9);
 }
 
 /* Transport udp, the lossy one: when a reply counts as lost. */

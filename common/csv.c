@@ -140,9 +140,14 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 				 : s->flags & TUB_SPEC_UNORDERED ? "unordered"
 								 : "ordered");
 	put_str(row, "rudp_cc", s->proto != TUB_PROTO_RUDP ? NULL
-				: s->flags & TUB_SPEC_PACED ? "paced"
-							    : "aimd");
+				: spec_cc_name(s->cc));
 	put_u64(row, "window_req_pkts", s->window != 0, s->window);
+	put_f(row, "rudp_rto_min_ms", s->proto == TUB_PROTO_RUDP,
+	      (s->rto_min_ns ? s->rto_min_ns : TUB_RUDP_RTO_MIN_DEFAULT_NS) /
+		      1e6, 1);
+	put_f(row, "rudp_rto_max_ms", s->proto == TUB_PROTO_RUDP,
+	      (s->rto_max_ns ? s->rto_max_ns : TUB_RUDP_RTO_MAX_DEFAULT_NS) /
+		      1e6, 1);
 	put_str(row, "status", status_name(r->status));
 	put_str(row, "error", r->error);
 }
@@ -384,6 +389,13 @@ static void put_probe(struct csv_row *row, const struct tub_result *r)
 	put_f(row, "rudp_srtt_us", rudp && p->rudp_valid, p->rudp_srtt_ns / 1e3,
 	      1);
 	put_u64(row, "rudp_cwnd_pkts", rudp && p->rudp_valid, p->rudp_cwnd);
+	put_u64(row, "rudp_tlp", rudp && p->rudp_valid, p->rudp_tlp);
+	put_u64(row, "rudp_rack_losses", rudp && p->rudp_valid,
+		p->rudp_rack_losses);
+	put_u64(row, "rudp_spurious_rack", rudp && p->rudp_valid,
+		p->rudp_spurious_rack);
+	put_f(row, "rudp_max_silence_ms", rudp && p->rudp_valid,
+	      p->rudp_max_silence_ns / 1e6, 1);
 	put_u64(row, "rudp_dup_dropped", rudp && r->have_rx, r->rx.dup_dropped);
 	put_u64(row, "rudp_foreign", rudp && r->have_rx, r->rx.foreign);
 	put_i64(row, "connect_timewait",

@@ -14,12 +14,25 @@
  * ACK plus a 64-bit selective-ACK bitmap; every ACK echoes the timestamp and
  * sequence number of the data packet that prompted it (RTT samples without
  * Karn's ambiguity, spurious-retransmission detection) and how long it was
- * held (delayed ACK); RTO per RFC 6298 with exponential backoff; loss = 3
- * packets sent after it acknowledged (covers 3 duplicate ACKs and SACK
- * holes); AIMD congestion window with slow start and proportional rate
- * reduction (RFC 6937) in recovery, or fixed pacing; flow control by the
- * receiver's free packet slots; FIN / FIN-ACK after all data is acknowledged;
- * a silent peer turns the connection DEAD.
+ * held (delayed ACK: every 2nd packet or a short timer, at once when out of
+ * order). Loss recovery as RFC 8985 and RFC 6298: RACK (a packet is lost
+ * when one sent after it is acknowledged and a reorder window, a quarter
+ * of the min RTT widened when it proves spurious, has passed), a tail loss
+ * probe (TLP) before any RTO, the RTO with a settable minimum and
+ * exponential backoff to a maximum (the sender never stays silent longer
+ * than rto_max while it waits on the peer). Congestion control: reno,
+ * cubic (RFC 9438) or a fixed rate (paced), the window never below a few
+ * packets, packets paced at cwnd per srtt; Eifel undo when every
+ * retransmission of an episode proves needless. Flow control by the
+ * receiver's free packet slots; FIN / FIN-ACK after all data is
+ * acknowledged; a peer not heard for dead_ns while we wait on it turns
+ * the connection DEAD.
+ *
+ * The code is in parts: rudp_wire.c (the header below), rudp_ring.c (send
+ * FIFO, send and receive rings), rudp_loss.c (RTT, RTO, RACK, TLP),
+ * rudp_cc.c (reno, cubic, paced, the pacer), and the connection that ties
+ * them: rudp.c (construction, the app's calls), rudp_in.c (input),
+ * rudp_out.c (timers and output).
  *
  * Wire (all integers big-endian; RUDP_HDR_LEN = 64 bytes, then payload):
  *   0 magic u16 0x5255 "RU"    2 version u8       3 type u8 (RUDP_PKT_*)
@@ -68,6 +81,13 @@ enum rudp_pkt_type {
 #define RUDP_F_DUP 0x4   /* that packet was a duplicate (DSACK-like) */
 #define RUDP_F_PROBE 0x8 /* window probe: answer with an ACK at once */
 
+/* Congestion control (rudp_cc.h). */
+enum rudp_cc_algo {
+	RUDP_CC_RENO,  /* slow start, AIMD (halve on loss) */
+	RUDP_CC_CUBIC, /* RFC 9438 */
+	RUDP_CC_PACED, /* fixed rate pacing_bps, the whole window open */
+};
+
 enum rudp_state {
 	RUDP_CONNECTING, /* handshake (a responder: also before any SYN) */
 	RUDP_OPEN,
@@ -80,13 +100,18 @@ struct rudp_conf {
 	uint32_t mtu_payload;  /* max datagram we emit, header included */
 	uint32_t window;       /* max packets in flight; receive slots */
 	int ordered;           /* 1: deliver in send order; 0: when whole */
-	uint64_t rto_init_ns, rto_min_ns, rto_max_ns;
-	uint64_t dead_ns;      /* silence while waiting on the peer -> DEAD */
+	uint64_t rto_init_ns;  /* before any RTT sample */
+	uint64_t rto_min_ns;   /* the RTO never below (TCP's: 200 ms) */
+	uint64_t rto_max_ns;   /* nor, backed off, above; the longest the
+				* sender stays silent while it waits */
+	uint64_t dead_ns;      /* peer not heard this long while we wait on
+				* it -> DEAD */
 	uint64_t handshake_ns; /* handshake unfinished this long after its
 				* first SYN (or SYN-ACK) -> DEAD; 0: dead_ns.
 				* A responder also gives up after
 				* RUDP_HS_TRIES SYN-ACKs */
-	uint64_t pacing_bps;   /* 0: AIMD window; else this rate, cwnd=window */
+	enum rudp_cc_algo cc;
+	uint64_t pacing_bps;   /* RUDP_CC_PACED: the rate (> 0) */
 	uint32_t max_msg;      /* largest message, <= RUDP_MAX_MSG */
 	uint64_t ack_delay_ns; /* delayed ACK: 0 acks every packet at once;
 				* else every 2nd packet or after this long */
@@ -100,11 +125,18 @@ struct rudp_stats {
 	uint64_t pkts_sent;        /* every datagram rudp_output gave */
 	uint64_t pkts_recv;        /* well-formed datagrams of our session */
 	uint64_t data_pkts_sent;   /* DATA, retransmissions included */
+	uint64_t data_pkts_acked;  /* DATA newly acknowledged (cumulative or
+				    * selective): the transfer moves */
 	uint64_t retrans_timeout;  /* DATA retransmitted after an RTO */
-	uint64_t retrans_fast;     /* DATA retransmitted on SACK/dupack loss */
+	uint64_t retrans_fast;     /* DATA retransmitted after RACK said lost */
 	uint64_t rto_events;       /* retransmission timer expiries */
-	uint64_t loss_events;      /* window reductions (fast recovery) */
+	uint64_t tlp_probes;       /* tail loss probes sent */
+	uint64_t rack_losses;      /* packets RACK declared lost */
+	uint64_t spurious_rack;    /* of those, shown to have arrived */
+	uint64_t loss_events;      /* window reductions on loss */
 	uint64_t undo_events;      /* reductions undone: all rtx spurious */
+	uint64_t max_silence_ns;   /* longest time without a transmission
+				    * while waiting on the peer */
 	uint64_t dup_pkts_dropped; /* duplicate DATA suppressed */
 	uint64_t spurious_retrans; /* retransmissions shown needless */
 	uint64_t malformed;        /* bad header, field or acknowledgement */

@@ -10,6 +10,8 @@
 static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
 static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
 static const char *const end_names[TUB_END_COUNT] = {"none", "fin", "rst"};
+static const char *const cc_names[TUB_RUDP_CC_COUNT] = {"reno", "cubic",
+							"paced"};
 
 static const char *name_of(const char *const *names, int count, int v)
 {
@@ -31,6 +33,20 @@ static int parse_name(const char *const *names, int count, const char *s,
 const char *spec_end_name(int end)
 {
 	return name_of(end_names, TUB_END_COUNT, end);
+}
+
+const char *spec_cc_name(int cc)
+{
+	return name_of(cc_names, TUB_RUDP_CC_COUNT, cc);
+}
+
+int spec_cc_parse(const char *s, int *cc)
+{
+	if (strcmp(s, "aimd") == 0) { /* the name before cubic came */
+		*cc = TUB_RUDP_CC_RENO;
+		return 0;
+	}
+	return parse_name(cc_names, TUB_RUDP_CC_COUNT, s, cc);
 }
 
 const char *spec_proto_name(int proto)
@@ -74,6 +90,41 @@ void spec_default_limits(struct tub_limits *lim)
 	lim->max_msg_size = 1024 * 1024;
 	lim->min_interval_ns = 10 * TUB_NSEC_PER_MSEC;
 	lim->max_window_bytes = 16u << 20;
+}
+
+/* The rudp settings: on rudp only; the RTO's bounds in sense and order
+ * (with the defaults for what is 0); paced needs a rate. */
+static int rudp_settings_check(const struct tub_spec *s, char *reason,
+			       size_t len)
+{
+	uint64_t lo = s->rto_min_ns ? s->rto_min_ns
+				    : TUB_RUDP_RTO_MIN_DEFAULT_NS;
+	uint64_t hi = s->rto_max_ns ? s->rto_max_ns
+				    : TUB_RUDP_RTO_MAX_DEFAULT_NS;
+
+	if (s->proto != TUB_PROTO_RUDP) {
+		if (s->cc || s->rto_min_ns || s->rto_max_ns ||
+		    (s->flags & TUB_SPEC_UNORDERED) || s->window) {
+			snprintf(reason, len, "unordered, window, cc and the "
+				 "rto bounds are rudp settings, not %s",
+				 spec_proto_name(s->proto));
+			return -1;
+		}
+		return 0;
+	}
+	if (lo < TUB_RUDP_RTO_LOW_NS || hi > TUB_RUDP_RTO_HIGH_NS ||
+	    lo > hi) {
+		snprintf(reason, len, "rudp rto-min %.3f s and rto-max %.3f s: "
+			 "need %.3f s <= rto-min <= rto-max <= %.0f s",
+			 lo / 1e9, hi / 1e9, TUB_RUDP_RTO_LOW_NS / 1e9,
+			 TUB_RUDP_RTO_HIGH_NS / 1e9);
+		return -1;
+	}
+	if (s->cc == TUB_RUDP_CC_PACED && s->rate_bps == 0) {
+		snprintf(reason, len, "rudp cc paced needs a rate");
+		return -1;
+	}
+	return 0;
 }
 
 int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
@@ -122,10 +173,12 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		return -1;
 	}
 	if (s->window > TUB_RUDP_WINDOW_MAX ||
-	    (s->flags & ~TUB_SPEC_KNOWN_FLAGS)) {
-		snprintf(reason, len, "bad window or flags");
+	    (s->flags & ~TUB_SPEC_KNOWN_FLAGS) || s->cc >= TUB_RUDP_CC_COUNT) {
+		snprintf(reason, len, "bad window, flags or congestion control");
 		return -1;
 	}
+	if (rudp_settings_check(s, reason, len) < 0)
+		return -1;
 	if (s->proto == TUB_PROTO_RUDP) {
 		uint64_t w = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT;
 		if (w * TUB_RUDP_PKT_MAX > lim->max_window_bytes) {

@@ -42,15 +42,28 @@ struct tub_spec {
 	char remote_opts[TUB_OPTSTR_MAX]; /* options for the receiver's socket */
 	uint32_t flags;       /* TUB_SPEC_* */
 	uint32_t window;      /* rudp: packets in flight; 0: the default */
+	uint8_t cc;           /* rudp: enum tub_rudp_cc */
+	uint64_t rto_min_ns;  /* rudp: the RTO's floor; 0: the default */
+	uint64_t rto_max_ns;  /* rudp: its backoff's ceiling; 0: the default */
 };
 
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
-#define TUB_SPEC_PACED 0x2u     /* rudp: fixed pacing at twice the offered
-				   rate instead of AIMD */
 #define TUB_SPEC_SPIN 0x100u    /* rr, connect: both ends poll the data
 				   socket without sleeping (--spin) */
-#define TUB_SPEC_RUDP_FLAGS (TUB_SPEC_UNORDERED | TUB_SPEC_PACED)
+#define TUB_SPEC_RUDP_FLAGS TUB_SPEC_UNORDERED
 #define TUB_SPEC_KNOWN_FLAGS (TUB_SPEC_RUDP_FLAGS | TUB_SPEC_SPIN)
+
+/* rudp congestion control (the numbers of rudp.h's enum rudp_cc_algo) */
+enum tub_rudp_cc {
+	TUB_RUDP_CC_RENO,  /* slow start and AIMD (--cc aimd: the same) */
+	TUB_RUDP_CC_CUBIC, /* RFC 9438 */
+	TUB_RUDP_CC_PACED, /* fixed pacing at twice the offered rate */
+	TUB_RUDP_CC_COUNT
+};
+#define TUB_RUDP_RTO_MIN_DEFAULT_NS 200000000ull  /* 200 ms, as TCP's */
+#define TUB_RUDP_RTO_MAX_DEFAULT_NS 2000000000ull /* 2 s */
+#define TUB_RUDP_RTO_LOW_NS 1000000ull            /* --rto-min at least 1 ms */
+#define TUB_RUDP_RTO_HIGH_NS 60000000000ull       /* --rto-max at most 60 s */
 #define TUB_RUDP_WINDOW_MAX 65535
 #define TUB_RUDP_WINDOW_DEFAULT 256 /* packets, when the spec says 0 */
 #define TUB_RUDP_PKT_MAX 1472       /* largest rudp datagram (IPv4) */
@@ -174,6 +187,8 @@ struct tub_probe {
 	uint8_t rudp_valid;        /* rudp: the sender's protocol counters */
 	uint64_t rudp_retrans_timeout, rudp_retrans_fast, rudp_spurious;
 	uint64_t rudp_pkts_sent, rudp_srtt_ns;
+	uint64_t rudp_tlp, rudp_rack_losses, rudp_spurious_rack;
+	uint64_t rudp_max_silence_ns;
 	uint32_t rudp_cwnd;
 	char ka_error[32];         /* keepalive: the error, e.g. "ETIMEDOUT" */
 	uint32_t path_mtu;         /* UDP: IP_MTU of the connected data socket
@@ -207,8 +222,13 @@ const char *spec_proto_name(int proto);
 const char *spec_kind_name(int kind);
 const char *spec_dir_name(int dir);
 
-/* Parse a name into the enum; 0, or -1 if unknown. */
+/* Name of a rudp congestion control ("reno", "cubic", "paced"). */
+const char *spec_cc_name(int cc);
+
+/* Parse a name into the enum; 0, or -1 if unknown. spec_cc_parse takes
+ * "aimd" for reno too. */
 int spec_proto_parse(const char *s, int *proto);
+int spec_cc_parse(const char *s, int *cc);
 int spec_kind_parse(const char *s, int *kind);
 
 /* The receiver's default limits. */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
+
 _Static_assert(SOCKOPT_COUNT < 32, "sockopt mask is a u32");
 
 #define SOCKOPT_MASK_KNOWN ((1u << SOCKOPT_COUNT) - 1)
@@ -63,20 +65,26 @@ static void put_u8(struct wbuf *w, uint8_t v)
 
 static void put_u16(struct wbuf *w, uint16_t v)
 {
-	v = htobe16(v);
-	put_bytes(w, &v, sizeof v);
+	uint8_t b[sizeof v];
+
+	bytes_put16(b, v);
+	put_bytes(w, b, sizeof b);
 }
 
 static void put_u32(struct wbuf *w, uint32_t v)
 {
-	v = htobe32(v);
-	put_bytes(w, &v, sizeof v);
+	uint8_t b[sizeof v];
+
+	bytes_put32(b, v);
+	put_bytes(w, b, sizeof b);
 }
 
 static void put_u64(struct wbuf *w, uint64_t v)
 {
-	v = htobe64(v);
-	put_bytes(w, &v, sizeof v);
+	uint8_t b[sizeof v];
+
+	bytes_put64(b, v);
+	put_bytes(w, b, sizeof b);
 }
 
 static void put_double(struct wbuf *w, double d)
@@ -210,26 +218,26 @@ static uint8_t get_u8(struct rbuf *r, const char *name)
 
 static uint16_t get_u16(struct rbuf *r, const char *name)
 {
-	uint16_t v = 0;
+	uint8_t b[sizeof(uint16_t)] = {0};
 
-	get_bytes(r, &v, sizeof v, name);
-	return be16toh(v);
+	get_bytes(r, b, sizeof b, name);
+	return bytes_get16(b);
 }
 
 static uint32_t get_u32(struct rbuf *r, const char *name)
 {
-	uint32_t v = 0;
+	uint8_t b[sizeof(uint32_t)] = {0};
 
-	get_bytes(r, &v, sizeof v, name);
-	return be32toh(v);
+	get_bytes(r, b, sizeof b, name);
+	return bytes_get32(b);
 }
 
 static uint64_t get_u64(struct rbuf *r, const char *name)
 {
-	uint64_t v = 0;
+	uint8_t b[sizeof(uint64_t)] = {0};
 
-	get_bytes(r, &v, sizeof v, name);
-	return be64toh(v);
+	get_bytes(r, b, sizeof b, name);
+	return bytes_get64(b);
 }
 
 static double get_double(struct rbuf *r, const char *name)
@@ -590,6 +598,9 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 	put_str(&w, m->remote_opts, sizeof m->remote_opts);
 	put_u32(&w, m->flags);
 	put_u32(&w, m->window);
+	put_u8(&w, m->cc);
+	put_u64(&w, m->rto_min_ns);
+	put_u64(&w, m->rto_max_ns);
 	return frame_end(&w);
 }
 
@@ -716,6 +727,9 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 	if (!r.failed && m->window > TUB_RUDP_WINDOW_MAX)
 		rd_fail(&r, "window %u over %u", m->window,
 			TUB_RUDP_WINDOW_MAX);
+	m->cc = get_enum(&r, "cc", TUB_RUDP_CC_COUNT);
+	m->rto_min_ns = get_u64(&r, "rto_min_ns");
+	m->rto_max_ns = get_u64(&r, "rto_max_ns");
 	return rd_finish(&r);
 }
 
@@ -768,39 +782,25 @@ int wire_decode_error(const uint8_t *body, size_t len, struct wire_error *m,
 
 void wire_data_encode(uint8_t *p, const struct wire_data *d)
 {
-	uint32_t v32;
-	uint64_t v64;
-
-	v32 = htobe32(d->session);
-	memcpy(p, &v32, sizeof v32);
-	v32 = htobe32(d->flags);
-	memcpy(p + 4, &v32, sizeof v32);
-	v64 = htobe64(d->seq);
-	memcpy(p + 8, &v64, sizeof v64);
-	v64 = htobe64(d->send_ns);
-	memcpy(p + 16, &v64, sizeof v64);
+	bytes_put32(p, d->session);
+	bytes_put32(p + 4, d->flags);
+	bytes_put64(p + 8, d->seq);
+	bytes_put64(p + 16, d->send_ns);
 }
 
 int wire_data_decode(const uint8_t *p, size_t len, struct wire_data *d)
 {
-	uint32_t v32;
-	uint64_t v64;
-
 	memset(d, 0, sizeof *d);
 	if (len < WIRE_DATA_HDR_LEN)
 		return -1;
-	memcpy(&v32, p + 4, sizeof v32);
-	d->flags = be32toh(v32);
+	d->flags = bytes_get32(p + 4);
 	if (d->flags & ~WIRE_DATA_KNOWN_FLAGS) {
 		d->flags = 0;
 		return -1;
 	}
-	memcpy(&v32, p, sizeof v32);
-	d->session = be32toh(v32);
-	memcpy(&v64, p + 8, sizeof v64);
-	d->seq = be64toh(v64);
-	memcpy(&v64, p + 16, sizeof v64);
-	d->send_ns = be64toh(v64);
+	d->session = bytes_get32(p);
+	d->seq = bytes_get64(p + 8);
+	d->send_ns = bytes_get64(p + 16);
 	return 0;
 }
 

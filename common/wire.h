@@ -19,8 +19,9 @@
 #include "spec.h"
 
 #define WIRE_MAGIC 0x5442u
-#define WIRE_VERSION 4 /* 3: one port (READY's secret, JOIN), CPU; 4: GSO/GRO
-			  * buffer counts in DONE/RESULT */
+#define WIRE_VERSION 5 /* 3: one port (READY's secret, JOIN), CPU; 4: GSO/GRO
+			  * buffer counts in DONE/RESULT; 5: TEST carries
+			  * rudp's cc and RTO bounds */
 #define WIRE_HDR_LEN 8
 #define WIRE_MAX_BODY (128u * 1024u)
 #define WIRE_MAX_FRAME (WIRE_HDR_LEN + WIRE_MAX_BODY)

@@ -137,10 +137,16 @@ function setting(p,    n, pre) {
 }
 
 # defaults(p): no buffer, option, window or cc asked for.
+# cc_default(cc): rudp's default congestion control (reno; aimd in rows
+# written before cubic came), or none given.
+function cc_default(cc) {
+	return cc == "" || cc == "reno" || cc == "aimd"
+}
+
 function defaults(p) {
 	return s(p, "sndbuf_req_bytes") == "" && s(p, "rcvbuf_req_bytes") == "" &&
 		opts_drop(s(p, "local_opts"), "sndbuf") == "" && opts_drop(s(p, "remote_opts"), "rcvbuf") == "" &&
-		s(p, "window_req_pkts") == "" && (s(p, "rudp_cc") == "" || s(p, "rudp_cc") == "aimd")
+		s(p, "window_req_pkts") == "" && cc_default(s(p, "rudp_cc"))
 }
 
 # stream(p, proto): an ok stream point of proto with a throughput. TCP and
@@ -422,7 +428,7 @@ function calls(proto, p,    set, n, a, i, j, opt, val, ends) {
 	}
 	if (proto == "rudp") {
 		line("=>", "tub-send --proto rudp" (s(p, "window_req_pkts") == "" ? "" : " --window " s(p, "window_req_pkts")) \
-			(s(p, "rudp_cc") == "" || s(p, "rudp_cc") == "aimd" ? "" : " --cc " s(p, "rudp_cc")))
+			(cc_default(s(p, "rudp_cc")) ? "" : " --cc " s(p, "rudp_cc")))
 		return
 	}
 	line("=>", "in C, before connect() / listen() (a buffer set later does not widen the window scale):")

@@ -126,7 +126,7 @@ NR == 1 {
 		name[p] = point_name(v("proto"), v("kind"), v("msg_size_bytes"),
 			v("local_req_sndbuf_bytes"), v("remote_req_rcvbuf_bytes"),
 			lo, ro, v("rate_req_bps"), v("point_label"),
-			v("window_req_pkts"), v("proto") == "rudp" && v("rudp_cc") != "aimd" ? v("rudp_cc") : "")
+			v("window_req_pkts"), v("proto") == "rudp" && v("rudp_cc") != "aimd" && v("rudp_cc") != "reno" ? v("rudp_cc") : "")
 	}
 	p = pid[key]
 	nrows[p]++

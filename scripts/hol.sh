@@ -14,6 +14,7 @@ SIZE=500
 DELAY=10ms
 DURATION=8
 LABEL=hol
+CC=cubic
 RESULTS=$ROOT/results
 BIN=$ROOT/build
 NAME=tubhol$$
@@ -27,6 +28,8 @@ usage: scripts/hol.sh [options]          (root: it makes network namespaces)
   --size S           message size (default $SIZE bytes)
   --delay D          one-way delay of the link (default $DELAY)
   --duration S       seconds per test (default $DURATION)
+  --cc CC            RUDP's congestion control: reno, cubic, paced
+                     (default $CC)
   --label NAME       run label (default $LABEL)
   --results DIR      where the run directory goes (default results/)
   --bin DIR          the built programs (default build/)
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
     --size) SIZE=${2:?}; shift ;;
     --delay) DELAY=${2:?}; shift ;;
     --duration) DURATION=${2:?}; shift ;;
+    --cc) CC=${2:?}; shift ;;
     --label) LABEL=${2:?}; shift ;;
     --results) RESULTS=${2:?}; shift ;;
     --bin) BIN=${2:?}; shift ;;
@@ -95,10 +99,10 @@ for loss in $LOSSES; do
   link "$loss"
   # TCP with nodelay: Nagle would hold each paced message back for up to a
   # round trip behind the one before, which is not head-of-line blocking.
-  # RUDP with fixed pacing (--cc paced): its AIMD, with few packets in
-  # flight, falls back to one packet after a timeout and queues everyone,
-  # which would hide the ordering effect this chart is about.
-  for mode in "tcp --local-opt nodelay" "rudp --cc paced" "rudp --cc paced --unordered"; do
+  # RUDP with --cc (cubic by default; before RACK and the tail probe, its
+  # AIMD fell back to one packet after each timeout and queued everyone,
+  # which hid the ordering effect, so the chart was drawn with paced).
+  for mode in "tcp --local-opt nodelay" "rudp --cc $CC" "rudp --cc $CC --unordered"; do
     echo "loss $loss%: $mode ..." >&2
     # shellcheck disable=SC2086 # mode holds two words for rudp unordered
     "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 -p "$PORT" -q \
@@ -116,7 +120,7 @@ awk -f "$ROOT/scripts/lib/csv.awk" -f "$ROOT/scripts/hol.awk" "$CSV" |
 
 if command -v gnuplot >/dev/null; then
   for fmt in png svg; do
-    gnuplot -e "dat='$DIR/hol.dat'; out='$DIR/hol.$fmt'; fmt='$fmt'; title='Head-of-line blocking: $SIZE-byte messages at $RATE, $DELAY each way, random loss on tub-link (TCP nodelay, RUDP paced)'" \
+    gnuplot -e "dat='$DIR/hol.dat'; out='$DIR/hol.$fmt'; fmt='$fmt'; title='Head-of-line blocking: $SIZE-byte messages at $RATE, $DELAY each way, random loss on tub-link (TCP nodelay, RUDP $CC)'" \
       "$ROOT/scripts/hol.gp" || echo "hol.sh: gnuplot failed for $fmt" >&2
   done
 fi

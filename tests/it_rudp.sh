@@ -20,6 +20,14 @@ check "loopback ordered: in order" "$(col "$CSV" rx_out_of_order)" -eq 0
 send --proto rudp -n 3000 -l 5000 --unordered --window 64
 delivered 3000 "loopback unordered, fragmented"
 check "unordered column" "$(col "$CSV" delivery)" = unordered
+send --proto rudp -n 5000 -l 1400 --cc cubic --rto-min 100ms --rto-max 1s
+delivered 5000 "loopback cubic"
+check "cubic column" "$(col "$CSV" rudp_cc)" = cubic
+check "rto-min column" "$(col "$CSV" rudp_rto_min_ms)" = 100.0
+check "rto-max column" "$(col "$CSV" rudp_rto_max_ms)" = 1000.0
+check_awk "silence within rto-max" "$(col "$CSV" rudp_max_silence_ms) <= 1000"
+send --proto rudp -n 100 -l 1400 --cc aimd
+check "aimd is reno" "$(col "$CSV" rudp_cc)" = reno
 send --proto rudp --kind rr -n 1000 -l 64
 check "loopback rr count" "$(col "$CSV" rr_done)" -eq 1000
 check_awk "loopback rr p50 > 0" "$(col "$CSV" rtt_p50_us) > 0"

@@ -96,9 +96,9 @@ check "notsent_lowat name" "$(field "$WORK/p" 4 15)" = "tcp stream 128 KiB local
 check "absolute notsent_lowat" "$(field "$WORK/p" 5 8)" = "notsent_lowat=16K"
 expand 'proto=rudp window=0' >/dev/null 2>"$WORK/err"
 check "window=0 is an error" $? -eq 2
-expand 'proto=rudp cc=cubic' >/dev/null 2>"$WORK/err"
-check "cc=cubic is an error" $? -eq 2
-check "... says so" -n "$(grep "cc: 'cubic' is not aimd or paced" "$WORK/err")"
+expand 'proto=rudp cc=bbr' >/dev/null 2>"$WORK/err"
+check "cc=bbr is an error" $? -eq 2
+check "... says so" -n "$(grep "cc: 'bbr' is not reno, cubic or paced" "$WORK/err")"
 
 # --duration wins over the RTT
 expand "$SUITE" -v duration=1 >"$WORK/p"

@@ -49,6 +49,14 @@ usage_case "rudp fill not a kind" "$S" -c 127.0.0.1 --proto rudp --kind fill
 usage_case "window without rudp" "$S" -c 127.0.0.1 --window 64
 usage_case "window 0" "$S" -c 127.0.0.1 --proto rudp --window 0
 says "window 0" "--window 0: at least 1 packet"
+usage_case "cc unknown" "$S" -c 127.0.0.1 --proto rudp --cc bbr
+says "cc unknown" "reno, cubic or paced"
+usage_case "cc without rudp" "$S" -c 127.0.0.1 --cc cubic
+usage_case "rto-max without rudp" "$S" -c 127.0.0.1 --rto-max 1s
+usage_case "rto-min over rto-max" "$S" -c 127.0.0.1 --proto rudp --rto-min 3s
+says "rto-min over rto-max" "over --rto-max"
+usage_case "rto-max over 60 s" "$S" -c 127.0.0.1 --proto rudp --rto-max 61s
+usage_case "paced without a rate" "$S" -c 127.0.0.1 --proto rudp --cc paced
 usage_case "unknown proto names all three" "$S" -c 127.0.0.1 --proto sctp
 says "unknown proto names all three" "(tcp, udp, rudp)"
 printf 'a,b\n1,2\n' > "$WORK/other.csv"

@@ -157,6 +157,44 @@ int main(void)
 	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
 	spec_default_limits(&lim);
 
+	/* RUDP's congestion control and RTO bounds: rudp only, in order,
+	 * paced with a rate. */
+	s = good();
+	s.proto = TUB_PROTO_RUDP;
+	s.cc = TUB_RUDP_CC_CUBIC;
+	s.rto_min_ns = 50 * TUB_NSEC_PER_MSEC;
+	s.rto_max_ns = TUB_NSEC_PER_SEC;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.rto_min_ns = 3 * TUB_NSEC_PER_SEC; /* over rto-max */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "rto-min") != NULL);
+	s.rto_max_ns = 0; /* the default, 2 s: still under rto-min */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.rto_min_ns = 0;
+	s.rto_max_ns = 61 * TUB_NSEC_PER_SEC;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.rto_max_ns = 0;
+	s.rto_min_ns = TUB_NSEC_PER_MSEC - 1;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s.rto_min_ns = 0;
+	s.cc = TUB_RUDP_CC_PACED; /* good() has a rate */
+	CHECK(spec_check(&s, &lim, why, sizeof why) == (s.rate_bps ? 0 : -1));
+	s.rate_bps = 0;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "paced") != NULL);
+	s.cc = TUB_RUDP_CC_COUNT;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.proto = TUB_PROTO_TCP;
+	s.cc = TUB_RUDP_CC_CUBIC;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "rudp settings") != NULL);
+	int cc = -1;
+	CHECK(spec_cc_parse("aimd", &cc) == 0 && cc == TUB_RUDP_CC_RENO);
+	CHECK(spec_cc_parse("cubic", &cc) == 0 && cc == TUB_RUDP_CC_CUBIC);
+	CHECK(spec_cc_parse("bbr", &cc) < 0);
+	CHECK_STR(spec_cc_name(TUB_RUDP_CC_PACED), "paced");
+
 	/* A peer's report must make sense. */
 	struct tub_side side;
 	memset(&side, 0, sizeof side);

@@ -295,6 +295,9 @@ static void make_spec(struct tub_spec *m)
 	fill_text(m->remote_opts, sizeof m->remote_opts - 1, 3);
 	m->flags = TUB_SPEC_UNORDERED;
 	m->window = TUB_RUDP_WINDOW_MAX;
+	m->cc = TUB_RUDP_CC_PACED;
+	m->rto_min_ns = 0x0102030405060708ull;
+	m->rto_max_ns = U64_ONES;
 }
 
 static void make_ready(struct wire_ready *m)
@@ -569,6 +572,9 @@ static void test_test_roundtrip(void)
 	CHECK_EQ_U64(out.timeout_ns, in.timeout_ns);
 	CHECK_EQ_U64(out.flags, in.flags);
 	CHECK_EQ_U64(out.window, in.window);
+	CHECK_EQ_U64(out.cc, in.cc);
+	CHECK_EQ_U64(out.rto_min_ns, in.rto_min_ns);
+	CHECK_EQ_U64(out.rto_max_ns, in.rto_max_ns);
 	CHECK_STR(out.remote_opts, in.remote_opts);
 	CHECK_EQ_U64(strlen(out.remote_opts), TUB_OPTSTR_MAX - 1);
 }
@@ -822,6 +828,11 @@ static void test_spec_rejects(void)
 	make_spec(&m);
 	m.window = TUB_RUDP_WINDOW_MAX + 1;
 	EXPECT_ENC_REJECT(o, &m, "window");
+	make_spec(&m);
+	m.cc = TUB_RUDP_CC_COUNT;
+	EXPECT_ENC_REJECT(o, &m, "cc 3");
+	m.flags = 0x2; /* TUB_SPEC_PACED before cc took its place */
+	EXPECT_ENC_REJECT(o, &m, "flags 0x2");
 }
 
 /* String content: control characters, DEL, high bytes; and lengths equal
@@ -904,12 +915,12 @@ static void test_string_rejects(void)
 
 	/* TEST with remote_opts of TUB_OPTSTR_MAX bytes: the fixed part of a
 	 * valid encoding, a hand-made string, then the flags and window (two
-	 * u32) that follow it. */
+	 * u32), cc (u8) and the rto bounds (two u64) that follow it. */
 	make_spec(&sp);
 	sp.remote_opts[0] = '\0';
 	f = encode_frame(&ops[1], &sp, &body, &len);
 	{
-		const size_t tail = 8, head = len - tail - 2;
+		const size_t tail = 25, head = len - tail - 2;
 		uint8_t *b = xcalloc(len + TUB_OPTSTR_MAX);
 		uint16_t n = htobe16(TUB_OPTSTR_MAX);
 

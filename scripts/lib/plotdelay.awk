@@ -21,7 +21,7 @@ function setting_label(r, i,    t, a, n, j, seen, kv, lab, rate) {
 	}
 	if (s(r, i, "window_req_pkts") != "")
 		t = t " window " (rel_of(lab, "window") == "" ? "" : rel_of(lab, "window") "=") s(r, i, "window_req_pkts")
-	if (s(r, i, "proto") == "rudp" && s(r, i, "rudp_cc") != "" && s(r, i, "rudp_cc") != "aimd") t = t " cc " s(r, i, "rudp_cc")
+	if (s(r, i, "proto") == "rudp" && s(r, i, "rudp_cc") !~ /^(|aimd|reno)$/) t = t " cc " s(r, i, "rudp_cc")
 	rate = s(r, i, "rate_req_bps")
 	if (rate != "")
 		t = t " paced " (match(lab, /rate=[^ ,+]*/) ? substr(lab, RSTART + 5, RLENGTH - 5) : fmt_rate(rate))

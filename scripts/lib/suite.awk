@@ -278,7 +278,7 @@ function normal(key, v) {
 	}
 	if (key == "cc") {
 		if (v == "default" || v == "-") return ""
-		if (v !~ /^(aimd|paced)$/) fail("cc: '" v "' is not aimd or paced")
+		if (v !~ /^(aimd|reno|cubic|paced)$/) fail("cc: '" v "' is not reno, cubic or paced (aimd: reno)")
 		return v
 	}
 	if (key == "opts" || key == "lopts" || key == "ropts") {

@@ -107,6 +107,7 @@ static void syn_sent_initiator(const uint8_t *p, size_t n)
 	struct rudp *r;
 
 	scene_conf(&c, 1);
+	c.cc = RUDP_CC_PACED;
 	c.pacing_bps = 10000000;
 	r = rudp_new(&c, SCENE_SESSION, 1, SCENE_T0);
 	if (!r)

@@ -193,9 +193,16 @@ static void gen_test(struct gen *g)
 	save_test(g, "test-rudp-stream", &s);
 	spec_of(&s, TUB_PROTO_RUDP, TUB_KIND_STREAM, 5000, "busy_poll=50");
 	s.rate_bps = 1000000000;
-	s.flags = TUB_SPEC_UNORDERED | TUB_SPEC_PACED;
+	s.flags = TUB_SPEC_UNORDERED;
+	s.cc = TUB_RUDP_CC_PACED;
 	s.window = 64;
 	save_test(g, "test-rudp-unordered-paced", &s);
+	spec_of(&s, TUB_PROTO_RUDP, TUB_KIND_STREAM, 1400, "");
+	s.count = 600;
+	s.cc = TUB_RUDP_CC_CUBIC;
+	s.rto_min_ns = 50000000;
+	s.rto_max_ns = 1000000000;
+	save_test(g, "test-rudp-cubic-rto", &s);
 	spec_of(&s, TUB_PROTO_RUDP, TUB_KIND_CONNECT, 100, "");
 	s.count = 200;
 	save_test(g, "test-rudp-connect", &s);
