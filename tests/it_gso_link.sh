@@ -45,7 +45,9 @@ one_run() {
 		"vs $(linkcol a2b reordered), duplicates $(col "$CSV" udp_duplicates)" \
 		"vs $(linkcol a2b duplicated)"
 	check "$label: gso granted" "$(col "$CSV" local_granted_gso_bytes)" = 1200
-	check_awk "$label: several datagrams per send ($ps)" "$ps > 1"
+	# How many datagrams a send carries depends on how late the paced
+	# sender wakes (1 on a quiet machine at this rate): said above, not
+	# checked here; it_gso checks the batching unpaced on loopback.
 	check "$label: receiver's loss == tub-link's drops + TUN's ($lost, $dropped)" \
 		"$lost" -eq "$dropped"
 	ld=$(linkcol a2b dropped_loss); seen=$((sent - tundrop))
