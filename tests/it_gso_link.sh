@@ -16,12 +16,6 @@ send() {
 		-p "$PORT" --csv "$CSV" -q "$@"
 }
 
-linkcol() {
-	awk -F, -v d="$1" -v c="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$1 == d { print $h[c] }' "$WORK/link.csv"
-}
-
 # one_run LABEL OPTIONS...: a lossy run, its counts against tub-link's.
 one_run() {
 	label=$1; shift

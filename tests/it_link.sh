@@ -14,13 +14,6 @@ send() {
 		-p "$PORT" --csv "$CSV" -q "$@"
 }
 
-# linkcol DIR NAME: a column of tub-link's stats (fresh, via SIGUSR1).
-linkcol() {
-	awk -F, -v d="$1" -v c="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$1 == d { print $h[c] }' "$WORK/link.csv"
-}
-
 # 1. Loss (and duplicates, reordering). Other packets cross the link during
 # a UDP test too: the TCP control connection, the small end markers. So the
 # impairments apply only to what the receiver counts: UDP packets of 200

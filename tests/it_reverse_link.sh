@@ -14,12 +14,6 @@ send() {
 		-p "$PORT" --csv "$CSV" -q -R "$@"
 }
 
-linkcol() {
-	awk -F, -v d="$1" -v c="$2" '
-		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		$1 == d { print $h[c] }' "$WORK/link.csv"
-}
-
 # UDP: 2% of the data datagrams b2a (1228-byte packets; the JOIN, its echo
 # and the end markers are under 200 bytes and pass).
 link_up --delay 2ms --b2a-loss 2% --seed 3 --match udp --match-min-size 200

@@ -70,6 +70,14 @@ link_up() {
 	start_recv -q
 }
 
+# linkcol DIR NAME: the column NAME of tub-link's stats for direction DIR
+# (a2b, b2a), from $WORK/link.csv (netns.sh stats NAME > $WORK/link.csv).
+linkcol() {
+	awk -F, -v d="$1" -v c="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$1 == d { print $h[c] }' "$WORK/link.csv"
+}
+
 # csv_rows FILE: its data rows (0 when empty or missing).
 csv_rows() {
 	if [ -s "$1" ]; then echo $(($(wc -l <"$1") - 1)); else echo 0; fi
