@@ -22,6 +22,7 @@
 int join_frame(const struct run_ctx *ctx, uint8_t *buf)
 {
 	struct wire_join j = {.session = ctx->spec->session,
+			      .flow = ctx->flow,
 			      .secret = ctx->secret};
 
 	return wire_encode_join(buf, WIRE_JOIN_LEN, &j);
@@ -61,7 +62,7 @@ static int check_tcp(struct run_ctx *ctx, int fd)
 	    sock_read_full(fd, f + WIRE_HDR_LEN, blen, until) < 0 ||
 	    wire_decode_join(f + WIRE_HDR_LEN, blen, &j, why, sizeof why) < 0 ||
 	    j.session != ctx->spec->session || j.secret != ctx->secret ||
-	    j.flow != 0) {
+	    j.flow != ctx->flow) {
 		ctx->strays++;
 		gate_send_error(fd, "JOIN refused: not this test's session "
 				"and secret");
@@ -119,51 +120,116 @@ int join_udp(struct run_ctx *ctx)
 			continue;
 		ssize_t r = recv(ctx->data, in, sizeof in, MSG_DONTWAIT);
 		if (r == n && wire_parse_join(in, (size_t)r, &j) == 0 &&
-		    j.session == ctx->spec->session && j.secret == ctx->secret)
+		    j.session == ctx->spec->session && j.secret == ctx->secret &&
+		    j.flow == ctx->flow)
 			return 0;
 	}
 }
 
-int join_wait_udp(struct run_ctx *ctx, uint64_t until)
+/* One datagram on ctx->data: 1 when it is the JOIN of ctx's flow from
+ * the control peer's host (the socket is then connected to its source; the
+ * frame in f, *len bytes), 0 for anything else (counted as wrong_session),
+ * -1 failed (ctx set). */
+static int take_udp_join(struct run_ctx *ctx, uint8_t *f, ssize_t *len)
 {
-	uint8_t f[WIRE_JOIN_LEN + 1];
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof from;
 	struct wire_join j;
+	ssize_t r = recvfrom(ctx->data, f, WIRE_JOIN_LEN + 1, MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fromlen);
 
+	if (r < 0)
+		return 0;
+	struct sock_addr src = {.len = fromlen};
+	memcpy(&src.ss, &from, fromlen);
+	sock_unmap(&src);
+	if (!sock_same_host(&src, &ctx->ctl_peer) ||
+	    wire_parse_join(f, (size_t)r, &j) < 0 ||
+	    j.session != ctx->spec->session || j.secret != ctx->secret ||
+	    j.flow != ctx->flow) {
+		ctx->mine.rx.wrong_session++;
+		return 0;
+	}
+	/* From now on the kernel passes only this source's. */
+	if (connect(ctx->data, (struct sockaddr *)&from, fromlen) < 0)
+		return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
+				strerror(errno));
+	*len = r;
+	return 1;
+}
+
+/* Flows before the one awaited: a datagram on their connected sockets is
+ * a JOIN again (its echo was lost), echoed again. */
+static void answer_joined(struct run_ctx *const *f, const struct pollfd *p,
+			  int joined)
+{
+	uint8_t in[WIRE_JOIN_LEN + 1];
+
+	for (int k = 0; k < joined; k++) {
+		if (!p[k].revents)
+			continue;
+		ssize_t r = recv(f[k]->data, in, sizeof in, MSG_DONTWAIT);
+		if (r > 0 && !join_answer(f[k], in, (size_t)r))
+			f[k]->mine.rx.wrong_session++;
+	}
+}
+
+/* Wait for flow i's JOIN on its socket, answering the flows before it. */
+static int await_join(struct run_ctx *const *f, int i, uint64_t until,
+		      uint8_t *in, ssize_t *len)
+{
+	struct run_ctx *ctx = f[i];
+	struct pollfd p[TUB_FLOWS_MAX + 1];
+
+	for (int k = 0; k <= i; k++)
+		p[k] = (struct pollfd){.fd = f[k]->data, .events = POLLIN};
 	for (;;) {
-		uint64_t now = clock_now_ns();
+		uint64_t now = clock_now_ns(), next_ctl = 0;
 		if (now >= until)
 			return run_fail(ctx, ST_TIMEOUT, "no data JOIN from the "
 					"sender within %.0f s",
 					RUN_CTL_TIMEOUT_NS / 1e9);
-		if (run_wait(ctx, ctx->data, POLLIN, until) == 0) {
-			uint64_t next_ctl = 0;
-			if (run_keep_going(ctx, now, &next_ctl) < 0)
-				return -1;
+		if (run_keep_going(ctx, now, &next_ctl) < 0)
+			return -1;
+		if (i == 0) {
+			if (run_wait(ctx, ctx->data, POLLIN, until) == 0)
+				continue;
+			p[0].revents = POLLIN;
+		} else if (poll(p, (nfds_t)i + 1, 10) <= 0) {
 			continue;
 		}
-		struct sockaddr_storage from;
-		socklen_t fromlen = sizeof from;
-		ssize_t r = recvfrom(ctx->data, f, sizeof f, MSG_DONTWAIT,
-				     (struct sockaddr *)&from, &fromlen);
-		if (r < 0)
+		answer_joined(f, p, i);
+		if (!p[i].revents)
 			continue;
-		struct sock_addr src = {.len = fromlen};
-		memcpy(&src.ss, &from, fromlen);
-		sock_unmap(&src);
-		if (!sock_same_host(&src, &ctx->ctl_peer) ||
-		    wire_parse_join(f, (size_t)r, &j) < 0 ||
-		    j.session != ctx->spec->session ||
-		    j.secret != ctx->secret || j.flow != 0) {
-			ctx->mine.rx.wrong_session++;
-			continue;
-		}
-		/* From now on the kernel passes only this source's. */
-		if (connect(ctx->data, (struct sockaddr *)&from, fromlen) < 0)
-			return run_fail(ctx, ST_SOCKET_ERROR, "data socket: %s",
-					strerror(errno));
-		send(ctx->data, f, (size_t)r, 0);
-		return 0;
+		int rc = take_udp_join(ctx, in, len);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
 	}
+}
+
+int join_wait_udp_flows(struct run_ctx *const *f, int n,
+			const struct sock_addr *local,
+			int (*open)(struct run_ctx *, const struct sock_addr *),
+			uint64_t until)
+{
+	uint8_t in[WIRE_JOIN_LEN + 1];
+	ssize_t len;
+
+	for (int i = 0; i < n; i++) {
+		if (await_join(f, i, until, in, &len) < 0)
+			return -1;
+		/* The next flow's socket is bound before this JOIN is echoed,
+		 * so that the sender's next JOIN finds it. */
+		if (i + 1 < n && open(f[i + 1], local) < 0)
+			return -1;
+		send(f[i]->data, in, (size_t)len, 0);
+	}
+	return 0;
+}
+
+int join_wait_udp(struct run_ctx *ctx, uint64_t until)
+{
+	return join_wait_udp_flows(&ctx, 1, NULL, NULL, until);
 }
 
 int join_answer(struct run_ctx *ctx, const uint8_t *p, size_t len)

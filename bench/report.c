@@ -85,11 +85,16 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 		char min[48] = "unknown (the clocks differ)";
 		if (rx->delay_min_ns)
 			snprintf(min, sizeof min, "%.1f us", rx->delay_min_ns / 1e3);
-		fprintf(f, "  message delay: min %s, p50 +%.1f, p99 +%.1f, "
-			"max +%.1f us above it", min,
-			(rx->delay_p50_ns - rx->delay_min_ns) / 1e3,
-			(rx->delay_p99_ns - rx->delay_min_ns) / 1e3,
-			(rx->delay_max_ns - rx->delay_min_ns) / 1e3);
+		if (r->flow < 0) /* percentiles of flows do not add up */
+			fprintf(f, "  message delay over all flows: min %s, max "
+				"+%.1f us above it", min,
+				(rx->delay_max_ns - rx->delay_min_ns) / 1e3);
+		else
+			fprintf(f, "  message delay: min %s, p50 +%.1f, p99 "
+				"+%.1f, max +%.1f us above it", min,
+				(rx->delay_p50_ns - rx->delay_min_ns) / 1e3,
+				(rx->delay_p99_ns - rx->delay_min_ns) / 1e3,
+				(rx->delay_max_ns - rx->delay_min_ns) / 1e3);
 		if (r->spec.proto == TUB_PROTO_UDP)
 			fprintf(f, "\n");
 		else
@@ -111,8 +116,10 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 			r->probe.rudp_spurious, r->probe.rudp_srtt_ns / 1e3,
 			r->probe.rudp_cwnd, r->probe.rudp_max_silence_ns / 1e6);
 	if (r->spec.proto == TUB_PROTO_TCP && tx->tcpi.valid)
-		fprintf(f, "  TCP_INFO: %u retransmitted segments, rtt %u us "
-			"(var %u), cwnd %u x %u B\n", tx->tcpi.total_retrans,
+		fprintf(f, "  TCP_INFO%s: %u retransmitted segments, rtt %u us "
+			"(var %u), cwnd %u x %u B\n",
+			r->flow < 0 ? " (flows: summed, rtt the largest)" : "",
+			tx->tcpi.total_retrans,
 			tx->tcpi.rtt_us, tx->tcpi.rttvar_us, tx->tcpi.snd_cwnd,
 			tx->tcpi.snd_mss);
 	if (r->spec.proto == TUB_PROTO_UDP && r->have_rx && r->have_tx) {
@@ -122,11 +129,14 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 			" received, %" PRIu64 " lost (%.3f%%; %" PRIu64
 			" dropped in the receive buffer), %" PRIu64
 			" reordered (max extent %" PRIu64 "), %" PRIu64
-			" duplicates; jitter %.1f us\n",
+			" duplicates",
 			tx->msgs, rx->received, lost,
 			tx->msgs ? 100.0 * lost / tx->msgs : 0.0,
 			rx->rcvbuf_drops, rx->reordered, rx->reorder_max,
-			rx->duplicates, rx->jitter_ns / 1e3);
+			rx->duplicates);
+		if (r->flow >= 0)
+			fprintf(f, "; jitter %.1f us", rx->jitter_ns / 1e3);
+		fputc('\n', f);
 	}
 }
 
@@ -275,6 +285,11 @@ void report_summary(FILE *f, const struct tub_result *r)
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
 		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
+	if (r->flow < 0)
+		fprintf(f, "  the sum of %u flows; Jain's fairness index of their "
+			"throughputs %.3f (1: all equal, %.3f: one had it all)\n",
+			spec_flows(&r->spec), r->jain_index,
+			1.0 / spec_flows(&r->spec));
 	if (kind_has(r->spec.kind, KIND_FLOW))
 		summary_stream(f, r);
 	else if (kind_has(r->spec.kind, KIND_ROUND_TRIPS))
@@ -290,6 +305,30 @@ void report_summary(FILE *f, const struct tub_result *r)
 			     r->remote_clamped, r->remote_notes);
 }
 
+void report_flow(FILE *f, const struct tub_result *r)
+{
+	char a[32], b[32];
+	const struct tub_rx *rx = &r->rx;
+
+	fprintf(f, "tub-send: flow %d: ", r->flow);
+	if (r->have_rx && rx->elapsed_ns)
+		fprintf(f, "%s (%s in %.3f s)",
+			units_fmt_rate(rx->bytes * 8e9 / rx->elapsed_ns, a,
+				       sizeof a),
+			units_fmt_size(rx->bytes, b, sizeof b),
+			rx->elapsed_ns / 1e9);
+	if (r->have_rx && r->have_tx && r->spec.proto == TUB_PROTO_UDP &&
+	    r->tx.msgs)
+		fprintf(f, ", %" PRIu64 " of %" PRIu64 " datagrams lost",
+			r->tx.msgs > rx->received ? r->tx.msgs - rx->received
+						  : 0,
+			r->tx.msgs);
+	if (r->tx.tcpi.valid)
+		fprintf(f, ", %u retransmitted", r->tx.tcpi.total_retrans);
+	fprintf(f, ": %s%s%s\n", status_name(r->status),
+		r->error[0] ? ": " : "", r->error);
+}
+
 static int write_series(FILE *f, const struct tub_result *r, const char *end,
 			const struct tub_intervals *iv)
 {
@@ -300,10 +339,14 @@ static int write_series(FILE *f, const struct tub_result *r, const char *end,
 		double secs = (s->end_ns - prev) / 1e9;
 		csv_write_field(f, r->run_id);
 		fprintf(f, ",%s,%s,%s,%u,%.6f,%.6f,%" PRIu64 ",%" PRIu64
-			",%.0f\n", spec_proto_name(r->spec.proto),
+			",%.0f,", spec_proto_name(r->spec.proto),
 			spec_kind_name(r->spec.kind), end, i, prev / 1e9,
 			s->end_ns / 1e9, s->bytes, s->msgs,
 			secs > 0 ? s->bytes * 8 / secs : 0.0);
+		if (r->flow < 0)
+			fputs("sum\n", f);
+		else
+			fprintf(f, "%d\n", r->flow);
 		prev = s->end_ns;
 	}
 	return ferror(f) ? -1 : 0;
@@ -313,7 +356,7 @@ int report_intervals(FILE *f, const struct tub_result *r)
 {
 	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) == 0)
 		fputs("run_id,proto,kind,end,index,start_s,end_s,bytes,msgs,"
-		      "rate_bps\n", f);
+		      "rate_bps,flow\n", f);
 	if (r->have_tx && write_series(f, r, "sender", &r->tx.iv) < 0)
 		return -1;
 	if (r->have_rx && write_series(f, r, "receiver", &r->rx.iv) < 0)

@@ -9,6 +9,9 @@
 /* A short human summary of r on f. */
 void report_summary(FILE *f, const struct tub_result *r);
 
+/* One line of a flow's figures (-P), before the sum's summary. */
+void report_flow(FILE *f, const struct tub_result *r);
+
 /* The kernels' counters over the test beside the tool's own: UDP
  * RcvbufErrors on the receiver against udp_rcvbuf_drops, Ip ReasmFails,
  * TCP RetransSegs on the sender against TCP_INFO's retransmissions. */

@@ -381,6 +381,7 @@ int rudp_stream_recv(struct run_ctx *ctx)
 	rc = 0;
 out:
 	rx->elapsed_ns = last - first;
+	rx->first_ns = first;
 	rx->received = rx->msgs;
 	if (rx->msgs)
 		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "flows.h"
 #include "gate.h"
 #include <endian.h>
 #include "sockopt.h"
@@ -85,6 +86,9 @@ int run_check_ctl(struct run_ctx *ctx)
 {
 	struct pollfd p = {.fd = ctx->ctl, .events = POLLIN};
 	struct pollfd l = {.fd = ctx->listen_fd, .events = POLLIN};
+
+	if (ctx->group)
+		return flows_check(ctx);
 
 	if (ctx->listen_fd >= 0 && poll(&l, 1, 0) > 0)
 		ctx->strays += (uint64_t)gate_refuse_one(ctx->listen_fd);
@@ -210,6 +214,22 @@ int run_wait_done(struct run_ctx *ctx)
 			run_wait(ctx, -1, 0, now + RUN_CTL_CHECK_NS);
 		next_ctl = 0;
 	}
+	return 0;
+}
+
+int run_await_done(struct run_ctx *ctx)
+{
+	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
+
+	while (!ctx->peer_done) {
+		if (clock_now_ns() >= deadline)
+			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
+		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
+			return -1;
+		if (!ctx->peer_done)
+			run_wait(ctx, -1, 0, deadline);
+	}
+	ctx->mine.rx.wrong_session += ctx->strays;
 	return 0;
 }
 
@@ -379,12 +399,12 @@ uint64_t run_grace_ns(int ctl)
 	return g > RUN_GRACE_MAX_NS ? RUN_GRACE_MAX_NS : g;
 }
 
-static void cpu_now(struct tub_cpu *c)
+static void cpu_now(struct tub_cpu *c, int thread)
 {
 	struct rusage ru;
 
 	c->wall_ns = clock_now_ns();
-	c->valid = getrusage(RUSAGE_SELF, &ru) == 0;
+	c->valid = getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) == 0;
 	c->user_ns = (uint64_t)ru.ru_utime.tv_sec * TUB_NSEC_PER_SEC +
 		     (uint64_t)ru.ru_utime.tv_usec * 1000;
 	c->sys_ns = (uint64_t)ru.ru_stime.tv_sec * TUB_NSEC_PER_SEC +
@@ -393,14 +413,14 @@ static void cpu_now(struct tub_cpu *c)
 
 void run_cpu_begin(struct run_ctx *ctx)
 {
-	cpu_now(&ctx->cpu0);
+	cpu_now(&ctx->cpu0, ctx->group != NULL);
 }
 
 void run_cpu_end(struct run_ctx *ctx)
 {
 	struct tub_cpu now, *c = &ctx->mine.cpu;
 
-	cpu_now(&now);
+	cpu_now(&now, ctx->group != NULL);
 	c->valid = now.valid && ctx->cpu0.valid;
 	c->user_ns = now.user_ns - ctx->cpu0.user_ns;
 	c->sys_ns = now.sys_ns - ctx->cpu0.sys_ns;

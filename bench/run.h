@@ -23,6 +23,8 @@
 #define RUN_WAIT_MAX_NS (100 * TUB_NSEC_PER_MSEC)  /* one run_wait at most */
 #define RUN_END_MARKERS 3
 
+struct flow_group;
+
 /* One test as one end runs it. */
 struct run_ctx {
 	const struct tub_spec *spec;
@@ -35,6 +37,10 @@ struct run_ctx {
 				       port), or --data-port's own */
 	int one_port;               /* receiver: data on the control port */
 	uint64_t secret;            /* READY's; every JOIN shows it */
+	uint16_t flow;              /* this context's flow (-P): 0..flows-1 */
+	struct flow_group *group;   /* -P: a worker's; its ctl is the group's
+				       wake-up, not the control connection
+				       (flows.h); NULL otherwise */
 	struct sock_addr ctl_peer;  /* the only host data may go to */
 	uint64_t deadline_ns;       /* the data phase cannot pass this */
 	uint64_t progress_ns;       /* last time data moved */
@@ -170,6 +176,11 @@ int run_send_done(struct run_ctx *ctx);
  * and the stop flag; the data socket is left alone. 0 or -1. */
 int run_wait_done(struct run_ctx *ctx);
 
+/* The receiving end after its workload: wait (at most RUN_CTL_TIMEOUT_NS)
+ * for the sender's DONE; the strangers turned away meanwhile are counted
+ * as wrong_session. 0 or -1. */
+int run_await_done(struct run_ctx *ctx);
+
 /* Between data calls: the stop flag, the deadline, and (every
  * RUN_CTL_CHECK_NS, or at once when *next_ctl is 0) the control connection.
  * 0 to go on, -1 to fail (ctx set). */
@@ -244,8 +255,8 @@ uint64_t run_ctl_rtt_ns(int ctl);
  * most RUN_GRACE_MAX_NS). */
 uint64_t run_grace_ns(int ctl);
 
-/* What this process has spent so far, into cpu0 (run_cpu_begin), and
- * since then into mine.cpu (run_cpu_end). */
+/* What this process (a flow's worker: this thread) has spent so far, into
+ * cpu0 (run_cpu_begin), and since then into mine.cpu (run_cpu_end). */
 void run_cpu_begin(struct run_ctx *ctx);
 void run_cpu_end(struct run_ctx *ctx);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "flows.h"
 #include "kind.h"
 #include "kinds.h"
 #include "sock.h"
@@ -55,7 +56,7 @@ static int refused_early(struct run_ctx *ctx, uint8_t *buf)
 
 /* HELLO and TEST out, READY in, data socket open. */
 static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
-		     struct sock_addr *server)
+		     struct sock_addr *server, struct flow_group *g)
 {
 	struct wire_hello hello = {.version = WIRE_VERSION};
 	struct wire_ready ready;
@@ -92,7 +93,11 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 
 	sock_set_port(server, ready.data_port);
 	ctx->secret = ready.secret;
-	int rc = run_transport(r->spec.proto)->client_open(ctx, server);
+	int rc;
+	if (g)
+		rc = flows_init(g, ctx, r) < 0 ? -1 : flows_dial(g, server);
+	else
+		rc = run_transport(r->spec.proto)->client_open(ctx, server);
 	r->local_granted = ctx->opts_granted;
 	snprintf(r->local_notes, sizeof r->local_notes, "%s",
 		 ctx->opts_notes);
@@ -123,40 +128,46 @@ static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
 	}
 }
 
-/* The end that sends the data (tub-send, or tub-recv under -R): its
- * workload, DONE with its counters, RESULT with the other end's into
- * ctx->peer. in_done: TCP_INFO goes into DONE (the other end writes the
- * row); else it is read after RESULT, with what the drain retransmitted.
- * 0, or -1 (ctx set); a stopped workload still gets its RESULT. */
-static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done)
+/* TCP_INFO of each data socket into its sender's counters. */
+static void tcp_infos(struct run_ctx *ctx, struct flow_group *g)
 {
-	const struct tub_spec *s = ctx->spec;
-	struct tub_kernel k0, k1;
+	if (ctx->spec->proto != TUB_PROTO_TCP)
+		return;
+	if (g == NULL && ctx->data >= 0)
+		run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
+	for (int i = 0; g && i < g->n; i++)
+		if (g->f[i].ctx.data >= 0)
+			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
+}
+
+/* This end's report: one frame (DONE or RESULT), or with flows one a flow
+ * and one of the whole process (ctx->mine). 0 or -1. */
+static int send_reports(struct run_ctx *ctx, struct flow_group *g,
+			uint8_t *buf, int done)
+{
+	for (int i = 0; g && i < g->n; i++) {
+		const struct tub_side *m = &g->f[i].ctx.mine;
+		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, m)
+			     : wire_encode_result(buf, WIRE_MAX_FRAME, m);
+		if (run_send_frame(ctx, buf, n) < 0)
+			return -1;
+	}
+	int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, &ctx->mine)
+		     : wire_encode_result(buf, WIRE_MAX_FRAME, &ctx->mine);
+	if (run_send_frame(ctx, buf, n) < 0)
+		return -1;
+	ctx->done_sent |= done;
+	return 0;
+}
+
+/* One RESULT, by until, into side. 0 or -1 (ctx set). */
+static int read_result(struct run_ctx *ctx, uint8_t *buf, uint64_t until,
+		       struct tub_side *side)
+{
 	char why[TUB_TEXT_MAX];
 	uint32_t len;
-
-	sock_snmp_read(&k0);
-	run_cpu_begin(ctx);
-	int rc = kind_work(s->kind)->sender[s->proto](ctx);
-	run_cpu_end(ctx);
-	if (rc < 0 && ctx->status != ST_INTERRUPTED)
-		return -1;
-	if (kind_has(s->kind, KIND_NO_RESULT))
-		return rc; /* the path may be cut: nothing comes back */
-	if (in_done) {
-		if (s->proto == TUB_PROTO_TCP && ctx->data >= 0)
-			run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
-		sock_snmp_read(&k1);
-		sock_snmp_delta(&k0, &k1, &ctx->mine.tx.kernel);
-	}
-	if (!ctx->done_sent && run_send_done(ctx) < 0) /* fill sent it */
-		return -1;
-	/* The receiver answers within its grace period, or fails on its own
-	 * stall limit while data still drains. */
-	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
-						  ctx->grace_ns +
-						  RUN_CTL_TIMEOUT_NS);
 	int type = run_read_frame(ctx, buf, &len, until);
+
 	if (type < 0 && *ctx->stop)
 		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal; no "
 				"RESULT from the receiver within %.1f s",
@@ -166,13 +177,54 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done)
 	if (type != WIRE_RESULT)
 		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected RESULT, got "
 				"message %d", type);
-	if (wire_decode_result(buf, len, &ctx->peer, why, sizeof why) < 0 ||
-	    spec_side_check(&ctx->peer, why, sizeof why) < 0)
+	if (wire_decode_result(buf, len, side, why, sizeof why) < 0 ||
+	    spec_side_check(side, why, sizeof why) < 0)
 		return run_fail(ctx, ST_PROTOCOL_ERROR, "RESULT: %s", why);
+	return 0;
+}
+
+/* The end that sends the data (tub-send, or tub-recv under -R): its
+ * workload (g: on every flow), DONE with its counters, RESULT with the
+ * other end's into ctx->peer (and each flow's). in_done: TCP_INFO goes
+ * into DONE (the other end writes the row); else it is read after RESULT,
+ * with what the drain retransmitted. 0, or -1 (ctx set); a stopped
+ * workload still gets its RESULT. */
+static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done,
+		       struct flow_group *g)
+{
+	const struct tub_spec *s = ctx->spec;
+	struct tub_kernel k0, k1;
+
+	sock_snmp_read(&k0);
+	run_cpu_begin(ctx);
+	int rc = g ? flows_run(g, buf, 1, in_done)
+		   : kind_work(s->kind)->sender[s->proto](ctx);
+	run_cpu_end(ctx);
+	if (rc < 0 && ctx->status != ST_INTERRUPTED)
+		return -1;
+	if (kind_has(s->kind, KIND_NO_RESULT))
+		return rc; /* the path may be cut: nothing comes back */
+	if (in_done) {
+		tcp_infos(ctx, g);
+		sock_snmp_read(&k1);
+		sock_snmp_delta(&k0, &k1, &ctx->mine.tx.kernel);
+	}
+	if (!ctx->done_sent && send_reports(ctx, g, buf, 1) < 0) /* fill sent
+								     it */
+		return -1;
+	/* The receiver answers within its grace period, or fails on its own
+	 * stall limit while data still drains. */
+	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
+						  ctx->grace_ns +
+						  RUN_CTL_TIMEOUT_NS);
+	for (int i = 0; g && i < g->n; i++)
+		if (read_result(ctx, buf, until, &g->f[i].ctx.peer) < 0)
+			return -1;
+	if (read_result(ctx, buf, until, &ctx->peer) < 0)
+		return -1;
 	ctx->have_result = 1;
 	if (!in_done) {
-		if (s->proto == TUB_PROTO_TCP)
-			run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
+		tcp_infos(ctx, g);
 		sock_snmp_read(&k1);
 		sock_snmp_delta(&k0, &k1, &ctx->mine.tx.kernel);
 	}
@@ -181,43 +233,32 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done)
 
 /* The end that receives the data: its workload (which ends at the
  * sender's DONE, or waits for it after), then RESULT with its counters. */
-static int data_receiver(struct run_ctx *ctx, uint8_t *buf)
+static int data_receiver(struct run_ctx *ctx, uint8_t *buf,
+			 struct flow_group *g)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_kernel k0, k1;
 
 	sock_snmp_read(&k0);
 	run_cpu_begin(ctx);
-	int rc = kind_work(s->kind)->receiver[s->proto](ctx);
+	int rc = g ? flows_run(g, buf, 0, 0)
+		   : kind_work(s->kind)->receiver[s->proto](ctx);
 	run_cpu_end(ctx);
 	if (rc < 0 || kind_has(s->kind, KIND_NO_RESULT))
 		return rc; /* keepalive: the path was cut, nothing follows */
-	uint64_t deadline = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
-	while (!ctx->peer_done) {
-		if (clock_now_ns() >= deadline)
-			return run_fail(ctx, ST_TIMEOUT, "no DONE from sender");
-		if (run_keep_going(ctx, clock_now_ns(), &(uint64_t){0}) < 0)
-			return -1;
-		if (!ctx->peer_done)
-			run_wait(ctx, -1, 0, deadline);
-	}
-	ctx->mine.rx.wrong_session += ctx->strays;
+	if (g)
+		ctx->mine.rx.wrong_session += ctx->strays;
+	else if (run_await_done(ctx) < 0)
+		return -1;
 	sock_snmp_read(&k1);
 	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
-	int n = wire_encode_result(buf, WIRE_MAX_FRAME, &ctx->mine);
-	return run_send_frame(ctx, buf, n);
+	return send_reports(ctx, g, buf, 0);
 }
 
-/* tub-send's data phase: the sending end (or the receiving end under -R),
- * and the row from both ends' counters. */
-static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
+/* The row of one flow (ctx: its context) from both ends' counters. */
+static void fill_row(const struct run_ctx *ctx, struct tub_result *r)
 {
-	int reverse = r->spec.dir == TUB_DIR_REVERSE;
-	int rc;
-
-	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
-	rc = reverse ? data_receiver(ctx, buf) : data_sender(ctx, buf, 0);
-	if (reverse) { /* the receiver sent: its DONE has its counters */
+	if (r->spec.dir == TUB_DIR_REVERSE) { /* its DONE has the counters */
 		r->have_rx = 1;
 		r->rx = ctx->mine.rx;
 		r->have_tx = ctx->peer_done;
@@ -229,14 +270,85 @@ static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf)
 		r->rx = ctx->peer.rx;
 	}
 	r->cpu_local = ctx->mine.cpu;
-	if (reverse ? ctx->peer_done : ctx->have_result)
+	if (r->spec.dir == TUB_DIR_REVERSE ? ctx->peer_done : ctx->have_result)
 		r->cpu_remote = ctx->peer.cpu;
-	if (rc == 0 && r->spec.proto != TUB_PROTO_TCP &&
-	    kind_has(r->spec.kind, KIND_FLOW) && r->have_tx && r->have_rx &&
-	    r->tx.msgs > 0 && r->rx.msgs == 0)
-		rc = run_fail(ctx, ST_NO_DATA, "not one of the %llu datagrams "
-			      "sent arrived (a firewall on the path?)",
-			      (unsigned long long)r->tx.msgs);
+}
+
+/* A UDP or RUDP flow that sent and of which nothing arrived: said. */
+static int no_data(struct run_ctx *ctx, const struct tub_result *r)
+{
+	if (r->spec.proto == TUB_PROTO_TCP ||
+	    !kind_has(r->spec.kind, KIND_FLOW) || !r->have_tx ||
+	    !r->have_rx || r->tx.msgs == 0 || r->rx.msgs > 0)
+		return 0;
+	return run_fail(ctx, ST_NO_DATA, "not one of the %llu datagrams "
+			"sent arrived (a firewall on the path?)",
+			(unsigned long long)r->tx.msgs);
+}
+
+/* With flows: each flow's row (a failed flow with its own status, the
+ * others with the test's) into r[0..n-1], then their sum into r[n], with
+ * the whole process's CPU and the hosts' counters. */
+static void flow_rows(struct run_ctx *ctx, struct flow_group *g,
+		      struct tub_result *r, int rc)
+{
+	int reverse = r->spec.dir == TUB_DIR_REVERSE;
+	struct tub_result *sum = &r[g->n];
+
+	for (int i = 0; i < g->n; i++) {
+		struct run_ctx *f = &g->f[i].ctx;
+		struct tub_result *row = &r[i];
+		*row = g->f[i].res;
+		row->flow = i;
+		row->local_granted = f->opts_granted;
+		snprintf(row->local_notes, sizeof row->local_notes, "%s",
+			 f->opts_notes);
+		f->have_result = ctx->have_result;
+		f->peer_done |= ctx->peer_done;
+		fill_row(f, row);
+		if (g->f[i].rc < 0) {
+			row->status = f->status;
+			snprintf(row->error, sizeof row->error, "%s", f->err);
+		} else if (rc < 0) {
+			row->status = ctx->status;
+			snprintf(row->error, sizeof row->error, "%s", ctx->err);
+		} else if (no_data(f, row) < 0) {
+			row->status = f->status;
+			snprintf(row->error, sizeof row->error, "%s", f->err);
+		}
+	}
+	flows_sum(r, g->n, sum);
+	sum->cpu_local = ctx->mine.cpu;
+	sum->cpu_remote = ctx->peer.cpu;
+	if (!(reverse ? ctx->peer_done : ctx->have_result))
+		sum->cpu_remote.valid = 0;
+	sum->tx.kernel = reverse ? ctx->peer.tx.kernel : ctx->mine.tx.kernel;
+	sum->rx.kernel = reverse ? ctx->mine.rx.kernel : ctx->peer.rx.kernel;
+	sum->rx.wrong_session += reverse ? ctx->mine.rx.wrong_session
+					 : ctx->peer.rx.wrong_session;
+	if (rc < 0 && sum->status == ST_OK) {
+		sum->status = ctx->status;
+		snprintf(sum->error, sizeof sum->error, "%s", ctx->err);
+	}
+}
+
+/* tub-send's data phase: the sending end (or the receiving end under -R),
+ * and the row (or the rows) from both ends' counters. */
+static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
+		    struct flow_group *g)
+{
+	int reverse = r->spec.dir == TUB_DIR_REVERSE;
+	int rc;
+
+	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
+	rc = reverse ? data_receiver(ctx, buf, g) : data_sender(ctx, buf, 0, g);
+	if (g) {
+		flow_rows(ctx, g, r, rc);
+		return rc < 0 || r[g->n].status == ST_OK ? rc : -1;
+	}
+	fill_row(ctx, r);
+	if (rc == 0)
+		rc = no_data(ctx, r);
 	return rc;
 }
 
@@ -277,13 +389,18 @@ static uint64_t default_rr_timeout(int ctl)
 }
 
 int session_send(const struct send_session *c, struct tub_result *r,
-		 struct hist *rtt)
+		 struct hist *rtt, int *rows)
 {
 	struct run_ctx *ctx = calloc(1, sizeof *ctx);
 	uint8_t *buf = malloc(WIRE_MAX_FRAME);
+	struct flow_group flows, *g = spec_flows(&r->spec) > 1 ? &flows : NULL;
 	struct sock_addr server;
 	int rc = -1;
 
+	*rows = 1;
+	r->flow = 0;
+	memset(&flows, 0, sizeof flows);
+	flows.wake = flows.ended_fd = -1;
 	if (ctx == NULL || buf == NULL) {
 		r->status = ST_NO_MEMORY;
 		goto out;
@@ -311,17 +428,21 @@ int session_send(const struct send_session *c, struct tub_result *r,
 		r->spec.timeout_ns = default_rr_timeout(ctx->ctl);
 	snprintf(r->family, sizeof r->family, "%s",
 		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
-	rc = handshake(ctx, r, buf, &server);
-	if (rc == 0)
-		rc = exchange(ctx, r, buf);
+	rc = handshake(ctx, r, buf, &server, g);
+	if (rc == 0) {
+		rc = exchange(ctx, r, buf, g);
+		if (g)
+			*rows = g->n + 1;
+	}
 	note_busy_poll(ctx, r);
 done:
-	if (rc < 0) {
+	if (rc < 0 && *rows == 1) {
 		r->status = ctx->status;
 		snprintf(r->error, sizeof r->error, "%s", ctx->err);
 	}
 	if (ctx->data >= 0) /* left unsent at the deadline: reset, never drain */
 		sock_close(ctx->data, ctx->mine.tx.unsent_bytes > 0);
+	flows_free(&flows, 0);
 	if (ctx->ctl >= 0)
 		close(ctx->ctl);
 out:
@@ -347,7 +468,7 @@ static uint64_t random_secret(void)
  * socket, READY. */
 static int setup(struct run_ctx *ctx, const struct serve_session *c,
 		 const struct gate_conn *conn, struct tub_spec *spec,
-		 uint8_t *body)
+		 uint8_t *body, struct flow_group **gp, struct flow_group *flows)
 {
 	struct wire_ready ready;
 	struct sock_addr local;
@@ -363,6 +484,8 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
 	if (c->check_opts(ctx, &ctx->opts_req, c->arg) < 0)
 		return -1;
+	struct flow_group *g = spec_flows(spec) > 1 ? flows : NULL;
+	*gp = g;
 
 	const struct transport *t = run_transport(spec->proto);
 	if (sock_local(ctx->ctl, &local) < 0)
@@ -391,17 +514,19 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	int n = wire_encode_ready(body, WIRE_MAX_FRAME, &ready);
 	if (run_send_frame(ctx, body, n) < 0)
 		return -1;
+	if (g)
+		return flows_init(g, ctx, NULL) < 0 ? -1 : flows_accept(g, &local);
 	return t->server_accept(ctx, ctx->data);
 }
 
 /* tub-recv's data phase: the receiving end, or under -R the sending end
  * (its limits on rate, duration and size hold for what it sends too). */
 static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
-		 uint8_t *body)
+		 uint8_t *body, struct flow_group *g)
 {
 	if (spec->dir == TUB_DIR_REVERSE)
-		return data_sender(ctx, body, 1);
-	return data_receiver(ctx, body);
+		return data_sender(ctx, body, 1, g);
+	return data_receiver(ctx, body, g);
 }
 
 int session_serve(const struct serve_session *c, const struct gate_conn *conn,
@@ -409,8 +534,11 @@ int session_serve(const struct serve_session *c, const struct gate_conn *conn,
 {
 	struct tub_spec *spec = (struct tub_spec *)ctx->spec;
 	uint8_t *body = malloc(WIRE_MAX_FRAME);
+	struct flow_group flows, *g = NULL;
 	int rc;
 
+	memset(&flows, 0, sizeof flows);
+	flows.wake = flows.ended_fd = -1;
 	ctx->ctl = conn->fd;
 	ctx->data = -1;
 	if (body == NULL)
@@ -420,11 +548,12 @@ int session_serve(const struct serve_session *c, const struct gate_conn *conn,
 	ctx->stop = c->stop;
 	ctx->ctl_peer = conn->peer;
 	ctx->deadline_ns = clock_now_ns() + RUN_CTL_TIMEOUT_NS * 3;
-	rc = setup(ctx, c, conn, spec, body);
+	rc = setup(ctx, c, conn, spec, body, &g, &flows);
 	if (rc == 0) {
 		run_begin_data(ctx, c->lim->max_duration_ns);
-		rc = serve(ctx, spec, body);
+		rc = serve(ctx, spec, body, g);
 	}
+	flows_free(&flows, rc < 0);
 	free(body);
 	return rc;
 }

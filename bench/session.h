@@ -27,10 +27,12 @@ struct send_session {
 };
 
 /* Run one test against a receiver into r (r->spec filled, session id
- * set); the round trips go into rtt. 0, or -1 with r->status and
- * r->error set (what was measured is in r either way). */
+ * set); the round trips go into rtt. *rows: the rows filled, 1; or with
+ * flows (r->spec.flows > 1; r then has room for flows + 1), once the
+ * flows ran, one a flow and their sum last. 0, or -1 with the status and
+ * error set (what was measured is in r either way). */
 int session_send(const struct send_session *c, struct tub_result *r,
-		 struct hist *rtt);
+		 struct hist *rtt, int *rows);
 
 /* The receiving end's side. */
 struct serve_session {

@@ -140,8 +140,8 @@ static int take_data(struct run_ctx *ctx, int lfd)
 			continue;
 		if (ctx->one_port)
 			tcp_apply_opts(ctx, fd);
-		else
-			close(lfd); /* the test's own listener */
+		else if (ctx->flow + 1u >= spec_flows(ctx->spec))
+			close(lfd); /* the test's own listener, done with */
 		ctx->data = fd;
 		return 0;
 	}
@@ -380,6 +380,7 @@ int tcp_stream_recv(struct run_ctx *ctx)
 	msg_track_free(&mt);
 	rx->msgs = rx->bytes / s->msg_size;
 	rx->elapsed_ns = last - first;
+	rx->first_ns = first;
 	if (rx->calls)
 		ticker_finish(&tick, last, rx->bytes, rx->msgs, &rx->iv);
 	free(buf);

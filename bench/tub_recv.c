@@ -123,6 +123,8 @@ static void usage(void)
 	     "accepted\n"
 	     "                         (default 16M; each of its three rings "
 	     "takes this much)\n"
+	     "      --max-flows N      most parallel flows (-P) in one test "
+	     "(default 16, at most 128)\n"
 	     "      --allow-opt NAME   let clients set option NAME to any "
 	     "value (repeatable)\n"
 	     "  -q, --quiet            no log line per test\n"
@@ -153,6 +155,7 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 		{"max-msg-size", required_argument, NULL, 'S'},
 		{"max-count", required_argument, NULL, 'N'},
 		{"max-window-bytes", required_argument, NULL, 'W'},
+		{"max-flows", required_argument, NULL, 'F'},
 		{"allow-opt", required_argument, NULL, 'A'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"version", no_argument, NULL, 'V'},
@@ -207,6 +210,13 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 					    "packet, %u B)", optarg,
 					    TUB_RUDP_PKT_MAX);
 			c->lim.max_window_bytes = v;
+			break;
+		case 'F':
+			if (units_parse_size(optarg, &v) < 0 || v == 0 ||
+			    v > TUB_FLOWS_MAX)
+				usage_error("bad --max-flows '%s' (1 to %d)",
+					    optarg, TUB_FLOWS_MAX);
+			c->lim.max_flows = (uint32_t)v;
 			break;
 		case 'A': {
 			int id = sockopt_lookup(optarg);

@@ -139,7 +139,8 @@ static void usage_more(void)
 	     "(stream; over the\n"
 	     "                         data path this end opens: NAT on this "
 	     "side works)\n"
-	     "  -P, --parallel N       reserved: parallel streams (not yet)\n"
+	     "  -P, --parallel N       N flows of the stream kind at once, each its own\n"
+	     "                         socket and thread: a row each, and their sum\n"
 	     "Without --csv, -J or --format: the summary on a terminal, else "
 	     "the CSV header and\n"
 	     "row on stdout (the summary on stderr).\n"
@@ -381,7 +382,7 @@ static int take_test(struct send_conf *c, int ch, const char *arg)
 	return take_selector(s, ch, arg);
 }
 
-/* The direction (-R), and -P, reserved: refused until implemented. */
+/* The direction (-R) and the flows (-P). */
 static const struct option reserved_flags[] = {
 	{"reverse", no_argument, NULL, 'R'},
 	{"parallel", required_argument, NULL, 'P'},
@@ -398,11 +399,10 @@ static int take_reserved(struct send_conf *c, int ch, const char *arg)
 		return 1;
 	case 'P':
 		v = arg_whole("-P", arg);
-		if (v == 0)
-			usage_error("-P 0: at least 1 stream");
-		if (v != 1)
-			usage_error("parallel streams (-P) are not "
-				    "implemented yet");
+		if (v == 0 || v > TUB_FLOWS_MAX)
+			usage_error("-P %s: flows from 1 to %d", arg,
+				    TUB_FLOWS_MAX);
+		c->spec.flows = (uint16_t)v;
 		return 1;
 	}
 	return 0;
@@ -701,6 +701,7 @@ static void check_spec(struct tub_spec *s)
 		.max_msg_size = 64u << 20,
 		.min_interval_ns = 10 * TUB_NSEC_PER_MSEC,
 		.max_window_bytes = UINT64_MAX, /* our own memory */
+		.max_flows = TUB_FLOWS_MAX,
 	};
 	char err[TUB_TEXT_MAX];
 
@@ -788,38 +789,44 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 }
 
 static int write_outputs(const struct send_conf *c, const struct tub_result *r,
-			 FILE *csv)
+			 int rows, FILE *csv)
 {
 	struct csv_row *row = malloc(sizeof *row);
 	int rc = 0;
 
 	if (row == NULL)
 		return -1;
-	csv_fill(r, row);
 	int fmt = c->format;
 	if (fmt == FMT_AUTO)
 		fmt = csv || c->quiet || !isatty(STDOUT_FILENO) ? FMT_CSV
 								 : FMT_HUMAN;
-	if (csv)
-		rc |= csv_write_row(csv, row);
-	if (fmt == FMT_CSV && (!csv || c->format == FMT_CSV)) {
+	int to_stdout = fmt == FMT_CSV && (!csv || c->format == FMT_CSV);
+	if (to_stdout)
 		rc |= csv_write_header(stdout);
-		rc |= csv_write_row(stdout, row);
+	for (int i = 0; i < rows; i++) {
+		csv_fill(&r[i], row);
+		if (csv)
+			rc |= csv_write_row(csv, row);
+		if (to_stdout)
+			rc |= csv_write_row(stdout, row);
+		if (fmt == FMT_JSON)
+			rc |= csv_write_json(stdout, row);
 	}
-	if (fmt == FMT_JSON)
-		rc |= csv_write_json(stdout, row);
 	if (c->interval_path) {
 		FILE *f = fopen(c->interval_path, "a");
-		if (f == NULL || report_intervals(f, r) < 0)
-			rc = -1;
-		if (f && fclose(f) != 0)
+		for (int i = 0; f && i < rows; i++)
+			if (report_intervals(f, &r[i]) < 0)
+				rc = -1;
+		if (f == NULL || (f && fclose(f) != 0))
 			rc = -1;
 	}
 	FILE *say = fmt == FMT_HUMAN ? stdout : stderr;
 	if (!c->quiet || fmt == FMT_HUMAN) {
-		report_summary(say, r);
+		for (int i = 0; rows > 1 && i < rows - 1; i++)
+			report_flow(say, &r[i]);
+		report_summary(say, &r[rows - 1]);
 		if (c->kernel_check)
-			report_kernel_check(say, r);
+			report_kernel_check(say, &r[rows - 1]);
 	}
 	free(row);
 	return rc;
@@ -840,7 +847,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct tub_result *r = calloc(1, sizeof *r);
+	unsigned n = spec_flows(&conf.spec);
+	struct tub_result *r = calloc(n > 1 ? n + 1 : 1, sizeof *r);
 	struct hist *rtt = malloc(sizeof *rtt);
 	if (r == NULL || rtt == NULL) {
 		fputs("tub-send: out of memory\n", stderr);
@@ -857,8 +865,9 @@ int main(int argc, char **argv)
 		.on_idle = conf.on_idle,
 		.stop = &stop_flag,
 	};
-	int rc = session_send(&ss, r, rtt);
-	if (write_outputs(&conf, r, csv) < 0) {
+	int rows;
+	int rc = session_send(&ss, r, rtt, &rows);
+	if (write_outputs(&conf, r, rows, csv) < 0) {
 		fprintf(stderr, "tub-send: cannot write the results: %s\n",
 			strerror(errno));
 		rc = -1;

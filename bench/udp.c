@@ -60,6 +60,10 @@ int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 		return -1;
 	if (ctx->spec->dir == TUB_DIR_FORWARD)
 		udp_receiving(ctx, fd);
+	if (spec_flows(ctx->spec) > 1) { /* a socket a flow, on one port */
+		int one = 1;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	}
 	if (run_bind(ctx, fd, local) < 0)
 		return -1;
 	ctx->data = fd;
@@ -395,6 +399,7 @@ int udp_stream_recv(struct run_ctx *ctx)
 			ticker_tick(&a.tick, now, rx->bytes, rx->msgs, &rx->iv);
 	}
 	rx->elapsed_ns = a.last - a.first;
+	rx->first_ns = a.first;
 	if (rx->msgs)
 		ticker_finish(&a.tick, a.last, rx->bytes, rx->msgs, &rx->iv);
 	/* The last datagram's SO_RXQ_OVFL misses drops after it was queued

@@ -121,6 +121,12 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	put_str(row, "proto", spec_proto_name(s->proto));
 	put_str(row, "kind", spec_kind_name(s->kind));
 	put_str(row, "direction", spec_dir_name(s->dir));
+	put_u64(row, "flows", 1, spec_flows(s));
+	if (r->flow < 0)
+		put_str(row, "flow", "sum");
+	else
+		put_u64(row, "flow", 1, (uint64_t)r->flow);
+	put_f(row, "jain_index", r->flow < 0, r->jain_index, 4);
 	put_u64(row, "msg_size_bytes", 1, s->msg_size);
 	put_f(row, "duration_req_s", s->duration_ns != 0,
 	      secs(s->duration_ns), 3);
@@ -191,13 +197,14 @@ static void put_ends(struct csv_row *row, const struct tub_result *r)
 	put_f(row, "tx_unsent_s", tcp_stream && r->have_rx && rx_bps > 0,
 	      tx->unsent_bytes * 8.0 / rx_bps, 3);
 	int delay = r->have_rx && rx->delay_max_ns != 0;
+	int merged = r->flow < 0; /* the sum: percentiles do not add up */
 	/* 0: the ends' clocks are not comparable (two hosts); the figures
 	 * above the minimum still are */
 	put_f(row, "msg_delay_min_us", delay && rx->delay_min_ns != 0,
 	      rx->delay_min_ns / 1e3, 3);
-	put_f(row, "msg_delay_p50_over_min_us", delay,
+	put_f(row, "msg_delay_p50_over_min_us", delay && !merged,
 	      (rx->delay_p50_ns - rx->delay_min_ns) / 1e3, 3);
-	put_f(row, "msg_delay_p99_over_min_us", delay,
+	put_f(row, "msg_delay_p99_over_min_us", delay && !merged,
 	      (rx->delay_p99_ns - rx->delay_min_ns) / 1e3, 3);
 	put_f(row, "msg_delay_max_over_min_us", delay,
 	      (rx->delay_max_ns - rx->delay_min_ns) / 1e3, 3);

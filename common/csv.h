@@ -49,6 +49,11 @@ struct tub_result {
 	struct tub_probe probe;           /* fill, linger, keepalive, connect */
 	struct tub_cpu cpu_local;         /* tub-send's, over the data phase */
 	struct tub_cpu cpu_remote;        /* tub-recv's, from its DONE or RESULT */
+
+	/* -P: which flow (0..flows-1), or -1 for the sum of them all */
+	int flow;
+	double jain_index;                /* the sum: Jain's fairness index of
+					     the flows' throughputs */
 };
 
 #define CSV_MAX_COLUMNS 256

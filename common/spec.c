@@ -90,6 +90,37 @@ void spec_default_limits(struct tub_limits *lim)
 	lim->max_msg_size = 1024 * 1024;
 	lim->min_interval_ns = 10 * TUB_NSEC_PER_MSEC;
 	lim->max_window_bytes = 16u << 20;
+	lim->max_flows = TUB_FLOWS_DEFAULT_MAX;
+}
+
+/* Parallel flows: where a flow is a flow, within the receiver's limit,
+ * their rates together within its rate limit. */
+static int flows_check(const struct tub_spec *s, const struct tub_limits *lim,
+		       char *reason, size_t len)
+{
+	uint32_t n = s->flows ? s->flows : 1;
+
+	if (n == 1)
+		return 0;
+	if (!kind_has(s->kind, KIND_FLOW)) {
+		snprintf(reason, len, "parallel flows (-P) belong to the stream "
+			 "kind, not %s", spec_kind_name(s->kind));
+		return -1;
+	}
+	if (n > TUB_FLOWS_MAX || n > lim->max_flows) {
+		snprintf(reason, len, "%u flows over the receiver's limit of %u",
+			 n, lim->max_flows < TUB_FLOWS_MAX ? lim->max_flows
+							   : TUB_FLOWS_MAX);
+		return -1;
+	}
+	if (s->rate_bps > lim->max_rate_bps / n) {
+		snprintf(reason, len, "%u flows at %llu bit/s each are over the "
+			 "receiver's limit of %llu bit/s in all", n,
+			 (unsigned long long)s->rate_bps,
+			 (unsigned long long)lim->max_rate_bps);
+		return -1;
+	}
+	return 0;
 }
 
 /* The rudp settings: on rudp only; the RTO's bounds in sense and order
@@ -181,10 +212,13 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		return -1;
 	if (s->proto == TUB_PROTO_RUDP) {
 		uint64_t w = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT;
-		if (w * TUB_RUDP_PKT_MAX > lim->max_window_bytes) {
+		uint64_t n = spec_flows(s); /* each flow has its rings */
+		if (w * TUB_RUDP_PKT_MAX * n > lim->max_window_bytes) {
 			snprintf(reason, len, "rudp window of %llu packets x %u B "
-				 "over the receiver's --max-window-bytes of %llu",
+				 "x %llu flow%s over the receiver's "
+				 "--max-window-bytes of %llu",
 				 (unsigned long long)w, TUB_RUDP_PKT_MAX,
+				 (unsigned long long)n, n == 1 ? "" : "s",
 				 (unsigned long long)lim->max_window_bytes);
 			return -1;
 		}
@@ -198,6 +232,8 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		snprintf(reason, len, "neither a duration nor a count given");
 		return -1;
 	}
+	if (flows_check(s, lim, reason, len) < 0)
+		return -1;
 	if (s->duration_ns > lim->max_duration_ns) {
 		snprintf(reason, len, "duration %.3f s over the receiver's limit "
 			 "of %.3f s", s->duration_ns / 1e9,

@@ -45,7 +45,18 @@ struct tub_spec {
 	uint8_t cc;           /* rudp: enum tub_rudp_cc */
 	uint64_t rto_min_ns;  /* rudp: the RTO's floor; 0: the default */
 	uint64_t rto_max_ns;  /* rudp: its backoff's ceiling; 0: the default */
+	uint16_t flows;       /* parallel flows (-P), each its own data
+				 socket; 0 is taken as 1 */
 };
+
+#define TUB_FLOWS_MAX 128         /* -P at most */
+#define TUB_FLOWS_DEFAULT_MAX 16  /* tub-recv --max-flows' default */
+
+/* The flows of a spec: 1 when it says 0. */
+static inline unsigned spec_flows(const struct tub_spec *s)
+{
+	return s->flows ? s->flows : 1u;
+}
 
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
 #define TUB_SPEC_SPIN 0x100u    /* rr, connect: both ends poll the data
@@ -77,6 +88,7 @@ struct tub_limits {
 	uint64_t min_interval_ns;
 	uint64_t max_window_bytes; /* rudp: window x TUB_RUDP_PKT_MAX; each of
 				      its three rings takes this much */
+	uint32_t max_flows;        /* -P; the rate limit is of all flows */
 };
 
 struct tub_interval {
@@ -144,6 +156,9 @@ struct tub_rx {
 	uint8_t gro;            /* UDP stream: the socket had UDP_GRO on: its
 				   drop counts are of buffers */
 	uint64_t elapsed_ns;    /* first arrival to last arrival */
+	uint64_t first_ns;      /* stream: the first arrival on the receiving
+				   host's clock (only differences between
+				   one test's flows mean anything) */
 	uint64_t received;      /* UDP: distinct sequence numbers */
 	uint64_t duplicates;
 	uint64_t reordered;

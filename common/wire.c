@@ -481,6 +481,7 @@ static int encode_side(uint8_t *buf, size_t cap, enum wire_type type,
 	put_u64(&w, m->cpu.user_ns);
 	put_u64(&w, m->cpu.sys_ns);
 	put_u64(&w, m->cpu.wall_ns);
+	put_u64(&w, m->rx.first_ns);
 	return frame_end(&w);
 }
 
@@ -497,6 +498,7 @@ static int decode_side(const uint8_t *body, size_t len, const char *msg,
 	m->cpu.user_ns = get_u64(&r, "cpu.user_ns");
 	m->cpu.sys_ns = get_u64(&r, "cpu.sys_ns");
 	m->cpu.wall_ns = get_u64(&r, "cpu.wall_ns");
+	m->rx.first_ns = get_u64(&r, "rx.first_ns");
 	return rd_finish(&r);
 }
 
@@ -601,6 +603,7 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 	put_u8(&w, m->cc);
 	put_u64(&w, m->rto_min_ns);
 	put_u64(&w, m->rto_max_ns);
+	put_u16(&w, m->flows);
 	return frame_end(&w);
 }
 
@@ -730,6 +733,9 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 	m->cc = get_enum(&r, "cc", TUB_RUDP_CC_COUNT);
 	m->rto_min_ns = get_u64(&r, "rto_min_ns");
 	m->rto_max_ns = get_u64(&r, "rto_max_ns");
+	m->flows = get_u16(&r, "flows");
+	if (!r.failed && m->flows > TUB_FLOWS_MAX)
+		rd_fail(&r, "flows %u over %u", m->flows, TUB_FLOWS_MAX);
 	return rd_finish(&r);
 }
 

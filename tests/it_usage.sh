@@ -37,8 +37,10 @@ usage_case "port 0" "$S" -c 127.0.0.1 -p 0
 says "port 0" "port 0 is not a receiver's port (1..65535)"
 usage_case "reverse rr" "$S" -c 127.0.0.1 -R --kind rr
 says "reverse rr" "does not run in the reverse direction"
-usage_case "parallel" "$S" -c 127.0.0.1 -P 4
-says "parallel" "not implemented yet"
+usage_case "parallel" "$S" -c 127.0.0.1 -P 129
+says "parallel" "flows from 1 to 128"
+usage_case "parallel rr" "$S" -c 127.0.0.1 -P 2 --kind rr
+says "parallel rr" "belong to the stream kind"
 usage_case "stray arg" "$S" -c 127.0.0.1 extra
 usage_case "unknown flag" "$S" -c 127.0.0.1 --frobnicate
 usage_case "interval too short" "$S" -c 127.0.0.1 -i 1ms

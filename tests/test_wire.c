@@ -22,7 +22,8 @@
 #define SIDE_TX_IV 118
 #define IV_HDR 8
 #define IV_ENTRY 24
-#define SIDE_CPU 25 /* after both sides: valid u8, user, sys, wall u64 */
+#define SIDE_CPU 33 /* after both sides: cpu valid u8, user, sys, wall u64;
+		     * then rx.first_ns u64 */
 #define RX_JITTER 113
 #define RX_END_HOW 121
 #define RX_IV 211
@@ -298,6 +299,7 @@ static void make_spec(struct tub_spec *m)
 	m->cc = TUB_RUDP_CC_PACED;
 	m->rto_min_ns = 0x0102030405060708ull;
 	m->rto_max_ns = U64_ONES;
+	m->flows = TUB_FLOWS_MAX;
 }
 
 static void make_ready(struct wire_ready *m)
@@ -575,6 +577,7 @@ static void test_test_roundtrip(void)
 	CHECK_EQ_U64(out.cc, in.cc);
 	CHECK_EQ_U64(out.rto_min_ns, in.rto_min_ns);
 	CHECK_EQ_U64(out.rto_max_ns, in.rto_max_ns);
+	CHECK_EQ_U64(out.flows, in.flows);
 	CHECK_STR(out.remote_opts, in.remote_opts);
 	CHECK_EQ_U64(strlen(out.remote_opts), TUB_OPTSTR_MAX - 1);
 }
@@ -920,7 +923,7 @@ static void test_string_rejects(void)
 	sp.remote_opts[0] = '\0';
 	f = encode_frame(&ops[1], &sp, &body, &len);
 	{
-		const size_t tail = 25, head = len - tail - 2;
+		const size_t tail = 27, head = len - tail - 2; /* flags.. flows */
 		uint8_t *b = xcalloc(len + TUB_OPTSTR_MAX);
 		uint16_t n = htobe16(TUB_OPTSTR_MAX);
 

@@ -1,0 +1,448 @@
+#include "flows.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "gate.h"
+#include "join.h"
+#include "kinds.h"
+
+#define FLOWS_POLL_MS 100
+
+int flows_init(struct flow_group *g, struct run_ctx *main,
+	       const struct tub_result *res)
+{
+	int n = main->spec->flows ? main->spec->flows : 1;
+
+	memset(g, 0, sizeof *g);
+	g->n = n;
+	g->main = main;
+	g->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	g->ended_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	g->f = calloc((size_t)n, sizeof *g->f);
+	if (g->f == NULL || g->wake < 0 || g->ended_fd < 0) {
+		flows_free(g, 1);
+		return run_fail(main, ST_NO_MEMORY, "%d flows: %s", n,
+				g->f == NULL ? "out of memory"
+					     : strerror(errno));
+	}
+	for (int i = 0; i < n; i++) {
+		struct run_ctx *c = &g->f[i].ctx;
+		*c = *main;
+		memset(&c->mine, 0, sizeof c->mine);
+		memset(&c->peer, 0, sizeof c->peer);
+		c->flow = (uint16_t)i;
+		c->data = -1;
+		c->strays = 0;
+		c->res = &g->f[i].res;
+		if (res)
+			g->f[i].res = *res;
+	}
+	return 0;
+}
+
+void flows_free(struct flow_group *g, int failed)
+{
+	for (int i = 0; g->f && i < g->n; i++) {
+		struct run_ctx *c = &g->f[i].ctx;
+		if (c->data >= 0)
+			sock_close(c->data, failed || c->mine.tx.unsent_bytes > 0);
+		c->data = -1;
+	}
+	free(g->f);
+	g->f = NULL;
+	if (g->wake >= 0)
+		close(g->wake);
+	if (g->ended_fd >= 0)
+		close(g->ended_fd);
+	g->wake = g->ended_fd = -1;
+}
+
+/* A flow's failure as the test's: "flow 2: ...". -1. */
+static int flow_failed(struct flow_group *g, int i)
+{
+	const struct run_ctx *c = &g->f[i].ctx;
+
+	return run_fail(g->main, c->status, "flow %d: %s", i, c->err);
+}
+
+/* Opened and joined: from now on the flow sees the control connection
+ * only through the group. */
+static void enlist(struct flow_group *g, struct run_ctx *c)
+{
+	c->ctl = g->wake;
+	c->listen_fd = -1; /* the main thread turns strangers away */
+	c->group = g;
+}
+
+int flows_dial(struct flow_group *g, const struct sock_addr *server)
+{
+	const struct transport *t = run_transport(g->main->spec->proto);
+
+	for (int i = 0; i < g->n; i++) {
+		if (t->client_open(&g->f[i].ctx, server) < 0)
+			return flow_failed(g, i);
+		enlist(g, &g->f[i].ctx);
+	}
+	g->main->opts_granted = g->f[0].ctx.opts_granted;
+	snprintf(g->main->opts_notes, sizeof g->main->opts_notes, "%s",
+		 g->f[0].ctx.opts_notes);
+	return 0;
+}
+
+int flows_accept(struct flow_group *g, const struct sock_addr *local)
+{
+	const struct transport *t = run_transport(g->main->spec->proto);
+	struct run_ctx *f[TUB_FLOWS_MAX];
+
+	g->f[0].ctx.data = g->main->data; /* server_open's */
+	g->main->data = -1;
+	for (int i = 0; i < g->n; i++)
+		f[i] = &g->f[i].ctx;
+	if (g->main->spec->proto == TUB_PROTO_TCP) {
+		for (int i = 0; i < g->n; i++)
+			if (t->server_accept(f[i], g->main->data_lfd) < 0)
+				return flow_failed(g, i);
+	} else if (join_wait_udp_flows(f, g->n, local, t->server_open,
+				       clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0) {
+		for (int i = 0; i < g->n; i++)
+			if (f[i]->status != ST_OK)
+				return flow_failed(g, i);
+		return run_fail(g->main, ST_INTERNAL, "flows not joined");
+	}
+	for (int i = 0; i < g->n; i++)
+		enlist(g, f[i]);
+	return 0;
+}
+
+/* Tell the workers: the peer's DONEs are in (failed 0), or the test
+ * failed with status and err. */
+static void post(struct flow_group *g, int failed, enum tub_status status,
+		 const char *err)
+{
+	uint64_t one = 1;
+
+	if (failed && !__atomic_load_n(&g->posted, __ATOMIC_ACQUIRE)) {
+		g->status = status;
+		snprintf(g->err, sizeof g->err, "%s", err);
+	}
+	__atomic_store_n(&g->posted, failed ? 2 : 1, __ATOMIC_RELEASE);
+	if (write(g->wake, &one, sizeof one) < 0) {
+		/* the counter is at its limit: readable already */
+	}
+}
+
+int flows_check(struct run_ctx *ctx)
+{
+	int posted = __atomic_load_n(&ctx->group->posted, __ATOMIC_ACQUIRE);
+
+	if (*ctx->stop)
+		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal");
+	if (posted == 2)
+		return run_fail(ctx, ctx->group->status, "%s", ctx->group->err);
+	if (posted == 1)
+		ctx->peer_done = 1; /* the main thread put its DONE in peer */
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct flow *fl = arg;
+	struct run_ctx *ctx = &fl->ctx;
+	struct flow_group *g = ctx->group;
+	const struct tub_spec *s = ctx->spec;
+	uint64_t one = 1;
+
+	run_cpu_begin(ctx);
+	if (g->sending) {
+		fl->rc = kind_work(s->kind)->sender[s->proto](ctx);
+		run_cpu_end(ctx);
+	} else {
+		fl->rc = kind_work(s->kind)->receiver[s->proto](ctx);
+		run_cpu_end(ctx);
+		if (fl->rc == 0)
+			fl->rc = run_await_done(ctx);
+	}
+	__atomic_add_fetch(&g->ended, 1, __ATOMIC_RELEASE);
+	if (write(g->ended_fd, &one, sizeof one) < 0) {
+		/* readable already */
+	}
+	return NULL;
+}
+
+/* The receiving end: the next DONE, into flow got's peer (or, after the
+ * flows', the whole process's into main's). */
+static int take_done(struct flow_group *g, uint8_t *buf, int *got)
+{
+	struct run_ctx *m = g->main;
+	struct tub_side *into = *got < g->n ? &g->f[*got].ctx.peer : &m->peer;
+	char why[TUB_TEXT_MAX];
+	uint32_t len;
+	int type = run_read_frame(m, buf, &len,
+				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+
+	if (type < 0 || type == WIRE_ERROR)
+		return -1;
+	if (type != WIRE_DONE)
+		return run_fail(m, ST_PROTOCOL_ERROR, "unexpected control "
+				"message %d during the test", type);
+	if (wire_decode_done(buf, len, into, why, sizeof why) < 0 ||
+	    spec_side_check(into, why, sizeof why) < 0)
+		return run_fail(m, ST_PROTOCOL_ERROR, "DONE of flow %d: %s",
+				*got, why);
+	if (++*got == g->n + 1) {
+		m->peer_done = 1;
+		post(g, 0, ST_OK, "");
+	}
+	return 0;
+}
+
+/* The control connection while the workers run: the receiving end reads
+ * the DONEs; anything else (on the sending end, anything at all) fails
+ * the test. */
+static void watch_ctl(struct flow_group *g, uint8_t *buf, int *got)
+{
+	struct run_ctx *m = g->main;
+
+	if (!g->sending && *got <= g->n) {
+		if (take_done(g, buf, got) < 0)
+			post(g, 1, m->status, m->err);
+		return;
+	}
+	char byte;
+	ssize_t r = recv(m->ctl, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	uint32_t len;
+	int type = r > 0 ? run_read_frame(m, buf, &len, clock_now_ns() +
+							   RUN_CTL_TIMEOUT_NS)
+			 : -1;
+	if (r == 0 || r < 0)
+		run_fail(m, ST_PEER_CLOSED, "control connection closed during "
+			 "the test");
+	else if (type >= 0 && type != WIRE_ERROR)
+		run_fail(m, ST_PROTOCOL_ERROR, "unexpected control message %d "
+			 "during the test", type);
+	post(g, 1, m->status, m->err);
+}
+
+/* Start the workers; -1 when none could start (main set). */
+static int start(struct flow_group *g, int *started)
+{
+	struct run_ctx *m = g->main;
+	uint64_t now = clock_now_ns();
+
+	for (int i = 0; i < g->n; i++) {
+		struct run_ctx *c = &g->f[i].ctx;
+		c->deadline_ns = m->deadline_ns;
+		c->progress_ns = now;
+		c->stall_ns = m->stall_ns;
+		c->grace_ns = m->grace_ns;
+	}
+	for (*started = 0; *started < g->n; ++*started) {
+		struct flow *fl = &g->f[*started];
+		if (pthread_create(&fl->tid, NULL, worker, fl) != 0)
+			break;
+		fl->started = 1;
+	}
+	if (*started < g->n) {
+		run_fail(m, ST_NO_MEMORY, "%d of %d flow threads started",
+			 *started, g->n);
+		post(g, 1, m->status, m->err);
+		return -1;
+	}
+	return 0;
+}
+
+int flows_run(struct flow_group *g, uint8_t *buf, int sending, int in_done)
+{
+	struct run_ctx *m = g->main;
+	int started, got = 0, rc;
+
+	(void)in_done;
+	g->sending = sending;
+	rc = start(g, &started);
+	while (__atomic_load_n(&g->ended, __ATOMIC_ACQUIRE) < started) {
+		struct pollfd p[3] = {{.fd = g->ended_fd, .events = POLLIN},
+				      {.fd = m->ctl, .events = POLLIN},
+				      {.fd = m->listen_fd, .events = POLLIN}};
+		int watching = __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) != 2;
+		if (!watching)
+			p[1].fd = -1;
+		if (poll(p, 3, FLOWS_POLL_MS) <= 0)
+			continue;
+		uint64_t v;
+		if (p[0].revents && read(g->ended_fd, &v, sizeof v) < 0) {
+			/* read again next time */
+		}
+		if (p[2].revents)
+			m->strays += (uint64_t)gate_refuse_one(m->listen_fd);
+		if (p[1].revents)
+			watch_ctl(g, buf, &got);
+	}
+	for (int i = 0; i < g->n; i++)
+		if (g->f[i].started)
+			pthread_join(g->f[i].tid, NULL);
+	if (rc < 0)
+		return -1;
+	int stopped = 0;
+	for (int i = 0; i < g->n; i++) {
+		if (g->f[i].rc == 0)
+			continue;
+		if (g->f[i].ctx.status != ST_INTERRUPTED)
+			return flow_failed(g, i);
+		stopped = 1;
+	}
+	if (g->posted == 2)
+		return run_fail(m, g->status, "%s", g->err);
+	if (stopped)
+		return run_fail(m, ST_INTERRUPTED, "stopped by a signal");
+	return 0;
+}
+
+double flows_jain(const double *x, int n)
+{
+	double s = 0, s2 = 0;
+
+	for (int i = 0; i < n; i++) {
+		s += x[i];
+		s2 += x[i] * x[i];
+	}
+	return s2 > 0 ? s * s / (n * s2) : NAN;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static void sum_tx(struct tub_tx *t, const struct tub_tx *f, int first)
+{
+	t->bytes += f->bytes;
+	t->msgs += f->msgs;
+	t->calls += f->calls;
+	t->bufs += f->bufs;
+	t->blocked += f->blocked;
+	t->enobufs += f->enobufs;
+	t->unsent_bytes += f->unsent_bytes;
+	t->unacked_bytes += f->unacked_bytes;
+	t->elapsed_ns = max_u64(t->elapsed_ns, f->elapsed_ns);
+	t->tcpi.valid = (first || t->tcpi.valid) && f->tcpi.valid;
+	t->tcpi.total_retrans += f->tcpi.total_retrans;
+	t->tcpi.snd_cwnd += f->tcpi.snd_cwnd; /* segments in flight, all */
+	t->tcpi.rtt_us = (uint32_t)max_u64(t->tcpi.rtt_us, f->tcpi.rtt_us);
+	t->tcpi.rttvar_us = (uint32_t)max_u64(t->tcpi.rttvar_us,
+					      f->tcpi.rttvar_us);
+	if (first)
+		t->tcpi.snd_mss = f->tcpi.snd_mss;
+}
+
+static void sum_rx(struct tub_rx *t, const struct tub_rx *f)
+{
+	t->bytes += f->bytes;
+	t->msgs += f->msgs;
+	t->calls += f->calls;
+	t->bufs += f->bufs;
+	t->coalesced += f->coalesced;
+	t->gro |= f->gro;
+	t->received += f->received;
+	t->duplicates += f->duplicates;
+	t->reordered += f->reordered;
+	t->reorder_max = max_u64(t->reorder_max, f->reorder_max);
+	t->too_old += f->too_old;
+	t->wrong_session += f->wrong_session;
+	t->rcvbuf_drops += f->rcvbuf_drops;
+	t->end_markers += f->end_markers;
+	t->out_of_order += f->out_of_order;
+	t->corrupt += f->corrupt;
+	t->dup_dropped += f->dup_dropped;
+	t->foreign += f->foreign;
+	if (f->delay_max_ns) {
+		if (t->delay_max_ns == 0 || f->delay_min_ns < t->delay_min_ns)
+			t->delay_min_ns = f->delay_min_ns;
+		t->delay_max_ns = max_u64(t->delay_max_ns, f->delay_max_ns);
+	}
+}
+
+/* Interval samples added up by index: every flow's count from its own
+ * first event, and the flows start together. */
+static void sum_iv(struct tub_intervals *t, const struct tub_intervals *f)
+{
+	for (uint32_t k = 0; k < f->n; k++) {
+		if (k >= t->n)
+			t->s[t->n++] = (struct tub_interval){f->s[k].end_ns, 0, 0};
+		t->s[k].bytes += f->s[k].bytes;
+		t->s[k].msgs += f->s[k].msgs;
+	}
+	t->truncated = (uint32_t)max_u64(t->truncated, f->truncated);
+}
+
+static void sum_probe(struct tub_probe *t, const struct tub_probe *f)
+{
+	t->rudp_valid |= f->rudp_valid;
+	t->rudp_retrans_timeout += f->rudp_retrans_timeout;
+	t->rudp_retrans_fast += f->rudp_retrans_fast;
+	t->rudp_spurious += f->rudp_spurious;
+	t->rudp_pkts_sent += f->rudp_pkts_sent;
+	t->rudp_srtt_ns = max_u64(t->rudp_srtt_ns, f->rudp_srtt_ns);
+	t->rudp_tlp += f->rudp_tlp;
+	t->rudp_rack_losses += f->rudp_rack_losses;
+	t->rudp_spurious_rack += f->rudp_spurious_rack;
+	t->rudp_max_silence_ns = max_u64(t->rudp_max_silence_ns,
+					 f->rudp_max_silence_ns);
+	t->rudp_cwnd += f->rudp_cwnd;
+}
+
+void flows_sum(const struct tub_result *rows, int n, struct tub_result *sum)
+{
+	double bps[TUB_FLOWS_MAX];
+	uint64_t from = UINT64_MAX, to = 0;
+
+	*sum = rows[0];
+	sum->flow = -1;
+	sum->status = ST_OK;
+	sum->error[0] = '\0';
+	memset(&sum->tx, 0, sizeof sum->tx);
+	memset(&sum->rx, 0, sizeof sum->rx);
+	memset(&sum->probe, 0, sizeof sum->probe);
+	sum->probe.path_mtu = rows[0].probe.path_mtu;
+	sum->probe.ipv6 = rows[0].probe.ipv6;
+	sum->probe.timewait = -1;
+	sum->probe.fill_sndbuf_end = -1;
+	sum->rtt = NULL;
+	sum->rx.jitter_ns = NAN; /* not a sum of the flows' */
+	sum->rx.end_how = rows[0].rx.end_how;
+	for (int i = 0; i < n; i++) {
+		const struct tub_result *r = &rows[i];
+		sum->have_tx &= r->have_tx;
+		sum->have_rx &= r->have_rx;
+		sum_tx(&sum->tx, &r->tx, i == 0);
+		sum_rx(&sum->rx, &r->rx);
+		sum_iv(&sum->tx.iv, &r->tx.iv);
+		sum_iv(&sum->rx.iv, &r->rx.iv);
+		sum_probe(&sum->probe, &r->probe);
+		if (r->rx.end_how != sum->rx.end_how)
+			sum->rx.end_how = TUB_END_NONE;
+		if (r->rx.bytes > 0) {
+			from = r->rx.first_ns < from ? r->rx.first_ns : from;
+			to = max_u64(to, r->rx.first_ns + r->rx.elapsed_ns);
+		}
+		bps[i] = r->have_rx && r->rx.elapsed_ns
+				 ? r->rx.bytes * 8e9 / (double)r->rx.elapsed_ns
+				 : 0;
+		if (sum->status == ST_OK && r->status != ST_OK) {
+			sum->status = r->status;
+			snprintf(sum->error, sizeof sum->error, "flow %d: %s", i,
+				 r->error);
+		}
+	}
+	sum->rx.first_ns = from == UINT64_MAX ? 0 : from;
+	sum->rx.elapsed_ns = to > from && from != UINT64_MAX ? to - from : 0;
+	sum->jain_index = flows_jain(bps, n);
+}
