@@ -2,8 +2,9 @@
 # emulated link) drops every packet in but those to the control port, TCP
 # and UDP, and established traffic, as a host firewall or a cloud security
 # group that opens 5799 would. Every kind on every transport runs through
-# it. The same receiver with a separate --data-port (the old way: a port
-# the firewall does not open) fails, so the test proves the point. A
+# it, and -P 4 forward and reverse on the three. The same receiver with a
+# separate --data-port (the old way: a port the firewall does not open)
+# fails, so the test proves the point. A
 # stranger that shows a JOIN on the port during a test is refused and
 # counted, and the test goes on. Needs root, /dev/net/tun and nft.
 . "$(dirname "$0")/lib.sh"
@@ -55,6 +56,14 @@ for run in "tcp stream" "tcp rr" "tcp connect" "tcp fill" "tcp linger" \
 	send --proto "$1" --kind "$2" $extra
 	st=$(col "$CSV" status)
 	check "through the wall: $run ok ($st: $(col "$CSV" error))" "$st" = ok
+done
+for run in "tcp" "udp -b 20M" "rudp" "tcp -R" "udp -R -b 20M" "rudp -R"; do
+	set -- $run
+	p=$1; shift
+	send --proto "$p" -P 4 -t 1 "$@"
+	check "through the wall: $run -P 4 ok ($(col "$CSV" status): $(col "$CSV" error))" \
+		"$(col "$CSV" status)" = ok
+	check "through the wall: $run -P 4: five rows" "$(csv_rows "$CSV")" -eq 5
 done
 check "the wall dropped nothing of the tests ($(dropped))" "$(dropped)" -eq 0
 

@@ -1,0 +1,87 @@
+# -P N on loopback: N flows, each its own socket and thread, on every
+# transport, forward and -R. The CSV has a row a flow (flow 0..N-1) and a
+# sum row last; every flow moved data; the sum row's counts are the sums
+# of the flows'; Jain's index is the formula on the flows' throughputs;
+# UDP's sent == received + lost holds per flow and summed. A receiver's
+# --max-flows refuses more, with a row that says why.
+. "$(dirname "$0")/lib.sh"
+CSV=$WORK/p.csv
+start_recv -q --max-flows 4
+
+send() {
+	rm -f "$CSV"
+	timeout 40 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q \
+		"$@" 2>"$WORK/err"
+}
+
+# flowsum COLUMN: the column summed over the flow rows.
+flowsum() {
+	awk -v c="$1" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$CSV" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+{ csv_split($0, r); if (r[col["flow"]] != "sum") s += r[col[c]] }
+END { printf "%.0f\n", s }
+EOF
+}
+
+# jain: Jain's index of the flow rows' throughput_bps, and the least of them.
+jain() {
+	awk -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$CSV" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+{ csv_split($0, r); if (r[col["flow"]] == "sum") next
+  x = r[col["throughput_bps"]]; n++; s += x; s2 += x * x
+  if (n == 1 || x < least) least = x }
+END { printf "%.4f %.0f\n", s * s / (n * s2), least }
+EOF
+}
+
+for run in "tcp" "udp -b 50M --local-opt rcvbuf=2M" "rudp" "tcp -R" \
+	"udp -R -b 50M --local-opt rcvbuf=2M" "rudp -R"; do
+	set -- $run
+	p=$1; shift
+	send --proto "$p" -P 4 -t 1 "$@"
+	check "$run -P 4: five rows ($(csv_rows "$CSV"))" "$(csv_rows "$CSV")" -eq 5
+	check "$run: the sum last ($(col "$CSV" flow))" "$(col "$CSV" flow)" = sum
+	check "$run: status ok ($(col "$CSV" status): $(col "$CSV" error))" \
+		"$(col "$CSV" status)" = ok
+	for i in 1 2 3 4; do
+		check "$run: row $i is flow $((i - 1))" \
+			"$(rowc "$CSV" "$i" flow)" = "$((i - 1))"
+		check "$run: flow $((i - 1)) ok" "$(rowc "$CSV" "$i" status)" = ok
+	done
+	for c in rx_bytes tx_bytes rx_msgs; do
+		check "$run: sum $c == the flows' ($(col "$CSV" $c), $(flowsum $c))" \
+			"$(col "$CSV" $c)" -eq "$(flowsum $c)"
+	done
+	set -- $(jain)
+	check "$run: every flow moved data (least $2 bit/s)" "${2:-0}" -gt 0
+	got=$(col "$CSV" jain_index)
+	check "$run: Jain's index $got == the formula's $1" \
+		"$(awk -v a="$got" -v b="$1" 'BEGIN { d = a - b; print (d < 0 ? -d : d) < 0.00015 }')" = 1
+	th=$(col "$CSV" throughput_bps)
+	check "$run: sum throughput ($th) >= the largest flow's share" \
+		"$(awk -v t="$th" -v l="$2" 'BEGIN { print t >= l }')" = 1
+	if [ "$p" = udp ]; then
+		for c in udp_sent udp_received udp_lost; do
+			check "$run: sum $c == the flows'" \
+				"$(col "$CSV" $c)" -eq "$(flowsum $c)"
+		done
+		for i in 1 2 3 4 5; do
+			s=$(rowc "$CSV" "$i" udp_sent)
+			r=$(rowc "$CSV" "$i" udp_received)
+			l=$(rowc "$CSV" "$i" udp_lost)
+			check "$run row $i: sent $s == received $r + lost $l" \
+				"$s" -eq $((r + l))
+		done
+	fi
+done
+
+send --proto tcp -P 5 -t 1
+check "-P 5 over --max-flows 4: refused ($(col "$CSV" status))" \
+	"$(col "$CSV" status)" = refused
+check "-P 5: the row says why ($(col "$CSV" error))" \
+	-n "$(col "$CSV" error | grep 'over the receiver.s limit of 4')"
+check "-P 5: one row" "$(csv_rows "$CSV")" -eq 1
+
+send --proto tcp --kind rr -P 2 -t 1
+check "-P with rr: usage error" "$?" -eq 2
+finish
