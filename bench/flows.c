@@ -438,7 +438,7 @@ void flows_sum(const struct tub_result *rows, int n, struct tub_result *sum)
 				 : 0;
 		if (sum->status == ST_OK && r->status != ST_OK) {
 			sum->status = r->status;
-			snprintf(sum->error, sizeof sum->error, "flow %d: %s", i,
+			snprintf(sum->error, sizeof sum->error, "flow %d: %.230s", i,
 				 r->error);
 		}
 	}
