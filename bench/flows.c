@@ -260,12 +260,11 @@ static int start(struct flow_group *g, int *started)
 	return 0;
 }
 
-int flows_run(struct flow_group *g, uint8_t *buf, int sending, int in_done)
+int flows_run(struct flow_group *g, uint8_t *buf, int sending)
 {
 	struct run_ctx *m = g->main;
 	int started, got = 0, rc;
 
-	(void)in_done;
 	g->sending = sending;
 	rc = start(g, &started);
 	while (__atomic_load_n(&g->ended, __ATOMIC_ACQUIRE) < started) {

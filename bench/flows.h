@@ -54,11 +54,12 @@ int flows_dial(struct flow_group *g, const struct sock_addr *server);
  * JOIN in turn. 0, or -1 (main set). */
 int flows_accept(struct flow_group *g, const struct sock_addr *local);
 
-/* The data phase: start the workers, keep the control connection while
- * they run, then the DONEs and RESULTs. sending: this end sends the data;
- * in_done as data_sender's (TCP_INFO into DONE). 0, or -1 (main set);
- * the flows' own figures and statuses are in g->f either way. */
-int flows_run(struct flow_group *g, uint8_t *buf, int sending, int in_done);
+/* The workloads of the data phase: start the workers, keep the control
+ * connection while they run (the receiving end reads the DONEs there),
+ * join them. sending: this end sends the data. The reports after it are
+ * the caller's (session.c). 0, or -1 (main set); the flows' own figures
+ * and statuses are in g->f either way. */
+int flows_run(struct flow_group *g, uint8_t *buf, int sending);
 
 /* A worker's look at its group (run_check_ctl's, for a flow): 0, or -1
  * when the test failed (ctx set). */

@@ -197,7 +197,7 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done,
 
 	sock_snmp_read(&k0);
 	run_cpu_begin(ctx);
-	int rc = g ? flows_run(g, buf, 1, in_done)
+	int rc = g ? flows_run(g, buf, 1)
 		   : kind_work(s->kind)->sender[s->proto](ctx);
 	run_cpu_end(ctx);
 	if (rc < 0 && ctx->status != ST_INTERRUPTED)
@@ -241,7 +241,7 @@ static int data_receiver(struct run_ctx *ctx, uint8_t *buf,
 
 	sock_snmp_read(&k0);
 	run_cpu_begin(ctx);
-	int rc = g ? flows_run(g, buf, 0, 0)
+	int rc = g ? flows_run(g, buf, 0)
 		   : kind_work(s->kind)->receiver[s->proto](ctx);
 	run_cpu_end(ctx);
 	if (rc < 0 || kind_has(s->kind, KIND_NO_RESULT))

@@ -3,7 +3,8 @@
 # sum row last; every flow moved data; the sum row's counts are the sums
 # of the flows'; Jain's index is the formula on the flows' throughputs;
 # UDP's sent == received + lost holds per flow and summed. A receiver's
-# --max-flows refuses more, with a row that says why.
+# --max-flows refuses more, with a row that says why; a receiver with a
+# --data-port of its own serves flows too.
 . "$(dirname "$0")/lib.sh"
 CSV=$WORK/p.csv
 start_recv -q --max-flows 4
@@ -84,4 +85,17 @@ check "-P 5: one row" "$(csv_rows "$CSV")" -eq 1
 
 send --proto tcp --kind rr -P 2 -t 1
 check "-P with rr: usage error" "$?" -eq 2
+
+# A data port of its own: the TCP flows share the test's listener, the
+# UDP flows' sockets its port number.
+stop_recv
+DPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null)
+[ -n "$DPORT" ] || DPORT=$((PORT + 1))
+start_recv -q --data-port "$DPORT"
+for p in tcp udp rudp; do
+	send --proto "$p" -P 3 -t 0.5 -b 20M
+	check "--data-port $p -P 3: ok ($(col "$CSV" status): $(col "$CSV" error))" \
+		"$(col "$CSV" status)" = ok
+	check "--data-port $p -P 3: four rows" "$(csv_rows "$CSV")" -eq 4
+done
 finish
