@@ -62,6 +62,24 @@ echo "it_link: a2b loop stalls $sn, max $smax us, total $stot us"
 check_awk "stall figures consistent ($sn, $smax, $stot)" \
 	"($sn == 0 && $smax == 0 && $stot == 0) || ($sn > 0 && $smax >= 50 && $stot >= $smax && $stot >= 50 * $sn)"
 
+# 1b. The same with -P 3: the flows' losses add up to tub-link's drops,
+# exactly, and each flow's sent == received + lost.
+link_up --a2b-loss 2% --seed 2 --match udp --match-min-size 200
+send --proto udp -P 3 -l 1200 -b 15M -t 2 --remote-opt rcvbuf=4M
+check "-P 3 lossy udp status" "$(col "$CSV" status)" = ok
+"$NETNS" stats "$NAME" >"$WORK/link.csv"
+lost=$(col "$CSV" udp_lost); dropped=$(linkcol a2b dropped_loss)
+echo "it_link: -P 3: the flows lost $lost, tub-link dropped $dropped"
+check "-P 3: the sum's loss == tub-link's drops ($lost, $dropped)" \
+	"$lost" -eq "$dropped"
+check "-P 3: no rcvbuf drops" "$(col "$CSV" udp_rcvbuf_drops)" -eq 0
+for i in 1 2 3; do
+	s=$(rowc "$CSV" "$i" udp_sent); r=$(rowc "$CSV" "$i" udp_received)
+	l=$(rowc "$CSV" "$i" udp_lost)
+	check "-P 3 flow $((i - 1)): lost some ($l), sent $s == $r + $l" \
+		"${l:-0}" -gt 0 -a "$s" -eq $((r + l))
+done
+
 # 2. Delay: 10 ms each way, so 20 ms round trips.
 link_up --delay 10ms
 send --proto udp --kind rr -l 64 -n 150
