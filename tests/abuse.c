@@ -5,9 +5,10 @@
  * no change here. Loopback (127.0.0.1) only.
  *
  *   client     HELLO + TEST as given, then READY or ERROR; optionally the
- *              TCP data connection, a stray byte on the control connection,
- *              and the connection held open (--silent: send nothing, just
- *              read what the receiver says)
+ *              TCP data connection (flow 0's, of --flows), a stray byte on
+ *              the control connection, what the receiver says after READY
+ *              (--watch), and the connection held open (--silent: send
+ *              nothing, just read what the receiver says)
  *   hold       --conns N control connections that send nothing, a HELLO
  *              only, half a frame header, or a mix, held for --hold
  *   rudp       a whole reliable-UDP stream test, optionally after a
@@ -141,6 +142,7 @@ static const struct arg args[] = {
 	{"rate", A_RATE, AT(spec.rate_bps)},
 	{"interval", A_DUR, AT(spec.interval_ns)},
 	{"window", A_NUM, AT(spec.window)},
+	{"flows", A_NUM, AT(spec.flows)},
 	{"remote-opt", A_TEXT, AT(spec.remote_opts)},
 	{"hello-version", A_NUM, AT(hello_version)},
 	{"limit", A_DUR, AT(limit_ns)},
@@ -397,6 +399,8 @@ static int mode_client(const struct conf *c)
 			data = dial_data(&ready, c->spec.session);
 			kv("data_connected", "%d", data >= 0);
 		}
+		if (c->watch_ns && !c->stray_ns) /* what the receiver does */
+			watch_ctl(fd, t1, t1 + c->watch_ns);
 		if (c->stray_ns) {
 			clock_sleep_until(t1 + c->stray_ns);
 			uint64_t ts = clock_now_ns();

@@ -435,5 +435,28 @@ w=$(kv "$WORK/linger.out" wall_ms)
 check "linger, sender killed: ... the next test in under 2 s (${w:-?} ms)" \
 	"${w:-99999}" -lt 2000
 
+# --- 9. -P: a client that asks for flows and opens fewer ------------------
+# Four TCP flows asked for, one opened: the receiver gives up on the second
+# within its 5 s, says which, and serves the next test. Three UDP flows
+# asked for, none joined: the same.
+for run in "tcp 1" "udp 0"; do
+	set -- $run
+	rstart
+	ab "$WORK/fl.out" client -p "$RPORT" --proto "$1" --kind stream \
+		--size 1000 --duration 5s --flows 4 --connect-data --watch 9s \
+		--limit 12
+	e=$(kvn "$WORK/fl.out" error_after_ms -1)
+	check "-P 4, $1, fewer flows: READY ($(kv "$WORK/fl.out" reply))" \
+		"$(kv "$WORK/fl.out" reply)" = READY
+	check "-P 4, $1, fewer flows: ERROR ($(kv "$WORK/fl.out" watch_reason))" \
+		-n "$(kv "$WORK/fl.out" watch_reason | grep "flow $2")"
+	check_awk "-P 4, $1, fewer flows: ... within 6.5 s ($e ms)" \
+		"$e >= 0 && $e <= 6500"
+	send_to "$WORK/fl.csv" -p "$RPORT" -t 1
+	check "-P 4, $1: the next test ok ($(field "$WORK/fl.csv" status))" \
+		"$(field "$WORK/fl.csv" status)" = ok
+	rstop
+done
+
 cat "$WORK"/recv-*.err >"$WORK/recv.err" 2>/dev/null
 finish
