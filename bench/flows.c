@@ -122,13 +122,14 @@ int flows_accept(struct flow_group *g, const struct sock_addr *local)
 }
 
 /* Tell the workers: the peer's DONEs are in (failed 0), or the test
- * failed with status and err. */
+ * failed with status and err (also after the DONEs: the peer then went
+ * away before the end). The first failure's reason stays. */
 static void post(struct flow_group *g, int failed, enum tub_status status,
 		 const char *err)
 {
 	uint64_t one = 1;
 
-	if (failed && !__atomic_load_n(&g->posted, __ATOMIC_ACQUIRE)) {
+	if (failed && __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) != 2) {
 		g->status = status;
 		snprintf(g->err, sizeof g->err, "%s", err);
 	}
