@@ -16,35 +16,60 @@
 #define FLOWS_POLL_MS 100
 
 int flows_init(struct flow_group *g, struct run_ctx *main,
-	       const struct tub_result *res)
+	       const struct tub_result *res, int client)
 {
-	int n = main->spec->flows ? main->spec->flows : 1;
+	int n = (int)spec_sockets(main->spec);
 
 	memset(g, 0, sizeof *g);
 	g->n = n;
 	g->main = main;
+	g->client = client;
+	g->bidir = main->spec->dir == TUB_DIR_BIDIR;
 	g->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	g->wake_tx = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	g->ended_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	g->f = calloc((size_t)n, sizeof *g->f);
-	if (g->f == NULL || g->wake < 0 || g->ended_fd < 0) {
+	if (g->f == NULL || g->wake < 0 || g->wake_tx < 0 || g->ended_fd < 0) {
 		flows_free(g, 1);
 		return run_fail(main, ST_NO_MEMORY, "%d flows: %s", n,
 				g->f == NULL ? "out of memory"
 					     : strerror(errno));
 	}
+	main->nflows = (uint16_t)n;
 	for (int i = 0; i < n; i++) {
-		struct run_ctx *c = &g->f[i].ctx;
+		struct flow *fl = &g->f[i];
+		struct run_ctx *c = &fl->ctx;
+		fl->spec = *main->spec;
+		fl->spec.dir = (uint8_t)spec_flow_dir(main->spec, (unsigned)i);
+		fl->sends = (fl->spec.dir == TUB_DIR_FORWARD) == client;
+		g->n_tx += fl->sends;
 		*c = *main;
+		c->spec = &fl->spec;
 		memset(&c->mine, 0, sizeof c->mine);
 		memset(&c->peer, 0, sizeof c->peer);
 		c->flow = (uint16_t)i;
 		c->data = -1;
 		c->strays = 0;
-		c->res = &g->f[i].res;
-		if (res)
-			g->f[i].res = *res;
+		c->res = &fl->res;
+		if (res) {
+			fl->res = *res;
+			fl->res.spec.dir = fl->spec.dir;
+		}
 	}
+	g->n_rx = n - g->n_tx;
 	return 0;
+}
+
+const char *flows_name(const struct flow_group *g, int i, char *buf,
+		       size_t len)
+{
+	if (g->bidir)
+		snprintf(buf, len, "%s flow %u",
+			 spec_dir_name(g->f[i].spec.dir),
+			 (unsigned)i % spec_flows(g->main->spec));
+	else
+		snprintf(buf, len, "flow %d", i);
+	return buf;
 }
 
 void flows_free(struct flow_group *g, int failed)
@@ -59,24 +84,28 @@ void flows_free(struct flow_group *g, int failed)
 	g->f = NULL;
 	if (g->wake >= 0)
 		close(g->wake);
+	if (g->wake_tx >= 0)
+		close(g->wake_tx);
 	if (g->ended_fd >= 0)
 		close(g->ended_fd);
-	g->wake = g->ended_fd = -1;
+	g->wake = g->wake_tx = g->ended_fd = -1;
 }
 
 /* A flow's failure as the test's: "flow 2: ...". -1. */
 static int flow_failed(struct flow_group *g, int i)
 {
 	const struct run_ctx *c = &g->f[i].ctx;
+	char name[32];
 
-	return run_fail(g->main, c->status, "flow %d: %s", i, c->err);
+	return run_fail(g->main, c->status, "%s: %s",
+			flows_name(g, i, name, sizeof name), c->err);
 }
 
 /* Opened and joined: from now on the flow sees the control connection
  * only through the group. */
 static void enlist(struct flow_group *g, struct run_ctx *c)
 {
-	c->ctl = g->wake;
+	c->ctl = g->f[c->flow].sends ? g->wake_tx : g->wake;
 	c->listen_fd = -1; /* the main thread turns strangers away */
 	c->group = g;
 }
@@ -137,6 +166,9 @@ static void post(struct flow_group *g, int failed, enum tub_status status,
 	if (write(g->wake, &one, sizeof one) < 0) {
 		/* the counter is at its limit: readable already */
 	}
+	if (failed && write(g->wake_tx, &one, sizeof one) < 0) {
+		/* the same */
+	}
 }
 
 int flows_check(struct run_ctx *ctx)
@@ -147,7 +179,7 @@ int flows_check(struct run_ctx *ctx)
 		return run_fail(ctx, ST_INTERRUPTED, "stopped by a signal");
 	if (posted == 2)
 		return run_fail(ctx, ctx->group->status, "%s", ctx->group->err);
-	if (posted == 1)
+	if (posted == 1 && !ctx->group->f[ctx->flow].sends)
 		ctx->peer_done = 1; /* the main thread put its DONE in peer */
 	return 0;
 }
@@ -161,9 +193,10 @@ static void *worker(void *arg)
 	uint64_t one = 1;
 
 	run_cpu_begin(ctx);
-	if (g->sending) {
+	if (fl->sends) {
 		fl->rc = kind_work(s->kind)->sender[s->proto](ctx);
 		run_cpu_end(ctx);
+		__atomic_add_fetch(&g->ended_tx, 1, __ATOMIC_RELEASE);
 	} else {
 		fl->rc = kind_work(s->kind)->receiver[s->proto](ctx);
 		run_cpu_end(ctx);
@@ -177,13 +210,24 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* The receiving end: the next DONE, into flow got's peer (or, after the
- * flows', the whole process's into main's). */
-static int take_done(struct flow_group *g, uint8_t *buf, int *got)
+/* Flow k of those this end sends on (sends) or receives on: its index. */
+static int nth(const struct flow_group *g, int sends, int k)
+{
+	for (int i = 0; i < g->n; i++)
+		if (g->f[i].sends == sends && k-- == 0)
+			return i;
+	return -1;
+}
+
+/* An end that receives: the peer's next DONE, into the peer of the got-th
+ * flow it receives on (or, after those, the whole process's into main's).
+ * With the last, the receiving flows are told. */
+static int take_done(struct flow_group *g, uint8_t *buf)
 {
 	struct run_ctx *m = g->main;
-	struct tub_side *into = *got < g->n ? &g->f[*got].ctx.peer : &m->peer;
-	char why[TUB_TEXT_MAX];
+	int i = g->got < g->n_rx ? nth(g, 0, g->got) : -1;
+	struct tub_side *into = i >= 0 ? &g->f[i].ctx.peer : &m->peer;
+	char why[TUB_TEXT_MAX], name[32];
 	uint32_t len;
 	int type = run_read_frame(m, buf, &len,
 				  clock_now_ns() + RUN_CTL_TIMEOUT_NS);
@@ -195,24 +239,25 @@ static int take_done(struct flow_group *g, uint8_t *buf, int *got)
 				"message %d during the test", type);
 	if (wire_decode_done(buf, len, into, why, sizeof why) < 0 ||
 	    spec_side_check(into, why, sizeof why) < 0)
-		return run_fail(m, ST_PROTOCOL_ERROR, "DONE of flow %d: %s",
-				*got, why);
-	if (++*got == g->n + 1) {
+		return run_fail(m, ST_PROTOCOL_ERROR, "DONE of %s: %s",
+				i >= 0 ? flows_name(g, i, name, sizeof name)
+				       : "the process", why);
+	if (++g->got == g->n_rx + 1) {
 		m->peer_done = 1;
 		post(g, 0, ST_OK, "");
 	}
 	return 0;
 }
 
-/* The control connection while the workers run: the receiving end reads
- * the DONEs; anything else (on the sending end, anything at all) fails
- * the test. */
-static void watch_ctl(struct flow_group *g, uint8_t *buf, int *got)
+/* The control connection while the workers run: an end that receives
+ * reads the DONEs; anything else (on an end that only sends, anything at
+ * all) fails the test. */
+static void watch_ctl(struct flow_group *g, uint8_t *buf)
 {
 	struct run_ctx *m = g->main;
 
-	if (!g->sending && *got <= g->n) {
-		if (take_done(g, buf, got) < 0)
+	if (g->n_rx > 0 && g->got <= g->n_rx) {
+		if (take_done(g, buf) < 0)
 			post(g, 1, m->status, m->err);
 		return;
 	}
@@ -231,6 +276,48 @@ static void watch_ctl(struct flow_group *g, uint8_t *buf, int *got)
 		run_fail(m, ST_PROTOCOL_ERROR, "unexpected control message %d "
 			 "during the test", type);
 	post(g, 1, m->status, m->err);
+}
+
+int flows_report(struct flow_group *g, uint8_t *buf, int done)
+{
+	struct run_ctx *m = g->main;
+
+	for (int i = 0; i < g->n; i++) {
+		if (g->f[i].sends != done)
+			continue;
+		const struct tub_side *s = &g->f[i].ctx.mine;
+		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, s)
+			     : wire_encode_result(buf, WIRE_MAX_FRAME, s);
+		if (run_send_frame(m, buf, n) < 0)
+			return -1;
+	}
+	int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, &m->mine)
+		     : wire_encode_result(buf, WIRE_MAX_FRAME, &m->mine);
+	if (run_send_frame(m, buf, n) < 0)
+		return -1;
+	m->done_sent |= done;
+	return 0;
+}
+
+/* --bidir: this end's DONEs, once its sending flows ended and (on
+ * tub-recv's end) tub-send's DONEs are in. TCP_INFO of the sending
+ * flows goes with them: tub-send writes the rows. */
+static void bidir_done(struct flow_group *g, uint8_t *buf)
+{
+	struct run_ctx *m = g->main;
+
+	if (g->done_sent ||
+	    __atomic_load_n(&g->ended_tx, __ATOMIC_ACQUIRE) < g->n_tx ||
+	    (!g->client && g->got <= g->n_rx) ||
+	    __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) == 2)
+		return;
+	for (int i = 0; m->spec->proto == TUB_PROTO_TCP && i < g->n; i++)
+		if (g->f[i].sends && g->f[i].ctx.data >= 0)
+			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
+	run_cpu_end(m);
+	g->done_sent = 1;
+	if (flows_report(g, buf, 1) < 0)
+		post(g, 1, m->status, m->err);
 }
 
 /* Start the workers; -1 when none could start (main set). */
@@ -261,19 +348,22 @@ static int start(struct flow_group *g, int *started)
 	return 0;
 }
 
-int flows_run(struct flow_group *g, uint8_t *buf, int sending)
+int flows_run(struct flow_group *g, uint8_t *buf)
 {
 	struct run_ctx *m = g->main;
-	int started, got = 0, rc;
+	int started, rc;
 
-	g->sending = sending;
 	rc = start(g, &started);
 	while (__atomic_load_n(&g->ended, __ATOMIC_ACQUIRE) < started) {
 		struct pollfd p[3] = {{.fd = g->ended_fd, .events = POLLIN},
 				      {.fd = m->ctl, .events = POLLIN},
 				      {.fd = m->listen_fd, .events = POLLIN}};
-		int watching = __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) != 2;
-		if (!watching)
+		if (g->bidir)
+			bidir_done(g, buf);
+		int posted = __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE);
+		/* --bidir, both ends' DONEs through: RESULTs may come */
+		if (posted == 2 ||
+		    (g->bidir && g->done_sent && g->got > g->n_rx))
 			p[1].fd = -1;
 		if (poll(p, 3, FLOWS_POLL_MS) <= 0)
 			continue;
@@ -284,8 +374,10 @@ int flows_run(struct flow_group *g, uint8_t *buf, int sending)
 		if (p[2].revents)
 			m->strays += (uint64_t)gate_refuse_one(m->listen_fd);
 		if (p[1].revents)
-			watch_ctl(g, buf, &got);
+			watch_ctl(g, buf);
 	}
+	if (g->bidir && rc == 0)
+		bidir_done(g, buf); /* the last worker ended just now */
 	for (int i = 0; i < g->n; i++)
 		if (g->f[i].started)
 			pthread_join(g->f[i].tid, NULL);

@@ -274,14 +274,20 @@ static void summary_cpu(FILE *f, const struct tub_result *r)
 	    strcmp(r->target, "localhost") == 0)
 		fputs(" (loopback: each end carries part of the other's "
 		      "kernel work)", f);
+	if (r->bidir)
+		fputs(" (--bidir: this direction's flow threads)", f);
 	fputc('\n', f);
 }
 
 void report_summary(FILE *f, const struct tub_result *r)
 {
-	fprintf(f, "tub-send: %s %s%s to %s (%s), %u-byte messages: %s%s%s\n",
-		spec_proto_name(r->spec.proto), spec_kind_name(r->spec.kind),
-		r->spec.dir == TUB_DIR_REVERSE ? " from the receiver (-R)" : "",
+	const char *dir = r->spec.dir != TUB_DIR_REVERSE ? ""
+			  : r->bidir ? " from the receiver"
+				     : " from the receiver (-R)";
+
+	fprintf(f, "tub-send: %s%s %s%s to %s (%s), %u-byte messages: %s%s%s\n",
+		r->bidir ? "--bidir: " : "", spec_proto_name(r->spec.proto),
+		spec_kind_name(r->spec.kind), dir,
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
 		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
@@ -310,7 +316,9 @@ void report_flow(FILE *f, const struct tub_result *r)
 	char a[32], b[32];
 	const struct tub_rx *rx = &r->rx;
 
-	fprintf(f, "tub-send: flow %d: ", r->flow);
+	fprintf(f, "tub-send: %s%sflow %d: ", r->bidir ? spec_dir_name(r->spec.dir)
+						       : "",
+		r->bidir ? " " : "", r->flow);
 	if (r->have_rx && rx->elapsed_ns)
 		fprintf(f, "%s (%s in %.3f s)",
 			units_fmt_rate(rx->bytes * 8e9 / rx->elapsed_ns, a,
@@ -344,9 +352,10 @@ static int write_series(FILE *f, const struct tub_result *r, const char *end,
 			s->end_ns / 1e9, s->bytes, s->msgs,
 			secs > 0 ? s->bytes * 8 / secs : 0.0);
 		if (r->flow < 0)
-			fputs("sum\n", f);
+			fputs("sum", f);
 		else
-			fprintf(f, "%d\n", r->flow);
+			fprintf(f, "%d", r->flow);
+		fprintf(f, ",%s\n", spec_dir_name(r->spec.dir));
 		prev = s->end_ns;
 	}
 	return ferror(f) ? -1 : 0;
@@ -356,7 +365,7 @@ int report_intervals(FILE *f, const struct tub_result *r)
 {
 	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) == 0)
 		fputs("run_id,proto,kind,end,index,start_s,end_s,bytes,msgs,"
-		      "rate_bps,flow\n", f);
+		      "rate_bps,flow,direction\n", f);
 	if (r->have_tx && write_series(f, r, "sender", &r->tx.iv) < 0)
 		return -1;
 	if (r->have_rx && write_series(f, r, "receiver", &r->rx.iv) < 0)

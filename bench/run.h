@@ -37,7 +37,9 @@ struct run_ctx {
 				       port), or --data-port's own */
 	int one_port;               /* receiver: data on the control port */
 	uint64_t secret;            /* READY's; every JOIN shows it */
-	uint16_t flow;              /* this context's flow (-P): 0..flows-1 */
+	uint16_t flow;              /* this context's flow: 0..nflows-1 */
+	uint16_t nflows;            /* the test's data sockets (spec_sockets;
+				       0 is 1): all on one port */
 	struct flow_group *group;   /* -P: a worker's; its ctl is the group's
 				       wake-up, not the control connection
 				       (flows.h); NULL otherwise */

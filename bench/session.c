@@ -95,7 +95,7 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 	ctx->secret = ready.secret;
 	int rc;
 	if (g)
-		rc = flows_init(g, ctx, r) < 0 ? -1 : flows_dial(g, server);
+		rc = flows_init(g, ctx, r, 1) < 0 ? -1 : flows_dial(g, server);
 	else
 		rc = run_transport(r->spec.proto)->client_open(ctx, server);
 	r->local_granted = ctx->opts_granted;
@@ -128,7 +128,7 @@ static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
 	}
 }
 
-/* TCP_INFO of each data socket into its sender's counters. */
+/* TCP_INFO of each data socket this end sends on into its counters. */
 static void tcp_infos(struct run_ctx *ctx, struct flow_group *g)
 {
 	if (ctx->spec->proto != TUB_PROTO_TCP)
@@ -136,22 +136,17 @@ static void tcp_infos(struct run_ctx *ctx, struct flow_group *g)
 	if (g == NULL && ctx->data >= 0)
 		run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
 	for (int i = 0; g && i < g->n; i++)
-		if (g->f[i].ctx.data >= 0)
+		if (g->f[i].sends && g->f[i].ctx.data >= 0)
 			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
 }
 
 /* This end's report: one frame (DONE or RESULT), or with flows one a flow
- * and one of the whole process (ctx->mine). 0 or -1. */
+ * and one of the whole process (flows_report). 0 or -1. */
 static int send_reports(struct run_ctx *ctx, struct flow_group *g,
 			uint8_t *buf, int done)
 {
-	for (int i = 0; g && i < g->n; i++) {
-		const struct tub_side *m = &g->f[i].ctx.mine;
-		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, m)
-			     : wire_encode_result(buf, WIRE_MAX_FRAME, m);
-		if (run_send_frame(ctx, buf, n) < 0)
-			return -1;
-	}
+	if (g)
+		return flows_report(g, buf, done);
 	int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, &ctx->mine)
 		     : wire_encode_result(buf, WIRE_MAX_FRAME, &ctx->mine);
 	if (run_send_frame(ctx, buf, n) < 0)
@@ -183,6 +178,21 @@ static int read_result(struct run_ctx *ctx, uint8_t *buf, uint64_t until,
 	return 0;
 }
 
+/* The peer's RESULTs by until: one a flow this end sends on (g), then the
+ * whole process's, into ctx->peer. 0 or -1 (ctx set). */
+static int read_results(struct run_ctx *ctx, struct flow_group *g,
+			uint8_t *buf, uint64_t until)
+{
+	for (int i = 0; g && i < g->n; i++)
+		if (g->f[i].sends &&
+		    read_result(ctx, buf, until, &g->f[i].ctx.peer) < 0)
+			return -1;
+	if (read_result(ctx, buf, until, &ctx->peer) < 0)
+		return -1;
+	ctx->have_result = 1;
+	return 0;
+}
+
 /* The end that sends the data (tub-send, or tub-recv under -R): its
  * workload (g: on every flow), DONE with its counters, RESULT with the
  * other end's into ctx->peer (and each flow's). in_done: TCP_INFO goes
@@ -197,7 +207,7 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done,
 
 	sock_snmp_read(&k0);
 	run_cpu_begin(ctx);
-	int rc = g ? flows_run(g, buf, 1)
+	int rc = g ? flows_run(g, buf)
 		   : kind_work(s->kind)->sender[s->proto](ctx);
 	run_cpu_end(ctx);
 	if (rc < 0 && ctx->status != ST_INTERRUPTED)
@@ -217,12 +227,8 @@ static int data_sender(struct run_ctx *ctx, uint8_t *buf, int in_done,
 	uint64_t until = wait_result(ctx, clock_now_ns() + ctx->stall_ns +
 						  ctx->grace_ns +
 						  RUN_CTL_TIMEOUT_NS);
-	for (int i = 0; g && i < g->n; i++)
-		if (read_result(ctx, buf, until, &g->f[i].ctx.peer) < 0)
-			return -1;
-	if (read_result(ctx, buf, until, &ctx->peer) < 0)
+	if (read_results(ctx, g, buf, until) < 0)
 		return -1;
-	ctx->have_result = 1;
 	if (!in_done) {
 		tcp_infos(ctx, g);
 		sock_snmp_read(&k1);
@@ -241,7 +247,7 @@ static int data_receiver(struct run_ctx *ctx, uint8_t *buf,
 
 	sock_snmp_read(&k0);
 	run_cpu_begin(ctx);
-	int rc = g ? flows_run(g, buf, 0)
+	int rc = g ? flows_run(g, buf)
 		   : kind_work(s->kind)->receiver[s->proto](ctx);
 	run_cpu_end(ctx);
 	if (rc < 0 || kind_has(s->kind, KIND_NO_RESULT))
@@ -253,6 +259,37 @@ static int data_receiver(struct run_ctx *ctx, uint8_t *buf,
 	sock_snmp_read(&k1);
 	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
 	return send_reports(ctx, g, buf, 0);
+}
+
+/* --bidir: both ends send and receive, each on its own flows. flows_run
+ * passes the DONEs (tub-send's, then tub-recv's); then tub-send's RESULTs
+ * go, and tub-recv's answer them. The last report of each end has the
+ * whole process's CPU and its host's counters (of both directions). */
+static int data_both(struct run_ctx *ctx, uint8_t *buf, struct flow_group *g)
+{
+	struct tub_kernel k0, k1;
+
+	sock_snmp_read(&k0);
+	run_cpu_begin(ctx);
+	if (flows_run(g, buf) < 0)
+		return -1; /* the blocks may be half through: no reports */
+	uint64_t until = clock_now_ns() + ctx->stall_ns + ctx->grace_ns +
+			 RUN_CTL_TIMEOUT_NS;
+	if (!g->client && read_results(ctx, g, buf, until) < 0)
+		return -1;
+	run_cpu_end(ctx);
+	sock_snmp_read(&k1);
+	sock_snmp_delta(&k0, &k1, &ctx->mine.rx.kernel);
+	ctx->mine.tx.kernel = ctx->mine.rx.kernel;
+	ctx->mine.rx.wrong_session += ctx->strays;
+	if (send_reports(ctx, g, buf, 0) < 0)
+		return -1;
+	if (g->client) {
+		if (read_results(ctx, g, buf, wait_result(ctx, until)) < 0)
+			return -1;
+		tcp_infos(ctx, g); /* with what the drain retransmitted */
+	}
+	return 0;
 }
 
 /* The row of one flow (ctx: its context) from both ends' counters. */
@@ -286,40 +323,68 @@ static int no_data(struct run_ctx *ctx, const struct tub_result *r)
 			(unsigned long long)r->tx.msgs);
 }
 
-/* With flows: each flow's row (a failed flow with its own status, the
- * others with the test's) into r[0..n-1], then their sum into r[n], with
- * the whole process's CPU and the hosts' counters. */
-static void flow_rows(struct run_ctx *ctx, struct flow_group *g,
-		      struct tub_result *r, int rc)
+/* One flow's row (a failed flow with its own status, the others with the
+ * test's) into row. */
+static void flow_row(struct run_ctx *ctx, struct flow_group *g, int i,
+		     struct tub_result *row, int rc)
 {
-	int reverse = r->spec.dir == TUB_DIR_REVERSE;
-	struct tub_result *sum = &r[g->n];
+	struct run_ctx *f = &g->f[i].ctx;
 
-	for (int i = 0; i < g->n; i++) {
-		struct run_ctx *f = &g->f[i].ctx;
-		struct tub_result *row = &r[i];
-		*row = g->f[i].res;
-		row->flow = i;
-		row->local_granted = f->opts_granted;
-		snprintf(row->local_notes, sizeof row->local_notes, "%s",
-			 f->opts_notes);
-		f->have_result = ctx->have_result;
-		f->peer_done |= ctx->peer_done;
-		fill_row(f, row);
-		if (g->f[i].rc < 0) {
-			row->status = f->status;
-			snprintf(row->error, sizeof row->error, "%s", f->err);
-		} else if (rc < 0) {
-			row->status = ctx->status;
-			snprintf(row->error, sizeof row->error, "%s", ctx->err);
-		} else if (no_data(f, row) < 0) {
-			row->status = f->status;
-			snprintf(row->error, sizeof row->error, "%s", f->err);
-		}
+	*row = g->f[i].res;
+	row->flow = (int)((unsigned)i % spec_flows(ctx->spec));
+	row->bidir = g->bidir;
+	row->local_granted = f->opts_granted;
+	snprintf(row->local_notes, sizeof row->local_notes, "%s",
+		 f->opts_notes);
+	f->have_result = ctx->have_result;
+	f->peer_done |= ctx->peer_done;
+	fill_row(f, row);
+	if (g->f[i].rc < 0) {
+		row->status = f->status;
+		snprintf(row->error, sizeof row->error, "%s", f->err);
+	} else if (rc < 0) {
+		row->status = ctx->status;
+		snprintf(row->error, sizeof row->error, "%s", ctx->err);
+	} else if (no_data(f, row) < 0) {
+		row->status = f->status;
+		snprintf(row->error, sizeof row->error, "%s", f->err);
 	}
-	flows_sum(r, g->n, sum);
+}
+
+/* CPU of n flows' threads together, over the longest's wall time. */
+static struct tub_cpu cpu_of_flows(const struct tub_result *rows, int n,
+				   int remote)
+{
+	struct tub_cpu t = {.valid = 1};
+
+	for (int i = 0; i < n; i++) {
+		const struct tub_cpu *c = remote ? &rows[i].cpu_remote
+						 : &rows[i].cpu_local;
+		t.valid &= c->valid;
+		t.user_ns += c->user_ns;
+		t.sys_ns += c->sys_ns;
+		t.wall_ns = c->wall_ns > t.wall_ns ? c->wall_ns : t.wall_ns;
+	}
+	return t;
+}
+
+/* The sum of the n rows before sum, of direction dir: with the whole
+ * process's CPU (under --bidir, where the process carries both
+ * directions, its flows' threads') and the hosts' counters, the sender's
+ * and the receiver's. */
+static void sum_row(struct run_ctx *ctx, struct tub_result *sum, int n,
+		    int dir, int rc)
+{
+	int reverse = dir == TUB_DIR_REVERSE;
+
+	flows_sum(sum - n, n, sum);
+	sum->bidir = sum[-1].bidir;
 	sum->cpu_local = ctx->mine.cpu;
 	sum->cpu_remote = ctx->peer.cpu;
+	if (sum->bidir) {
+		sum->cpu_local = cpu_of_flows(sum - n, n, 0);
+		sum->cpu_remote = cpu_of_flows(sum - n, n, 1);
+	}
 	if (!(reverse ? ctx->peer_done : ctx->have_result))
 		sum->cpu_remote.valid = 0;
 	sum->tx.kernel = reverse ? ctx->peer.tx.kernel : ctx->mine.tx.kernel;
@@ -332,19 +397,45 @@ static void flow_rows(struct run_ctx *ctx, struct flow_group *g,
 	}
 }
 
-/* tub-send's data phase: the sending end (or the receiving end under -R),
- * and the row (or the rows) from both ends' counters. */
+/* With flows: each direction's flow rows, then (with more than one flow a
+ * direction) their sum; forward first. The number of rows. */
+static int flow_rows(struct run_ctx *ctx, struct flow_group *g,
+		     struct tub_result *r, int rc)
+{
+	int at = 0;
+
+	for (int dir = TUB_DIR_FORWARD; dir <= TUB_DIR_REVERSE; dir++) {
+		int n = 0;
+		for (int i = 0; i < g->n; i++)
+			if (g->f[i].spec.dir == dir)
+				flow_row(ctx, g, i, &r[at + n++], rc);
+		at += n;
+		if (n > 1)
+			sum_row(ctx, &r[at++], n, dir, rc);
+	}
+	return at;
+}
+
+/* tub-send's data phase: the sending end (or the receiving end under -R,
+ * or both under --bidir), and the rows from both ends' counters. */
 static int exchange(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
-		    struct flow_group *g)
+		    struct flow_group *g, int *rows)
 {
 	int reverse = r->spec.dir == TUB_DIR_REVERSE;
 	int rc;
 
 	run_begin_data(ctx, 24 * 3600 * TUB_NSEC_PER_SEC);
-	rc = reverse ? data_receiver(ctx, buf, g) : data_sender(ctx, buf, 0, g);
+	if (g && g->bidir)
+		rc = data_both(ctx, buf, g);
+	else
+		rc = reverse ? data_receiver(ctx, buf, g)
+			     : data_sender(ctx, buf, 0, g);
 	if (g) {
-		flow_rows(ctx, g, r, rc);
-		return rc < 0 || r[g->n].status == ST_OK ? rc : -1;
+		*rows = flow_rows(ctx, g, r, rc);
+		for (int i = 0; rc == 0 && i < *rows; i++)
+			if (r[i].status != ST_OK)
+				rc = -1;
+		return rc;
 	}
 	fill_row(ctx, r);
 	if (rc == 0)
@@ -393,14 +484,14 @@ int session_send(const struct send_session *c, struct tub_result *r,
 {
 	struct run_ctx *ctx = calloc(1, sizeof *ctx);
 	uint8_t *buf = malloc(WIRE_MAX_FRAME);
-	struct flow_group flows, *g = spec_flows(&r->spec) > 1 ? &flows : NULL;
+	struct flow_group flows, *g = spec_sockets(&r->spec) > 1 ? &flows : NULL;
 	struct sock_addr server;
 	int rc = -1;
 
 	*rows = 1;
 	r->flow = 0;
 	memset(&flows, 0, sizeof flows);
-	flows.wake = flows.ended_fd = -1;
+	flows.wake = flows.wake_tx = flows.ended_fd = -1;
 	if (ctx == NULL || buf == NULL) {
 		r->status = ST_NO_MEMORY;
 		goto out;
@@ -429,11 +520,8 @@ int session_send(const struct send_session *c, struct tub_result *r,
 	snprintf(r->family, sizeof r->family, "%s",
 		 sock_family(&server) == AF_INET6 ? "ipv6" : "ipv4");
 	rc = handshake(ctx, r, buf, &server, g);
-	if (rc == 0) {
-		rc = exchange(ctx, r, buf, g);
-		if (g)
-			*rows = g->n + 1;
-	}
+	if (rc == 0)
+		rc = exchange(ctx, r, buf, g, rows);
 	note_busy_poll(ctx, r);
 done:
 	if (rc < 0 && *rows == 1) {
@@ -484,8 +572,9 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
 	if (c->check_opts(ctx, &ctx->opts_req, c->arg) < 0)
 		return -1;
-	struct flow_group *g = spec_flows(spec) > 1 ? flows : NULL;
+	struct flow_group *g = spec_sockets(spec) > 1 ? flows : NULL;
 	*gp = g;
+	ctx->nflows = (uint16_t)spec_sockets(spec); /* sockets on one port */
 
 	const struct transport *t = run_transport(spec->proto);
 	if (sock_local(ctx->ctl, &local) < 0)
@@ -515,15 +604,19 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	if (run_send_frame(ctx, body, n) < 0)
 		return -1;
 	if (g)
-		return flows_init(g, ctx, NULL) < 0 ? -1 : flows_accept(g, &local);
+		return flows_init(g, ctx, NULL, 0) < 0 ? -1
+						    : flows_accept(g, &local);
 	return t->server_accept(ctx, ctx->data);
 }
 
-/* tub-recv's data phase: the receiving end, or under -R the sending end
- * (its limits on rate, duration and size hold for what it sends too). */
+/* tub-recv's data phase: the receiving end, or under -R the sending end,
+ * or both under --bidir (its limits on rate, duration and size hold for
+ * what it sends too). */
 static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 		 uint8_t *body, struct flow_group *g)
 {
+	if (spec->dir == TUB_DIR_BIDIR)
+		return data_both(ctx, body, g);
 	if (spec->dir == TUB_DIR_REVERSE)
 		return data_sender(ctx, body, 1, g);
 	return data_receiver(ctx, body, g);
@@ -538,7 +631,7 @@ int session_serve(const struct serve_session *c, const struct gate_conn *conn,
 	int rc;
 
 	memset(&flows, 0, sizeof flows);
-	flows.wake = flows.ended_fd = -1;
+	flows.wake = flows.wake_tx = flows.ended_fd = -1;
 	ctx->ctl = conn->fd;
 	ctx->data = -1;
 	if (body == NULL)

@@ -140,7 +140,7 @@ static int take_data(struct run_ctx *ctx, int lfd)
 			continue;
 		if (ctx->one_port)
 			tcp_apply_opts(ctx, fd);
-		else if (ctx->flow + 1u >= spec_flows(ctx->spec))
+		else if (ctx->flow + 1u >= ctx->nflows)
 			close(lfd); /* the test's own listener, done with */
 		ctx->data = fd;
 		return 0;

@@ -139,8 +139,11 @@ static void usage_more(void)
 	     "(stream; over the\n"
 	     "                         data path this end opens: NAT on this "
 	     "side works)\n"
-	     "  -P, --parallel N       N flows of the stream kind at once, each its own\n"
-	     "                         socket and thread: a row each, and their sum\n"
+	     "      --bidir            both ways at once (stream): the flows of each\n"
+	     "                         direction get rows of their own\n"
+	     "  -P, --parallel N       N flows of the stream kind at once (a direction),\n"
+	     "                         each its own socket and thread: a row each, and\n"
+	     "                         their sum\n"
 	     "Without --csv, -J or --format: the summary on a terminal, else "
 	     "the CSV header and\n"
 	     "row on stdout (the summary on stderr).\n"
@@ -254,7 +257,7 @@ static const char *arg_label(const char *s)
  * spec as the receiver checks it). Long-only flags are numbered above
  * every short option's character. */
 enum {
-	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV,
+	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV, O_BIDIR,
 	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RTOMIN, O_RTOMAX,
 	O_RRTO, O_IDLE,
 	O_LIST, O_TTABLE, O_KINDS, O_FORMAT, O_SPIN,
@@ -382,9 +385,10 @@ static int take_test(struct send_conf *c, int ch, const char *arg)
 	return take_selector(s, ch, arg);
 }
 
-/* The direction (-R) and the flows (-P). */
+/* The direction (-R, --bidir) and the flows (-P). */
 static const struct option reserved_flags[] = {
 	{"reverse", no_argument, NULL, 'R'},
+	{"bidir", no_argument, NULL, O_BIDIR},
 	{"parallel", required_argument, NULL, 'P'},
 	{NULL, 0, NULL, 0},
 };
@@ -395,7 +399,10 @@ static int take_reserved(struct send_conf *c, int ch, const char *arg)
 
 	switch (ch) {
 	case 'R': /* the kinds that take it: spec_check */
-		c->spec.dir = TUB_DIR_REVERSE;
+	case O_BIDIR:
+		if (c->spec.dir != TUB_DIR_FORWARD)
+			usage_error("-R and --bidir: one or the other");
+		c->spec.dir = ch == 'R' ? TUB_DIR_REVERSE : TUB_DIR_BIDIR;
 		return 1;
 	case 'P':
 		v = arg_whole("-P", arg);
@@ -822,11 +829,16 @@ static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 	}
 	FILE *say = fmt == FMT_HUMAN ? stdout : stderr;
 	if (!c->quiet || fmt == FMT_HUMAN) {
-		for (int i = 0; rows > 1 && i < rows - 1; i++)
-			report_flow(say, &r[i]);
-		report_summary(say, &r[rows - 1]);
-		if (c->kernel_check)
-			report_kernel_check(say, &r[rows - 1]);
+		for (int i = 0; i < rows; i++) {
+			/* a line a flow, and the whole of each direction */
+			if (r[i].flow >= 0 && spec_flows(&r[i].spec) > 1) {
+				report_flow(say, &r[i]);
+				continue;
+			}
+			report_summary(say, &r[i]);
+			if (c->kernel_check)
+				report_kernel_check(say, &r[i]);
+		}
 	}
 	free(row);
 	return rc;
@@ -847,8 +859,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned n = spec_flows(&conf.spec);
-	struct tub_result *r = calloc(n > 1 ? n + 1 : 1, sizeof *r);
+	unsigned n = spec_sockets(&conf.spec);
+	struct tub_result *r = calloc(n > 1 ? n + 2 : 1, sizeof *r); /* and a
+									sum a
+									direction */
 	struct hist *rtt = malloc(sizeof *rtt);
 	if (r == NULL || rtt == NULL) {
 		fputs("tub-send: out of memory\n", stderr);

@@ -58,9 +58,9 @@ int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 
 	if (fd < 0)
 		return -1;
-	if (ctx->spec->dir == TUB_DIR_FORWARD)
+	if (ctx->spec->dir != TUB_DIR_REVERSE) /* --bidir: flow 0 forward */
 		udp_receiving(ctx, fd);
-	if (spec_flows(ctx->spec) > 1) { /* a socket a flow, on one port */
+	if (ctx->nflows > 1) { /* a socket a flow, on one port */
 		int one = 1;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	}

@@ -121,6 +121,7 @@ static void put_context(struct csv_row *row, const struct tub_result *r)
 	put_str(row, "proto", spec_proto_name(s->proto));
 	put_str(row, "kind", spec_kind_name(s->kind));
 	put_str(row, "direction", spec_dir_name(s->dir));
+	put_u64(row, "bidir", 1, (uint64_t)(r->bidir != 0));
 	put_u64(row, "flows", 1, spec_flows(s));
 	if (r->flow < 0)
 		put_str(row, "flow", "sum");

@@ -52,6 +52,8 @@ struct tub_result {
 
 	/* -P: which flow (0..flows-1), or -1 for the sum of them all */
 	int flow;
+	int bidir;                        /* --bidir: the row is one direction
+					     of a test that ran both */
 	double jain_index;                /* the sum: Jain's fairness index of
 					     the flows' throughputs */
 };

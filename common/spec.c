@@ -8,7 +8,8 @@
 #include "sockopt.h"
 
 static const char *const proto_names[TUB_PROTO_COUNT] = {"tcp", "udp", "rudp"};
-static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse"};
+static const char *const dir_names[TUB_DIR_COUNT] = {"forward", "reverse",
+							  "bidir"};
 static const char *const end_names[TUB_END_COUNT] = {"none", "fin", "rst"};
 static const char *const cc_names[TUB_RUDP_CC_COUNT] = {"reno", "cubic",
 							"paced"};
@@ -98,7 +99,7 @@ void spec_default_limits(struct tub_limits *lim)
 static int flows_check(const struct tub_spec *s, const struct tub_limits *lim,
 		       char *reason, size_t len)
 {
-	uint32_t n = s->flows ? s->flows : 1;
+	uint32_t n = spec_sockets(s);
 
 	if (n == 1)
 		return 0;
@@ -108,9 +109,10 @@ static int flows_check(const struct tub_spec *s, const struct tub_limits *lim,
 		return -1;
 	}
 	if (n > TUB_FLOWS_MAX || n > lim->max_flows) {
-		snprintf(reason, len, "%u flows over the receiver's limit of %u",
-			 n, lim->max_flows < TUB_FLOWS_MAX ? lim->max_flows
-							   : TUB_FLOWS_MAX);
+		snprintf(reason, len, "%u flows%s over the receiver's limit of %u",
+			 n, s->dir == TUB_DIR_BIDIR ? " (both directions)" : "",
+			 lim->max_flows < TUB_FLOWS_MAX ? lim->max_flows
+							: TUB_FLOWS_MAX);
 		return -1;
 	}
 	if (s->rate_bps > lim->max_rate_bps / n) {
@@ -174,7 +176,7 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		char on[32];
 		if (kind_runs_on(s->kind, s->proto, TUB_DIR_FORWARD))
 			snprintf(reason, len, "kind %s does not run in the %s "
-				 "direction (-R: stream only)",
+				 "direction (-R, --bidir: stream only)",
 				 spec_kind_name(s->kind), spec_dir_name(s->dir));
 		else
 			snprintf(reason, len, "kind %s is not implemented on "
@@ -212,7 +214,7 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		return -1;
 	if (s->proto == TUB_PROTO_RUDP) {
 		uint64_t w = s->window ? s->window : TUB_RUDP_WINDOW_DEFAULT;
-		uint64_t n = spec_flows(s); /* each flow has its rings */
+		uint64_t n = spec_sockets(s); /* each flow has its rings */
 		if (w * TUB_RUDP_PKT_MAX * n > lim->max_window_bytes) {
 			snprintf(reason, len, "rudp window of %llu packets x %u B "
 				 "x %llu flow%s over the receiver's "

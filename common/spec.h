@@ -16,7 +16,8 @@ enum tub_kind {
 	TUB_KIND_LINGER,
 	TUB_KIND_COUNT
 };
-enum tub_dir { TUB_DIR_FORWARD, TUB_DIR_REVERSE, TUB_DIR_COUNT };
+/* bidir: both at once (--bidir), forward flows first (flows_of_dir) */
+enum tub_dir { TUB_DIR_FORWARD, TUB_DIR_REVERSE, TUB_DIR_BIDIR, TUB_DIR_COUNT };
 
 #define TUB_DEFAULT_PORT 5799
 #define TUB_OPTSTR_MAX 512     /* option spec text, NUL included */
@@ -45,17 +46,32 @@ struct tub_spec {
 	uint8_t cc;           /* rudp: enum tub_rudp_cc */
 	uint64_t rto_min_ns;  /* rudp: the RTO's floor; 0: the default */
 	uint64_t rto_max_ns;  /* rudp: its backoff's ceiling; 0: the default */
-	uint16_t flows;       /* parallel flows (-P), each its own data
-				 socket; 0 is taken as 1 */
+	uint16_t flows;       /* parallel flows (-P) a direction, each its
+				 own data socket; 0 is taken as 1 */
 };
 
-#define TUB_FLOWS_MAX 128         /* -P at most */
+#define TUB_FLOWS_MAX 128         /* data sockets of one test at most */
 #define TUB_FLOWS_DEFAULT_MAX 16  /* tub-recv --max-flows' default */
 
-/* The flows of a spec: 1 when it says 0. */
+/* The flows of a spec a direction (-P): 1 when it says 0. */
 static inline unsigned spec_flows(const struct tub_spec *s)
 {
 	return s->flows ? s->flows : 1u;
+}
+
+/* The test's data sockets: its flows, in both directions under --bidir. */
+static inline unsigned spec_sockets(const struct tub_spec *s)
+{
+	return spec_flows(s) * (s->dir == TUB_DIR_BIDIR ? 2u : 1u);
+}
+
+/* The direction of the test's flow i (0..spec_sockets-1): under --bidir
+ * the first spec_flows are forward, the rest reverse. */
+static inline int spec_flow_dir(const struct tub_spec *s, unsigned i)
+{
+	if (s->dir != TUB_DIR_BIDIR)
+		return s->dir;
+	return i < spec_flows(s) ? TUB_DIR_FORWARD : TUB_DIR_REVERSE;
 }
 
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */

@@ -1,10 +1,11 @@
 # -P N on loopback: N flows, each its own socket and thread, on every
-# transport, forward and -R. The CSV has a row a flow (flow 0..N-1) and a
-# sum row last; every flow moved data; the sum row's counts are the sums
-# of the flows'; Jain's index is the formula on the flows' throughputs;
-# UDP's sent == received + lost holds per flow and summed. A receiver's
-# --max-flows refuses more, with a row that says why; a receiver with a
-# --data-port of its own serves flows too.
+# transport, forward, -R and --bidir. The CSV has a row a flow (flow
+# 0..N-1) and a sum row last (a direction); every flow moved data; the sum
+# row's counts are the sums of the flows'; Jain's index is the formula on
+# the flows' throughputs; UDP's sent == received + lost holds per flow and
+# summed. A receiver's --max-flows refuses more (--bidir's flows count
+# twice), with a row that says why; a receiver with a --data-port of its
+# own serves flows too.
 . "$(dirname "$0")/lib.sh"
 CSV=$WORK/p.csv
 start_recv -q --max-flows 4
@@ -15,11 +16,14 @@ send() {
 		"$@" 2>"$WORK/err"
 }
 
-# flowsum COLUMN: the column summed over the flow rows.
+# flowsum COLUMN [DIRECTION]: the column summed over the flow rows (of
+# that direction).
 flowsum() {
-	awk -v c="$1" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$CSV" <<'EOF'
+	awk -v c="$1" -v d="${2:-}" -f "$HERE/../scripts/lib/csv.awk" -f /dev/stdin "$CSV" <<'EOF'
 NR == 1 { csv_index($0, col); next }
-{ csv_split($0, r); if (r[col["flow"]] != "sum") s += r[col[c]] }
+{ csv_split($0, r)
+  if (r[col["flow"]] != "sum" && (d == "" || r[col["direction"]] == d))
+	s += r[col[c]] }
 END { printf "%.0f\n", s }
 EOF
 }
@@ -75,6 +79,66 @@ for run in "tcp" "udp -b 50M --local-opt rcvbuf=2M" "rudp" "tcp -R" \
 		done
 	fi
 done
+
+# --bidir: both directions at once, forward rows first. One flow a
+# direction: two rows and no sum; two: each direction's flows, then their
+# sum.
+for run in "tcp" "udp -b 50M --local-opt rcvbuf=2M --remote-opt rcvbuf=2M" \
+	"rudp -b 50M"; do
+	set -- $run
+	p=$1; shift
+	send --proto "$p" --bidir -t 1 "$@"
+	check "$run --bidir: two rows ($(csv_rows "$CSV"))" "$(csv_rows "$CSV")" -eq 2
+	for i in 1 2; do
+		d=forward; [ "$i" = 2 ] && d=reverse
+		check "$run --bidir row $i: $d ($(rowc "$CSV" "$i" direction))" \
+			"$(rowc "$CSV" "$i" direction)" = $d
+		check "$run --bidir row $i: bidir 1" "$(rowc "$CSV" "$i" bidir)" = 1
+		check "$run --bidir row $i: flow 0" "$(rowc "$CSV" "$i" flow)" = 0
+		check "$run --bidir $d: ok ($(rowc "$CSV" "$i" status): $(rowc "$CSV" "$i" error))" \
+			"$(rowc "$CSV" "$i" status)" = ok
+		check "$run --bidir $d: moved data" \
+			"$(rowc "$CSV" "$i" rx_bytes)" -gt 1000000
+		check "$run --bidir $d: both ends' CPU" \
+			-n "$(rowc "$CSV" "$i" local_cpu_sys_s)" -a \
+			-n "$(rowc "$CSV" "$i" remote_cpu_sys_s)"
+		if [ "$p" = udp ]; then
+			s=$(rowc "$CSV" "$i" udp_sent)
+			r=$(rowc "$CSV" "$i" udp_received)
+			l=$(rowc "$CSV" "$i" udp_lost)
+			check "$run --bidir $d: sent $s == received $r + lost $l" \
+				"$s" -eq $((r + l))
+		fi
+	done
+	send --proto "$p" --bidir -P 2 -t 1 "$@"
+	check "$run --bidir -P 2: six rows ($(csv_rows "$CSV"))" "$(csv_rows "$CSV")" -eq 6
+	want="forward/0 forward/1 forward/sum reverse/0 reverse/1 reverse/sum"
+	got=""
+	for i in 1 2 3 4 5 6; do
+		got="$got $(rowc "$CSV" "$i" direction)/$(rowc "$CSV" "$i" flow)"
+	done
+	check "$run --bidir -P 2: rows$got" "${got# }" = "$want"
+	for i in 1 2 3 4 5 6; do
+		check "$run --bidir -P 2 row $i ok ($(rowc "$CSV" "$i" error))" \
+			"$(rowc "$CSV" "$i" status)" = ok
+	done
+	for c in rx_bytes tx_bytes; do
+		check "$run --bidir -P 2: forward sum $c == its flows'" \
+			"$(rowc "$CSV" 3 $c)" -eq "$(flowsum $c forward)"
+		check "$run --bidir -P 2: reverse sum $c == its flows'" \
+			"$(rowc "$CSV" 6 $c)" -eq "$(flowsum $c reverse)"
+	done
+done
+
+send --proto tcp --bidir -P 3 -t 1
+check "--bidir -P 3 (six flows) over --max-flows 4: refused ($(col "$CSV" status))" \
+	"$(col "$CSV" status)" = refused
+check "--bidir -P 3: the row says why ($(col "$CSV" error))" \
+	-n "$(col "$CSV" error | grep '6 flows (both directions) over the receiver.s limit of 4')"
+send --proto tcp --kind rr --bidir -t 1
+check "--bidir with rr: usage error" "$?" -eq 2
+send --proto tcp -R --bidir -t 1
+check "-R with --bidir: usage error" "$?" -eq 2
 
 send --proto tcp -P 5 -t 1
 check "-P 5 over --max-flows 4: refused ($(col "$CSV" status))" \

@@ -2,16 +2,21 @@
 # sends, so the data goes b2a, and the loss there must be what the client
 # counts, exactly, as it is forward (it_link). Loss a2b (the client's
 # direction, which carries only its ACKs and the JOIN) must not show.
-# Needs root and /dev/net/tun.
+# --bidir under the same one-way loss: the reverse row has it all, the
+# forward row none. Needs root and /dev/net/tun.
 . "$(dirname "$0")/lib.sh"
 need_link
 link_setup tubrv
 CSV=$WORK/r.csv
 
 send() {
+	both "$@" -R
+}
+
+both() {
 	rm -f "$CSV"
 	timeout 30 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 \
-		-p "$PORT" --csv "$CSV" -q -R "$@"
+		-p "$PORT" --csv "$CSV" -q "$@"
 }
 
 # UDP: 2% of the data datagrams b2a (1228-byte packets; the JOIN, its echo
@@ -30,6 +35,42 @@ check "udp -R: loss == tub-link's b2a drops ($lost, $dropped)" \
 check_awk "udp -R: about 2% ($lost of $sent)" \
 	"$lost > 0.013 * $sent && $lost < 0.027 * $sent"
 check "udp -R: no rcvbuf drops" "$(col "$CSV" udp_rcvbuf_drops)" -eq 0
+
+# --bidir with the loss b2a only: the reverse flow loses exactly what
+# tub-link dropped, the forward flow nothing.
+link_up --delay 2ms --b2a-loss 2% --seed 4 --match udp --match-min-size 200
+both --bidir --proto udp -l 1200 -b 30M -t 2 --local-opt rcvbuf=4M \
+	--remote-opt rcvbuf=4M
+"$NETNS" stats "$NAME" >"$WORK/link.csv"
+for i in 1 2; do
+	check "udp --bidir row $i: ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
+done
+check "udp --bidir: forward, then reverse" \
+	"$(rowc "$CSV" 1 direction)/$(rowc "$CSV" 2 direction)" = forward/reverse
+fl=$(rowc "$CSV" 1 udp_lost); rl=$(rowc "$CSV" 2 udp_lost)
+rs=$(rowc "$CSV" 2 udp_sent); dropped=$(linkcol b2a dropped_loss)
+echo "it_reverse_link: udp --bidir: forward lost $fl of $(rowc "$CSV" 1 udp_sent)," \
+	"reverse lost $rl of $rs; tub-link dropped $dropped b2a," \
+	"$(linkcol a2b dropped_loss) a2b"
+check "udp --bidir: forward lost nothing ($fl)" "${fl:-x}" = 0
+check "udp --bidir: reverse loss == tub-link's b2a drops ($rl, $dropped)" \
+	"${rl:-x}" = "${dropped:-y}"
+check_awk "udp --bidir: reverse about 2% ($rl of $rs)" \
+	"$rl > 0.013 * $rs && $rl < 0.027 * $rs"
+
+# TCP --bidir: the retransmissions are the reverse flow's, not the
+# forward's (its data passes; the ACKs b2a are small and pass too).
+link_up --delay 5ms --b2a-loss 1% --seed 5 --match tcp --match-min-size 1000
+both --bidir --proto tcp -t 2 -b 30M
+for i in 1 2; do
+	check "tcp --bidir row $i: ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
+done
+frt=$(rowc "$CSV" 1 tcp_retrans_segs); rrt=$(rowc "$CSV" 2 tcp_retrans_segs)
+echo "it_reverse_link: tcp --bidir: forward retransmitted $frt, reverse $rrt"
+check "tcp --bidir: forward retransmitted nothing ($frt)" "${frt:-x}" = 0
+check "tcp --bidir: reverse retransmitted ($rrt)" "${rrt:-0}" -gt 0
 
 # The same loss a2b only: nothing of the data is lost.
 link_up --delay 2ms --a2b-loss 2% --seed 3 --match udp --match-min-size 200

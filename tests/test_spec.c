@@ -232,5 +232,34 @@ int main(void)
 	CHECK_EQ_U64(spec_udp_fragments(65507, 65536, 0), 1);
 	CHECK_EQ_U64(spec_udp_fragments(1400, 0, 0), 0);
 
+	/* --bidir: a direction of stream only; its flows count twice against
+	 * --max-flows, forward ones first. */
+	s = good();
+	s.dir = TUB_DIR_BIDIR;
+	s.flows = 3;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	CHECK_EQ_U64(spec_sockets(&s), 6);
+	CHECK_EQ_U64(spec_flow_dir(&s, 2), TUB_DIR_FORWARD);
+	CHECK_EQ_U64(spec_flow_dir(&s, 3), TUB_DIR_REVERSE);
+	CHECK_EQ_U64(spec_flow_dir(&s, 5), TUB_DIR_REVERSE);
+	CHECK(strcmp(spec_dir_name(TUB_DIR_BIDIR), "bidir") == 0);
+	s.flows = 9; /* 18 sockets over the default 16 */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "18 flows (both directions)") != NULL);
+	s.flows = 8;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.rate_bps = lim.max_rate_bps / 16 + 1; /* the limit is of all 16 */
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	s = good();
+	s.dir = TUB_DIR_BIDIR;
+	s.kind = TUB_KIND_RR;
+	s.msg_size = 64;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "bidir direction") != NULL);
+	s = good();
+	s.flows = 1;
+	CHECK_EQ_U64(spec_sockets(&s), 1);
+	CHECK_EQ_U64(spec_flow_dir(&s, 0), TUB_DIR_FORWARD);
+
 	return check_done("test_spec");
 }

@@ -821,7 +821,7 @@ static void test_spec_rejects(void)
 
 	make_spec(&m);
 	m.dir = TUB_DIR_COUNT;
-	EXPECT_ENC_REJECT(o, &m, "dir 2");
+	EXPECT_ENC_REJECT(o, &m, "dir 3");
 	m.dir = 0xff;
 	EXPECT_ENC_REJECT(o, &m, "dir");
 
