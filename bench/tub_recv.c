@@ -327,12 +327,14 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 		gate_send_error(ctx->ctl, ctx->err);
 	sock_addr_str(&conn->peer, peer, sizeof peer);
 	if (!c->quiet)
-		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B%s%.0u: "
+		fprintf(stderr, "tub-recv: test %u from %s: %s %s %u B%s%.0u%s%s: "
 			"%s%s%s\n",
 			test_no, peer, spec_proto_name(spec->proto),
 			spec_kind_name(spec->kind), spec->msg_size,
 			spec->flows > 1 ? " x " : "",
 			spec->flows > 1 ? spec->flows : 0u,
+			spec->dir == TUB_DIR_FORWARD ? "" : " ",
+			spec->dir == TUB_DIR_FORWARD ? "" : spec_dir_name(spec->dir),
 			rc == 0 ? "ok" : status_name(ctx->status),
 			rc == 0 ? "" : ": ", rc == 0 ? "" : ctx->err);
 	/* failed, or left unsent under -R: never wait in close() */
