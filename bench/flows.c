@@ -21,6 +21,7 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 	int n = (int)spec_sockets(main->spec);
 
 	memset(g, 0, sizeof *g);
+	g->lfd = -1;
 	g->n = n;
 	g->main = main;
 	g->client = client;
@@ -39,8 +40,7 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 	for (int i = 0; i < n; i++) {
 		struct flow *fl = &g->f[i];
 		struct run_ctx *c = &fl->ctx;
-		fl->spec = *main->spec;
-		fl->spec.dir = (uint8_t)spec_flow_dir(main->spec, (unsigned)i);
+		spec_flow_of(main->spec, (unsigned)i, &fl->spec);
 		fl->sends = (fl->spec.dir == TUB_DIR_FORWARD) == client;
 		g->n_tx += fl->sends;
 		*c = *main;
@@ -53,7 +53,7 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 		c->res = &fl->res;
 		if (res) {
 			fl->res = *res;
-			fl->res.spec.dir = fl->spec.dir;
+			fl->res.spec = fl->spec;
 		}
 	}
 	g->n_rx = n - g->n_tx;
@@ -82,6 +82,9 @@ void flows_free(struct flow_group *g, int failed)
 	}
 	free(g->f);
 	g->f = NULL;
+	if (g->lfd >= 0)
+		close(g->lfd);
+	g->lfd = -1;
 	if (g->wake >= 0)
 		close(g->wake);
 	if (g->wake_tx >= 0)
@@ -110,14 +113,27 @@ static void enlist(struct flow_group *g, struct run_ctx *c)
 	c->group = g;
 }
 
+/* The order flows join in: the TCP flows, then the datagram flows (whose
+ * sockets the receiver binds to the port one at a time), each in index
+ * order. The index of the k-th. */
+static int join_order(const struct flow_group *g, int k)
+{
+	for (int tcp = 1; tcp >= 0; tcp--)
+		for (int i = 0; i < g->n; i++)
+			if ((g->f[i].spec.proto == TUB_PROTO_TCP) == tcp &&
+			    k-- == 0)
+				return i;
+	return -1;
+}
+
 int flows_dial(struct flow_group *g, const struct sock_addr *server)
 {
-	const struct transport *t = run_transport(g->main->spec->proto);
-
-	for (int i = 0; i < g->n; i++) {
-		if (t->client_open(&g->f[i].ctx, server) < 0)
+	for (int k = 0; k < g->n; k++) {
+		int i = join_order(g, k);
+		struct run_ctx *c = &g->f[i].ctx;
+		if (run_transport(c->spec->proto)->client_open(c, server) < 0)
 			return flow_failed(g, i);
-		enlist(g, &g->f[i].ctx);
+		enlist(g, c);
 	}
 	g->main->opts_granted = g->f[0].ctx.opts_granted;
 	snprintf(g->main->opts_notes, sizeof g->main->opts_notes, "%s",
@@ -125,28 +141,64 @@ int flows_dial(struct flow_group *g, const struct sock_addr *server)
 	return 0;
 }
 
+int flows_open(struct flow_group *g, const struct sock_addr *local)
+{
+	struct run_ctx *m = g->main;
+	int first = join_order(g, 0), d = -1;
+
+	for (int k = 0; k < g->n && d < 0; k++)
+		if (g->f[join_order(g, k)].spec.proto != TUB_PROTO_TCP)
+			d = join_order(g, k);
+	if (g->f[first].spec.proto == TUB_PROTO_TCP) {
+		/* --data-port's listener, or on the one port a socket that
+		 * shows what the options give */
+		if (tcp_transport.server_open(m, local) < 0)
+			return -1;
+		if (m->data >= 0)
+			g->lfd = m->data; /* --data-port's: ours to close */
+		m->data = -1;
+		for (int i = 0; i < g->n; i++)
+			g->f[i].ctx.data_lfd = m->data_lfd;
+	}
+	if (d < 0)
+		return 0;
+	struct run_ctx *c = &g->f[d].ctx;
+	if (run_transport(c->spec->proto)->server_open(c, local) < 0)
+		return run_fail(m, c->status, "%s", c->err);
+	if (d == first) {
+		m->opts_granted = c->opts_granted;
+		snprintf(m->opts_notes, sizeof m->opts_notes, "%s",
+			 c->opts_notes);
+	}
+	return 0;
+}
+
 int flows_accept(struct flow_group *g, const struct sock_addr *local)
 {
-	const struct transport *t = run_transport(g->main->spec->proto);
-	struct run_ctx *f[TUB_FLOWS_MAX];
+	struct run_ctx *m = g->main, *f[TUB_FLOWS_MAX];
+	int nd = 0;
 
-	g->f[0].ctx.data = g->main->data; /* server_open's */
-	g->main->data = -1;
-	for (int i = 0; i < g->n; i++)
-		f[i] = &g->f[i].ctx;
-	if (g->main->spec->proto == TUB_PROTO_TCP) {
+	for (int k = 0; k < g->n; k++) {
+		int i = join_order(g, k);
+		struct run_ctx *c = &g->f[i].ctx;
+		if (c->spec->proto != TUB_PROTO_TCP) {
+			f[nd++] = c;
+		} else if (tcp_transport.server_accept(c, m->data_lfd) < 0) {
+			return flow_failed(g, i); /* flows_free closes lfd */
+		}
+	}
+	if (g->lfd >= 0) /* --data-port's listener, done with */
+		close(g->lfd);
+	g->lfd = -1;
+	if (nd > 0 && join_wait_udp_flows(f, nd, local,
+					  clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0) {
 		for (int i = 0; i < g->n; i++)
-			if (t->server_accept(f[i], g->main->data_lfd) < 0)
+			if (g->f[i].ctx.status != ST_OK)
 				return flow_failed(g, i);
-	} else if (join_wait_udp_flows(f, g->n, local, t->server_open,
-				       clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0) {
-		for (int i = 0; i < g->n; i++)
-			if (f[i]->status != ST_OK)
-				return flow_failed(g, i);
-		return run_fail(g->main, ST_INTERNAL, "flows not joined");
+		return run_fail(m, ST_INTERNAL, "flows not joined");
 	}
 	for (int i = 0; i < g->n; i++)
-		enlist(g, f[i]);
+		enlist(g, &g->f[i].ctx);
 	return 0;
 }
 

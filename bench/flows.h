@@ -36,6 +36,8 @@ struct flow_group {
 	int bidir;              /* --bidir: the four blocks of reports */
 	struct run_ctx *main;   /* the test's context: control, the whole */
 	struct flow *f;         /* n flows */
+	int lfd;                /* --data-port's TCP listener, while the
+				   flows join; -1 */
 	int wake;               /* eventfd: receiving flows' ctl */
 	int wake_tx;            /* eventfd: sending flows' ctl (failure) */
 	int ended_fd;           /* eventfd: a worker ended */
@@ -59,12 +61,19 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 void flows_free(struct flow_group *g, int failed);
 
 /* Sending end of the connection (tub-send): open each flow's data socket
- * in turn and join it to the test. 0, or -1 (main set). */
+ * in turn and join it to the test, the TCP flows first, then the datagram
+ * flows, each in index order. 0, or -1 (main set). */
 int flows_dial(struct flow_group *g, const struct sock_addr *server);
 
-/* Receiving end of the connection (tub-recv): main's data socket is open
- * (the transport's server_open at local); take each flow's connection or
- * JOIN in turn. 0, or -1 (main set). */
+/* Receiving end of the connection (tub-recv), before READY: the TCP
+ * flows' listener (--data-port) or a socket that shows what the options
+ * give, and the first datagram flow's socket, bound at local. The options
+ * granted go into main for READY. 0, or -1 (main set). */
+int flows_open(struct flow_group *g, const struct sock_addr *local);
+
+/* After READY: take each flow's connection or JOIN in turn, the TCP
+ * flows first, then the datagram flows (flows_dial's order). 0, or -1
+ * (main set). */
 int flows_accept(struct flow_group *g, const struct sock_addr *local);
 
 /* The workloads of the data phase: start the workers, keep the control

@@ -208,9 +208,7 @@ static int await_join(struct run_ctx *const *f, int i, uint64_t until,
 }
 
 int join_wait_udp_flows(struct run_ctx *const *f, int n,
-			const struct sock_addr *local,
-			int (*open)(struct run_ctx *, const struct sock_addr *),
-			uint64_t until)
+			const struct sock_addr *local, uint64_t until)
 {
 	uint8_t in[WIRE_JOIN_LEN + 1];
 	ssize_t len;
@@ -220,7 +218,9 @@ int join_wait_udp_flows(struct run_ctx *const *f, int n,
 			return -1;
 		/* The next flow's socket is bound before this JOIN is echoed,
 		 * so that the sender's next JOIN finds it. */
-		if (i + 1 < n && open(f[i + 1], local) < 0)
+		if (i + 1 < n &&
+		    run_transport(f[i + 1]->spec->proto)->server_open(f[i + 1],
+								  local) < 0)
 			return -1;
 		send(f[i]->data, in, (size_t)len, 0);
 	}
@@ -229,7 +229,7 @@ int join_wait_udp_flows(struct run_ctx *const *f, int n,
 
 int join_wait_udp(struct run_ctx *ctx, uint64_t until)
 {
-	return join_wait_udp_flows(&ctx, 1, NULL, NULL, until);
+	return join_wait_udp_flows(&ctx, 1, NULL, until);
 }
 
 int join_answer(struct run_ctx *ctx, const uint8_t *p, size_t len)

@@ -32,14 +32,13 @@ int join_take_tcp(struct run_ctx *ctx, int lfd, uint64_t until);
  * (ctx set). */
 int join_wait_udp(struct run_ctx *ctx, uint64_t until);
 
-/* Receiver, -P: the same for n flows in turn, f[0]'s socket open; each
- * next flow's socket is opened (open, at local) once the one before has
- * its JOIN, and the JOINs of flows already joined are echoed again while
- * later ones are awaited. 0, or -1 (the failing flow's ctx set). */
+/* Receiver, with flows: the same for n datagram flows in turn, f[0]'s
+ * socket open; each next flow's socket is opened (its transport's
+ * server_open, at local) once the one before has its JOIN, and the JOINs
+ * of flows already joined are echoed again while later ones are awaited.
+ * 0, or -1 (the failing flow's ctx set). */
 int join_wait_udp_flows(struct run_ctx *const *f, int n,
-			const struct sock_addr *local,
-			int (*open)(struct run_ctx *, const struct sock_addr *),
-			uint64_t until);
+			const struct sock_addr *local, uint64_t until);
 
 /* Receiver, in the data phase: 1 when the datagram p is a JOIN (the
  * sender's echo was lost: ours is echoed again), to be passed over; 0 for

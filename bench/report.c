@@ -291,6 +291,9 @@ void report_summary(FILE *f, const struct tub_result *r)
 		r->target, r->receiver_host[0] ? r->receiver_host : "?",
 		r->spec.msg_size, status_name(r->status), r->error[0] ? ": " : "",
 		r->error);
+	if (spec_mixed_protos(&r->spec))
+		fprintf(f, "  flow %d of %u (--flow), beside the others on the "
+			"same path\n", r->flow, spec_flows(&r->spec));
 	if (r->flow < 0)
 		fprintf(f, "  the sum of %u flows; Jain's fairness index of their "
 			"throughputs %.3f (1: all equal, %.3f: one had it all)\n",

@@ -398,7 +398,8 @@ static void sum_row(struct run_ctx *ctx, struct tub_result *sum, int n,
 }
 
 /* With flows: each direction's flow rows, then (with more than one flow a
- * direction) their sum; forward first. The number of rows. */
+ * direction, all of one transport) their sum; forward first. The number
+ * of rows. */
 static int flow_rows(struct run_ctx *ctx, struct flow_group *g,
 		     struct tub_result *r, int rc)
 {
@@ -410,7 +411,7 @@ static int flow_rows(struct run_ctx *ctx, struct flow_group *g,
 			if (g->f[i].spec.dir == dir)
 				flow_row(ctx, g, i, &r[at + n++], rc);
 		at += n;
-		if (n > 1)
+		if (n > 1 && !spec_mixed_protos(ctx->spec)) /* one transport */
 			sum_row(ctx, &r[at++], n, dir, rc);
 	}
 	return at;
@@ -491,7 +492,7 @@ int session_send(const struct send_session *c, struct tub_result *r,
 	*rows = 1;
 	r->flow = 0;
 	memset(&flows, 0, sizeof flows);
-	flows.wake = flows.wake_tx = flows.ended_fd = -1;
+	flows.lfd = flows.wake = flows.wake_tx = flows.ended_fd = -1;
 	if (ctx == NULL || buf == NULL) {
 		r->status = ST_NO_MEMORY;
 		goto out;
@@ -585,7 +586,8 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	if (c->data_port)
 		sock_set_port(&local, c->data_port);
 	ctx->secret = random_secret();
-	if (t->server_open(ctx, &local) < 0)
+	if (g ? flows_init(g, ctx, NULL, 0) < 0 || flows_open(g, &local) < 0
+	      : t->server_open(ctx, &local) < 0)
 		return -1;
 
 	memset(&ready, 0, sizeof ready);
@@ -604,8 +606,7 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	if (run_send_frame(ctx, body, n) < 0)
 		return -1;
 	if (g)
-		return flows_init(g, ctx, NULL, 0) < 0 ? -1
-						    : flows_accept(g, &local);
+		return flows_accept(g, &local);
 	return t->server_accept(ctx, ctx->data);
 }
 
@@ -631,7 +632,7 @@ int session_serve(const struct serve_session *c, const struct gate_conn *conn,
 	int rc;
 
 	memset(&flows, 0, sizeof flows);
-	flows.wake = flows.wake_tx = flows.ended_fd = -1;
+	flows.lfd = flows.wake = flows.wake_tx = flows.ended_fd = -1;
 	ctx->ctl = conn->fd;
 	ctx->data = -1;
 	if (body == NULL)

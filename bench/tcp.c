@@ -140,7 +140,7 @@ static int take_data(struct run_ctx *ctx, int lfd)
 			continue;
 		if (ctx->one_port)
 			tcp_apply_opts(ctx, fd);
-		else if (ctx->flow + 1u >= ctx->nflows)
+		else if (ctx->nflows <= 1) /* flows: flows_accept closes it */
 			close(lfd); /* the test's own listener, done with */
 		ctx->data = fd;
 		return 0;

@@ -51,6 +51,8 @@ struct send_conf {
 				counters against ours */
 	int rudp_set;        /* --cc, --rto-min or --rto-max given */
 	uint64_t connect_timeout_ns;
+	uint8_t mix_size_set[TUB_FLOWS_MAX]; /* --flow's size= and rate= */
+	uint8_t mix_rate_set[TUB_FLOWS_MAX];
 	struct tub_spec spec;
 	struct sockopt_set local;
 	char local_text[TUB_OPTSTR_MAX];
@@ -141,6 +143,9 @@ static void usage_more(void)
 	     "side works)\n"
 	     "      --bidir            both ways at once (stream): the flows of each\n"
 	     "                         direction get rows of their own\n"
+	     "      --flow SPEC        one flow of a mixed test (stream), once a flow:\n"
+	     "                         PROTO[:size=BYTES][:rate=BITS/S], e.g.\n"
+	     "                         --flow tcp --flow udp:rate=80M:size=1400\n"
 	     "  -P, --parallel N       N flows of the stream kind at once (a direction),\n"
 	     "                         each its own socket and thread: a row each, and\n"
 	     "                         their sum\n"
@@ -258,6 +263,7 @@ static const char *arg_label(const char *s)
  * every short option's character. */
 enum {
 	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV, O_BIDIR,
+	O_FLOW,
 	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RTOMIN, O_RTOMAX,
 	O_RRTO, O_IDLE,
 	O_LIST, O_TTABLE, O_KINDS, O_FORMAT, O_SPIN,
@@ -389,9 +395,72 @@ static int take_test(struct send_conf *c, int ch, const char *arg)
 static const struct option reserved_flags[] = {
 	{"reverse", no_argument, NULL, 'R'},
 	{"bidir", no_argument, NULL, O_BIDIR},
+	{"flow", required_argument, NULL, O_FLOW},
 	{"parallel", required_argument, NULL, 'P'},
 	{NULL, 0, NULL, 0},
 };
+
+/* --flow PROTO[:size=S][:rate=R]: one more flow of a mixed test. */
+static void take_flow(struct send_conf *c, const char *arg)
+{
+	struct tub_spec *s = &c->spec;
+	char text[128], *save = NULL;
+	int proto;
+
+	if (s->nmixed >= TUB_FLOWS_MAX)
+		usage_error("--flow: at most %d flows", TUB_FLOWS_MAX);
+	if (strlen(arg) >= sizeof text)
+		usage_error("--flow '%s': too long", arg);
+	snprintf(text, sizeof text, "%s", arg);
+	struct tub_flow_spec *m = &s->mix[s->nmixed];
+	char *tok = strtok_r(text, ":", &save);
+	if (tok == NULL || spec_proto_parse(tok, &proto) < 0)
+		usage_error("--flow '%s': begins with its transport (tcp, udp "
+			    "or rudp), then :size=BYTES, :rate=BITS/S", arg);
+	m->proto = (uint8_t)proto;
+	while ((tok = strtok_r(NULL, ":", &save)) != NULL) {
+		if (strncmp(tok, "size=", 5) == 0) {
+			uint64_t v = arg_size("--flow size", tok + 5);
+			if (v == 0 || v > UINT32_MAX)
+				usage_error("--flow '%s': size from 1 byte", arg);
+			m->msg_size = (uint32_t)v;
+			c->mix_size_set[s->nmixed] = 1;
+		} else if (strncmp(tok, "rate=", 5) == 0) {
+			m->rate_bps = arg_rate("--flow rate", tok + 5);
+			c->mix_rate_set[s->nmixed] = 1;
+		} else {
+			usage_error("--flow '%s': unknown '%s' (size=, rate=)",
+				    arg, tok);
+		}
+	}
+	s->nmixed++;
+}
+
+/* After the kind is known: each --flow's size (its own, -l, or the kind's
+ * for its transport) and rate (its own or -b); the test's fields are the
+ * first flow's. */
+static void check_mix(struct send_conf *c)
+{
+	struct tub_spec *s = &c->spec;
+	const struct kind_info *k = kind_info(s->kind);
+
+	if (s->nmixed == 0)
+		return;
+	if (s->flows > 1)
+		usage_error("-P and --flow: --flow once a flow, or -P");
+	for (unsigned i = 0; i < s->nmixed; i++) {
+		struct tub_flow_spec *m = &s->mix[i];
+		if (!c->mix_size_set[i])
+			m->msg_size = c->have_len ? s->msg_size
+						  : k->size[m->proto];
+		if (!c->mix_rate_set[i])
+			m->rate_bps = s->rate_bps;
+	}
+	s->flows = s->nmixed;
+	s->proto = s->mix[0].proto;
+	s->msg_size = s->mix[0].msg_size;
+	s->rate_bps = s->mix[0].rate_bps;
+}
 
 static int take_reserved(struct send_conf *c, int ch, const char *arg)
 {
@@ -403,6 +472,9 @@ static int take_reserved(struct send_conf *c, int ch, const char *arg)
 		if (c->spec.dir != TUB_DIR_FORWARD)
 			usage_error("-R and --bidir: one or the other");
 		c->spec.dir = ch == 'R' ? TUB_DIR_REVERSE : TUB_DIR_BIDIR;
+		return 1;
+	case O_FLOW:
+		take_flow(c, arg);
 		return 1;
 	case 'P':
 		v = arg_whole("-P", arg);
@@ -743,8 +815,11 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	while ((ch = getopt_long(argc, argv, SHORT_FLAGS, opts, NULL)) != -1)
 		take_flag(c, ch, optarg, argv[optind - 1]);
 	check_common(c, argc, argv);
+	if (c->spec.nmixed)
+		c->spec.proto = c->spec.mix[0].proto;
 	check_rudp(c);
 	check_kind(c);
+	check_mix(c);
 	check_spec(&c->spec);
 	check_local_opts(c);
 	if (c->spec.flags & TUB_SPEC_SPIN) /* a kind that takes it */
@@ -830,8 +905,10 @@ static int write_outputs(const struct send_conf *c, const struct tub_result *r,
 	FILE *say = fmt == FMT_HUMAN ? stdout : stderr;
 	if (!c->quiet || fmt == FMT_HUMAN) {
 		for (int i = 0; i < rows; i++) {
-			/* a line a flow, and the whole of each direction */
-			if (r[i].flow >= 0 && spec_flows(&r[i].spec) > 1) {
+			/* a line a flow, and the whole of each direction;
+			 * mixed transports have no sum: a summary a flow */
+			if (r[i].flow >= 0 && spec_flows(&r[i].spec) > 1 &&
+			    !spec_mixed_protos(&r[i].spec)) {
 				report_flow(say, &r[i]);
 				continue;
 			}

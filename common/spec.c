@@ -115,7 +115,7 @@ static int flows_check(const struct tub_spec *s, const struct tub_limits *lim,
 							: TUB_FLOWS_MAX);
 		return -1;
 	}
-	if (s->rate_bps > lim->max_rate_bps / n) {
+	if (!s->nmixed && s->rate_bps > lim->max_rate_bps / n) {
 		snprintf(reason, len, "%u flows at %llu bit/s each are over the "
 			 "receiver's limit of %llu bit/s in all", n,
 			 (unsigned long long)s->rate_bps,
@@ -160,9 +160,69 @@ static int rudp_settings_check(const struct tub_spec *s, char *reason,
 	return 0;
 }
 
+void spec_flow_of(const struct tub_spec *s, unsigned i, struct tub_spec *f)
+{
+	*f = *s;
+	f->dir = (uint8_t)spec_flow_dir(s, i);
+	if (s->nmixed) {
+		const struct tub_flow_spec *m = &s->mix[i % s->nmixed];
+		f->proto = m->proto;
+		f->msg_size = m->msg_size;
+		f->rate_bps = m->rate_bps;
+	}
+}
+
+int spec_mixed_protos(const struct tub_spec *s)
+{
+	for (unsigned i = 1; i < s->nmixed; i++)
+		if (s->mix[i].proto != s->mix[0].proto)
+			return 1;
+	return 0;
+}
+
+/* --flow: as many flow specs as flows, each a test of its own as far as
+ * spec_check goes, their rates together within the limit. */
+static int mix_check(const struct tub_spec *s, const struct tub_limits *lim,
+		     char *reason, size_t len)
+{
+	char why[TUB_TEXT_MAX];
+	unsigned ways = s->dir == TUB_DIR_BIDIR ? 2 : 1;
+	uint64_t rate = 0;
+
+	if (s->nmixed != spec_flows(s) || s->nmixed > TUB_FLOWS_MAX) {
+		snprintf(reason, len, "%u flow specs for %u flows", s->nmixed,
+			 spec_flows(s));
+		return -1;
+	}
+	for (unsigned i = 0; i < s->nmixed; i++) {
+		struct tub_spec f;
+		spec_flow_of(s, i, &f);
+		f.nmixed = 0;
+		f.flows = 1;
+		f.dir = TUB_DIR_FORWARD;
+		if (spec_check(&f, lim, why, sizeof why) < 0) {
+			snprintf(reason, len, "flow %u: %.200s", i, why);
+			return -1;
+		}
+		uint64_t r = s->mix[i].rate_bps;
+		rate = r > (UINT64_MAX - rate) / ways ? UINT64_MAX
+						      : rate + r * ways;
+	}
+	if (rate > lim->max_rate_bps) {
+		snprintf(reason, len, "the flows' rates add up to %llu bit/s, "
+			 "over the receiver's limit of %llu bit/s",
+			 (unsigned long long)rate,
+			 (unsigned long long)lim->max_rate_bps);
+		return -1;
+	}
+	return 0;
+}
+
 int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 	       char *reason, size_t len)
 {
+	if (s->nmixed && mix_check(s, lim, reason, len) < 0)
+		return -1;
 	if (s->session == 0) {
 		snprintf(reason, len, "session id 0 is reserved");
 		return -1;

@@ -28,6 +28,16 @@ enum tub_dir { TUB_DIR_FORWARD, TUB_DIR_REVERSE, TUB_DIR_BIDIR, TUB_DIR_COUNT };
 #define TUB_UDP_MSG_MIN 24     /* the data header */
 #define TUB_UDP_MSG_MAX 65507  /* IPv4 UDP payload limit */
 
+#define TUB_FLOWS_MAX 128         /* data sockets of one test at most */
+#define TUB_FLOWS_DEFAULT_MAX 16  /* tub-recv --max-flows' default */
+
+/* A flow of a mixed test (--flow): its own transport, size and rate. */
+struct tub_flow_spec {
+	uint8_t proto;     /* enum tub_proto */
+	uint32_t msg_size;
+	uint64_t rate_bps; /* 0: as fast as it goes */
+};
+
 struct tub_spec {
 	uint32_t session;     /* random, nonzero; in every data header */
 	uint8_t proto;        /* enum tub_proto */
@@ -48,10 +58,10 @@ struct tub_spec {
 	uint64_t rto_max_ns;  /* rudp: its backoff's ceiling; 0: the default */
 	uint16_t flows;       /* parallel flows (-P) a direction, each its
 				 own data socket; 0 is taken as 1 */
+	uint16_t nmixed;      /* --flow: 0, or flows, each as mix[i] says
+				 (the fields above are mix[0]'s) */
+	struct tub_flow_spec mix[TUB_FLOWS_MAX];
 };
-
-#define TUB_FLOWS_MAX 128         /* data sockets of one test at most */
-#define TUB_FLOWS_DEFAULT_MAX 16  /* tub-recv --max-flows' default */
 
 /* The flows of a spec a direction (-P): 1 when it says 0. */
 static inline unsigned spec_flows(const struct tub_spec *s)
@@ -73,6 +83,13 @@ static inline int spec_flow_dir(const struct tub_spec *s, unsigned i)
 		return s->dir;
 	return i < spec_flows(s) ? TUB_DIR_FORWARD : TUB_DIR_REVERSE;
 }
+
+/* Flow i's own spec: the test's in the flow's direction, with a mixed
+ * flow's transport, size and rate (nmixed and mix stay the test's). */
+void spec_flow_of(const struct tub_spec *s, unsigned i, struct tub_spec *f);
+
+/* The flows of a test do not all use one transport (--flow). */
+int spec_mixed_protos(const struct tub_spec *s);
 
 #define TUB_SPEC_UNORDERED 0x1u /* rudp: deliver messages when whole */
 #define TUB_SPEC_SPIN 0x100u    /* rr, connect: both ends poll the data

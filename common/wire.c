@@ -604,6 +604,12 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 	put_u64(&w, m->rto_min_ns);
 	put_u64(&w, m->rto_max_ns);
 	put_u16(&w, m->flows);
+	put_u16(&w, m->nmixed);
+	for (unsigned i = 0; i < m->nmixed && i < TUB_FLOWS_MAX; i++) {
+		put_u8(&w, m->mix[i].proto);
+		put_u32(&w, m->mix[i].msg_size);
+		put_u64(&w, m->mix[i].rate_bps);
+	}
 	return frame_end(&w);
 }
 
@@ -736,6 +742,14 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 	m->flows = get_u16(&r, "flows");
 	if (!r.failed && m->flows > TUB_FLOWS_MAX)
 		rd_fail(&r, "flows %u over %u", m->flows, TUB_FLOWS_MAX);
+	m->nmixed = get_u16(&r, "nmixed");
+	if (!r.failed && m->nmixed > TUB_FLOWS_MAX)
+		rd_fail(&r, "nmixed %u over %u", m->nmixed, TUB_FLOWS_MAX);
+	for (unsigned i = 0; !r.failed && i < m->nmixed; i++) {
+		m->mix[i].proto = get_enum(&r, "mix proto", TUB_PROTO_COUNT);
+		m->mix[i].msg_size = get_u32(&r, "mix msg_size");
+		m->mix[i].rate_bps = get_u64(&r, "mix rate_bps");
+	}
 	return rd_finish(&r);
 }
 

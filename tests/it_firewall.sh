@@ -2,10 +2,10 @@
 # emulated link) drops every packet in but those to the control port, TCP
 # and UDP, and established traffic, as a host firewall or a cloud security
 # group that opens 5799 would. Every kind on every transport runs through
-# it, and -P 4 forward and reverse on the three, and --bidir -P 2. The
-# same receiver with a separate --data-port (the old way: a port the
-# firewall does not open) fails, so the test proves the point. A
-# stranger that shows a JOIN on the port during a test is refused and
+# it, and -P 4 forward and reverse on the three, --bidir -P 2 and mixed
+# flows (--flow). The same receiver with a separate --data-port (the old
+# way: a port the firewall does not open) fails, so the test proves the
+# point. A stranger that shows a JOIN on the port during a test is refused and
 # counted, and the test goes on. Needs root, /dev/net/tun and nft.
 . "$(dirname "$0")/lib.sh"
 need_link
@@ -64,6 +64,11 @@ for run in "tcp" "udp -b 20M" "rudp" "tcp -R" "udp -R -b 20M" "rudp -R"; do
 	check "through the wall: $run -P 4 ok ($(col "$CSV" status): $(col "$CSV" error))" \
 		"$(col "$CSV" status)" = ok
 	check "through the wall: $run -P 4: five rows" "$(csv_rows "$CSV")" -eq 5
+done
+send --flow tcp:rate=20M --flow udp:rate=20M --flow rudp:rate=20M -t 1
+for i in 1 2 3; do
+	check "through the wall: mixed flows row $i ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
 done
 for run in "tcp" "udp -b 20M" "rudp -b 20M"; do
 	set -- $run

@@ -162,4 +162,16 @@ for p in tcp udp rudp; do
 		"$(col "$CSV" status)" = ok
 	check "--data-port $p -P 3: four rows" "$(csv_rows "$CSV")" -eq 4
 done
+# Mixed flows there: the TCP flows join the test's listener, the datagram
+# flows its port number, and the listener is closed after.
+send --flow udp:rate=20M --flow tcp:rate=20M --flow rudp:rate=20M -t 0.5
+for i in 1 2 3; do
+	check "--data-port mixed row $i ok ($(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
+done
+check "--data-port mixed: udp, tcp, rudp in flow order" \
+	"$(rowc "$CSV" 1 proto)/$(rowc "$CSV" 2 proto)/$(rowc "$CSV" 3 proto)" = udp/tcp/rudp
+send --proto tcp -t 0.5
+check "--data-port: the next test ok ($(col "$CSV" status): $(col "$CSV" error))" \
+	"$(col "$CSV" status)" = ok
 finish

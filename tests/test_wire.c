@@ -300,6 +300,9 @@ static void make_spec(struct tub_spec *m)
 	m->rto_min_ns = 0x0102030405060708ull;
 	m->rto_max_ns = U64_ONES;
 	m->flows = TUB_FLOWS_MAX;
+	m->nmixed = 2;
+	m->mix[0] = (struct tub_flow_spec){TUB_PROTO_TCP, 0xfedcba98u, U64_ONES};
+	m->mix[1] = (struct tub_flow_spec){TUB_PROTO_RUDP, 1, 2};
 }
 
 static void make_ready(struct wire_ready *m)
@@ -578,6 +581,12 @@ static void test_test_roundtrip(void)
 	CHECK_EQ_U64(out.rto_min_ns, in.rto_min_ns);
 	CHECK_EQ_U64(out.rto_max_ns, in.rto_max_ns);
 	CHECK_EQ_U64(out.flows, in.flows);
+	CHECK_EQ_U64(out.nmixed, in.nmixed);
+	for (unsigned i = 0; i < in.nmixed; i++) {
+		CHECK_EQ_U64(out.mix[i].proto, in.mix[i].proto);
+		CHECK_EQ_U64(out.mix[i].msg_size, in.mix[i].msg_size);
+		CHECK_EQ_U64(out.mix[i].rate_bps, in.mix[i].rate_bps);
+	}
 	CHECK_STR(out.remote_opts, in.remote_opts);
 	CHECK_EQ_U64(strlen(out.remote_opts), TUB_OPTSTR_MAX - 1);
 }
@@ -822,6 +831,9 @@ static void test_spec_rejects(void)
 	make_spec(&m);
 	m.dir = TUB_DIR_COUNT;
 	EXPECT_ENC_REJECT(o, &m, "dir 3");
+	make_spec(&m);
+	m.mix[1].proto = TUB_PROTO_COUNT;
+	EXPECT_ENC_REJECT(o, &m, "mix proto 3");
 	m.dir = 0xff;
 	EXPECT_ENC_REJECT(o, &m, "dir");
 
@@ -923,7 +935,8 @@ static void test_string_rejects(void)
 	sp.remote_opts[0] = '\0';
 	f = encode_frame(&ops[1], &sp, &body, &len);
 	{
-		const size_t tail = 27, head = len - tail - 2; /* flags.. flows */
+		/* flags.. flows, nmixed and two mixed flows */
+		const size_t tail = 27 + 2 + 2 * 13, head = len - tail - 2;
 		uint8_t *b = xcalloc(len + TUB_OPTSTR_MAX);
 		uint16_t n = htobe16(TUB_OPTSTR_MAX);
 

@@ -1,0 +1,75 @@
+# Mixed flows (--flow) across the emulated wan (100 Mbit/s, 20 ms each
+# way, a 42 ms queue): TCP beside UDP at 90% of the path gets less than a
+# third of what it gets alone, and the UDP flow keeps its rate, losing
+# what the link's queue drops: its loss equals the difference of two
+# nftables counters, its datagrams leaving side a and arriving at side b
+# (the data datagrams only: JOINs and end markers are under 200 bytes).
+# Both rows say so. Needs root, /dev/net/tun and nft.
+. "$(dirname "$0")/lib.sh"
+need_link
+command -v nft >/dev/null 2>&1 || skip "needs nft (nftables)"
+link_setup tubmx
+CSV=$WORK/m.csv
+
+send() {
+	rm -f "$CSV"
+	timeout 40 "$NETNS" exec "$NAME" a "$BIN/tub-send" -c 198.18.0.2 \
+		-p "$PORT" --csv "$CSV" -q "$@"
+}
+
+# count SIDE HOOK: a counter of the UDP data datagrams to the port.
+count() {
+	"$NETNS" exec "$NAME" "$1" nft -f - <<EOF
+table inet tubmix {
+	chain c {
+		type filter hook $2 priority 0; policy accept;
+		udp dport $PORT meta length > 200 counter
+	}
+}
+EOF
+}
+
+counted() {
+	"$NETNS" exec "$NAME" "$1" nft list chain inet tubmix c |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+link_up --profile wan
+send --proto tcp -t 5
+alone=$(col "$CSV" throughput_bps)
+check "tcp alone: ok ($(col "$CSV" status))" "$(col "$CSV" status)" = ok
+
+count a output
+count b input
+send --flow tcp --flow udp:rate=90M:size=1400 -t 5
+for i in 1 2; do
+	check "mixed row $i: ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
+done
+check "mixed: two rows, no sum ($(csv_rows "$CSV"))" "$(csv_rows "$CSV")" -eq 2
+check "mixed: tcp, then udp" \
+	"$(rowc "$CSV" 1 proto)/$(rowc "$CSV" 2 proto)" = tcp/udp
+check "mixed: the udp row's own size and rate" \
+	"$(rowc "$CSV" 2 msg_size_bytes)/$(rowc "$CSV" 2 rate_req_bps)" = 1400/90000000
+tcp=$(rowc "$CSV" 1 throughput_bps)
+udp=$(rowc "$CSV" 2 throughput_bps)
+sent=$(rowc "$CSV" 2 udp_sent); lost=$(rowc "$CSV" 2 udp_lost)
+out=$(counted a); in=$(counted b)
+echo "it_mixed_link: tcp alone $alone bit/s; beside udp at 90M: tcp $tcp," \
+	"udp $udp, udp lost $lost of $sent; nft: $out out of a, $in into b"
+check_awk "tcp beside udp at 90% gets under a third of alone ($tcp, $alone)" \
+	"$tcp < $alone / 3"
+check_awk "udp keeps its rate (over 80 Mbit/s: $udp)" "$udp > 80e6"
+check "udp: nft saw every datagram sent ($out, $sent)" "${out:-x}" = "${sent:-y}"
+check "udp: lost == what the link dropped ($lost, $out - $in)" \
+	"${lost:-x}" = "$((out - in))"
+check "udp: the queue dropped some ($lost)" "${lost:-0}" -gt 0
+check "udp: no rcvbuf drops" "$(rowc "$CSV" 2 udp_rcvbuf_drops)" -eq 0
+
+send --flow tcp --flow udp:size=0 -t 1
+check "--flow udp:size=0: usage error" "$?" -eq 2
+send --flow sctp -t 1
+check "--flow sctp: usage error" "$?" -eq 2
+send --flow tcp -P 2 -t 1
+check "--flow with -P: usage error" "$?" -eq 2
+finish
