@@ -44,6 +44,11 @@ file == "meta" {
 
 file == "summary" {
 	csv_split($0, row)
+	# the advice stands on tests of one flow one way: a flow beside others
+	# (-P, --flow, --bidir) or their sum answers another question
+	if (("flows" in col && row[col["flows"]] > 1) ||
+	    ("bidir" in col && row[col["bidir"]] == 1))
+		next
 	p = ++np
 	for (k in col) S[p, k] = row[col[k]]
 	next

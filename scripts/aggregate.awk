@@ -3,7 +3,8 @@
 #     -f scripts/lib/csv.awk -f scripts/aggregate.awk results.csv > summary.csv
 #
 # A point is the set of rows equal in every column that defines a test:
-# run_id, target, proto, kind, direction, msg_size_bytes, duration_req_s,
+# run_id, target, proto, kind, direction, bidir, flows, flow (a test of
+# several flows gives a point each, and one its sum), msg_size_bytes, duration_req_s,
 # count_req, rate_req_bps, local_opts, remote_opts, point_label (the
 # point's relative values, rate=0.5x: its name says them, beside the
 # absolute values in their columns), and reliable UDP's window_req_pkts
@@ -30,7 +31,7 @@
 # confidence_level and confidence_target_pct repeat LEVEL and PCT.
 
 BEGIN {
-	NKEY = split("run_id target proto kind direction msg_size_bytes duration_req_s count_req rate_req_bps local_opts remote_opts point_label window_req_pkts rudp_cc", KEY, " ")
+	NKEY = split("run_id target proto kind direction bidir flows flow msg_size_bytes duration_req_s count_req rate_req_bps local_opts remote_opts point_label window_req_pkts rudp_cc", KEY, " ")
 	NMET = split("throughput_bps tx_rate_bps tx_unsent_bytes tx_unsent_s udp_ip_fragments udp_loss_pct udp_rcvbuf_drops udp_path_lost udp_jitter_us tcp_rtt_us tcp_retrans_segs rr_rate_tps rtt_min_us rtt_p50_us rtt_p90_us rtt_p99_us rtt_p999_us rtt_max_us connect_timewait fill_bytes fill_writable_after_read_us fill_sent_msgs fill_held_msgs fill_dropped_msgs linger_close_us linger_delivered_bytes ka_detect_s msg_delay_min_us msg_delay_p50_over_min_us msg_delay_p99_over_min_us msg_delay_max_over_min_us local_cpu_util_pct remote_cpu_util_pct local_cpu_s_per_gb remote_cpu_s_per_gb", MET, " ")
 	# descriptive columns: summary name <- results column (first row's)
 	NDESC = split("sender_host:sender_host receiver_host:receiver_host sndbuf_req_bytes:local_req_sndbuf_bytes sndbuf_granted_bytes:local_granted_sndbuf_bytes rcvbuf_req_bytes:remote_req_rcvbuf_bytes rcvbuf_granted_bytes:remote_granted_rcvbuf_bytes nodelay:local_req_nodelay udp_overload:udp_overload rr_timeout_s:rr_timeout_s", DESC, " ")
@@ -103,6 +104,19 @@ function num(x,    a) {
 	return sprintf("%.10f", x)
 }
 
+# flow_suffix(): what names a row of a test of several flows: " x4 sum",
+# " flow 1 of 2", " bidir reverse", " reverse"; "" for one flow forward.
+function flow_suffix(    t, n) {
+	t = ""
+	n = v("flows") + 0
+	if (v("point_label") ~ /(^|\+)flows=/) t = " (" v("point_label") ")"
+	if (v("flow") == "sum") t = t " x" n " sum"
+	else if (n > 1) t = t " flow " v("flow") " of " n
+	if (v("bidir") == 1) t = t " bidir " v("direction")
+	else if (v("direction") == "reverse") t = t " reverse"
+	return t
+}
+
 NR == 1 {
 	csv_index($0, col)
 	next
@@ -127,6 +141,7 @@ NR == 1 {
 			v("local_req_sndbuf_bytes"), v("remote_req_rcvbuf_bytes"),
 			lo, ro, v("rate_req_bps"), v("point_label"),
 			v("window_req_pkts"), v("proto") == "rudp" && v("rudp_cc") != "aimd" && v("rudp_cc") != "reno" ? v("rudp_cc") : "")
+		name[p] = name[p] flow_suffix()
 	}
 	p = pid[key]
 	nrows[p]++

@@ -16,17 +16,18 @@
 #   ("no sense known" when the intervals do not overlap).
 # - a point is named by its context columns (ID_COLS, and any flows
 #   column), those either file has; a column one file lacks counts as its
-#   default there (direction forward, flows 1, else empty), so a run of an
-#   older tool matches on what it has. A relative value (rate=0.9x,
+#   default there (direction forward, bidir 0, flow 0, flows 1, else
+#   empty), so a run of an older tool matches on what it has. A relative value (rate=0.9x,
 #   sndbuf=1bdp in point_label) names the point instead of its bytes.
 # The verdict: "within noise" when the two 95% confidence intervals of the
 # means overlap; else better or worse by the sense; "one run only: cannot
 # tell" when a side has fewer than two ok repetitions (no interval).
 
 BEGIN {
-	NID = split("proto kind direction msg_size_bytes point_label rate_req_bps local_opts remote_opts " \
+	NID = split("proto kind direction bidir flow msg_size_bytes point_label rate_req_bps local_opts remote_opts " \
 		"window_req_pkts rudp_cc", ID_COLS, " ")
 	DEF["direction"] = "forward"
+	DEF["bidir"] = "0"; DEF["flow"] = "0"  # one flow, one way
 	# the lines of meta.txt worth comparing: why two runs differ
 	NMK = split("hostname receiver.hostname target kernel receiver.kernel link tool_version " \
 		"interface mtu receiver.mtu nproc cpu " \

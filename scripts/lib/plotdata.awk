@@ -336,7 +336,9 @@ function rate_unit(var, unitvar, m) {
 # ---- what a summary row is ----
 
 function s(r, i, k) { return S[r, i, k] }
-function ok(r, i) { return s(r, i, "n") > 0 }
+# the charts but share draw tests of one flow one way
+function ok(r, i) { return s(r, i, "n") > 0 && single(r, i) }
+function single(r, i) { return s(r, i, "flows") <= 1 && s(r, i, "bidir") != 1 }
 function unpaced_stream(r, i) {
 	return ok(r, i) && s(r, i, "kind") == "stream" && s(r, i, "rate_req_bps") == "" &&
 		s(r, i, "throughput_bps_mean") != ""
@@ -950,6 +952,104 @@ function chart_cpu_size(    r, i, proto, g, v, end, id, col, lab) {
 		1000, 600, "")
 }
 
+# share_name(r, i): a test of several flows as the share charts name it:
+# "tcp + udp:rate=0.5x" (flows=), or the point's name without its flow.
+function share_name(r, i,    name) {
+	name = s(r, i, "name")
+	sub(/ flow [0-9]+ of [0-9]+/, "", name)
+	if (sub(/^[a-z]+ stream [0-9.]+ [KMG]?i?B \(flows=/, "", name)) {
+		sub(/\)/, "", name)
+		gsub(/\//, " + ", name)
+	}
+	return name
+}
+
+# share: who got what of the path in each test of several flows (the
+# share suite's flows=, -P, --bidir): a bar a flow, its transport's
+# colour, the tests side by side; their sums left out.
+function chart_share(    r, i, g, key, ng, j, x, id, proto, nf, tics) {
+	chart_begin("share", 0)
+	panel("What each flow got, tests of several flows on one path")
+	ng = 0
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (s(r, i, "n") <= 0 || s(r, i, "flow") == "sum" ||
+		    (single(r, i) && s(r, i, "point_label") !~ /(^|\+)flows=/) ||
+		    s(r, i, "throughput_bps_mean") == "") continue
+		key = r SUBSEP s(r, i, "point_label") SUBSEP s(r, i, "flows") SUBSEP s(r, i, "bidir")
+		if (s(r, i, "point_label") !~ /(^|\+)flows=/)
+			key = key SUBSEP s(r, i, "proto") SUBSEP s(r, i, "msg_size_bytes") SUBSEP s(r, i, "rate_req_bps")
+		if (!(key in GIDX)) {
+			GIDX[key] = ++ng
+			GLAB[ng] = title_of(r, share_name(r, i) (single(r, i) ? " alone" : ""))
+			GN[ng] = 0
+		}
+		g = GIDX[key]
+		j = GN[g]++
+		GPROTO[g, j] = s(r, i, "proto")
+		GY[g, j] = s(r, i, "throughput_bps_mean")
+	}
+	for (g = 1; g <= ng; g++) {
+		nf = GN[g]
+		for (j = 0; j < nf; j++) {
+			proto = GPROTO[g, j]
+			x = g + (j - (nf - 1) / 2) * 0.8 / nf
+			id = series(proto, toupper(proto), "1:($2/ys):3", "boxes lc rgb " q(colour(proto, 0)))
+			add(id, x, GY[g, j] " " (0.7 / nf))
+			track(GY[g, j])
+		}
+		tics = tics (g > 1 ? ", " : "") q(GLAB[g]) " " g
+	}
+	for (k in GIDX) delete GIDX[k]
+	if (ng == 0) return
+	panel_set("set xtics (" tics ")")
+	panel_set("set xrange [0.4:" (ng + 0.6) "]")
+	chart_end("Throughput of each flow of a test of several flows on one path (the share " \
+		"suite: TCP alone, beside UDP at half and 0.9 of the bottleneck, beside reliable " \
+		"UDP; or -P and --bidir points), a bar a flow in its transport's colour. An " \
+		"unresponsive UDP flow keeps its rate and TCP backs off; a congestion-controlled " \
+		"flow shares.", 1000, 600, rate_unit("ys", "yunit", YMAX))
+}
+
+# share_time: each flow's throughput over time, a panel a test of several
+# flows (the first six; first repetition): who took the path, and when.
+function chart_share_time(    r, i, key, g, ng, rows, rr, id, k, proto, lab) {
+	chart_begin("share_time", 1)
+	ng = 0
+	for (r = 1; r <= NR_RUNS; r++)
+	for (i = 1; i <= NS[r]; i++) {
+		if (s(r, i, "n") <= 0 || s(r, i, "flow") == "sum" || single(r, i)) continue
+		split(s(r, i, "rows"), rows, " ")
+		rr = rows[1]
+		if (!((r, rr) in IVN)) continue
+		key = r SUBSEP s(r, i, "point_label") SUBSEP s(r, i, "flows") SUBSEP s(r, i, "bidir")
+		if (s(r, i, "point_label") !~ /(^|\+)flows=/)
+			key = key SUBSEP s(r, i, "proto") SUBSEP s(r, i, "msg_size_bytes") SUBSEP s(r, i, "rate_req_bps")
+		if (!(key in TGID)) {
+			if (ng >= 6) continue
+			TGID[key] = ++ng
+			panel(title_of(r, share_name(r, i)))
+		}
+		g = TGID[key]
+		if (g != NPAN) continue # the panels in the order of their tests
+		proto = s(r, i, "proto")
+		lab = toupper(proto) " flow " s(r, i, "flow") (s(r, i, "bidir") == 1 ? " " s(r, i, "direction") : "")
+		id = series(r SUBSEP rr, title_of(r, lab), "1:($2/ys)",
+			"linespoints " smallpoints(style(r, proto, s(r, i, "flow") + 0, 0)))
+		for (k = 1; k <= IVN[r, rr]; k++) {
+			if (IVD[r, rr, k] < 0.5 * IVMAX[r, rr]) continue
+			add(id, IVX[r, rr, k], IVY[r, rr, k])
+			track(IVY[r, rr, k])
+		}
+	}
+	for (k in TGID) delete TGID[k]
+	if (NSER == 0) return
+	chart_end("Throughput each flow's receiver saw in each sampling interval, a panel a test " \
+		"of several flows on one path (intervals.csv, first repetition): an unresponsive " \
+		"UDP flow holds its rate from the start, TCP takes what is left.", 1000,
+		300 + 260 * NPAN, rate_unit("ys", "yunit", YMAX))
+}
+
 function rr_variant(r, i,    g, o) {
 	g = toupper(s(r, i, "proto"))
 	o = others(r, i)
@@ -1135,6 +1235,8 @@ END {
 	chart_heatmap("udp")
 	chart_sizes()
 	chart_cpu_size()
+	chart_share()
+	chart_share_time()
 	chart_rtt_size()
 	chart_cdf()
 	chart_loss()

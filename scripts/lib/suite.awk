@@ -28,7 +28,7 @@
 # Needs csv.awk (point_name). Exit status 2 on a bad suite, with file:line.
 
 BEGIN {
-	SWEEP_KEYS = " proto kind size sndbuf rcvbuf opts lopts ropts rate window cc duration repeat interval "
+	SWEEP_KEYS = " proto kind size sndbuf rcvbuf opts lopts ropts rate window cc parallel dir flows duration repeat interval "
 	SEARCH_KEYS = " proto size sndbuf rcvbuf opts lopts ropts duration loss iterations precision lo hi "
 	SET_KEYS = " duration repeat interval loss iterations precision "
 	TCP_ONLY = " nodelay cork quickack maxseg congestion notsent_lowat rcvlowat keepalive keepidle keepintvl keepcnt user_timeout "
@@ -37,7 +37,7 @@ BEGIN {
 	UDP_ONLY = " gso gro "
 	# the axes of the matrix, in the order they vary (last fastest)
 	RUDP_MAX_WINDOW = int(16 * 1048576 / 1472)
-	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc", AXIS, " ")
+	NAXES = split("proto kind size sndbuf rcvbuf opts lopts ropts rate window cc parallel dir flows", AXIS, " ")
 	# suite defaults; "set" lines change them
 	def["duration"] = 2; def["repeat"] = 1; def["interval"] = ""
 	def["loss"] = 0.1; def["iterations"] = 8; def["precision"] = 0.02
@@ -288,6 +288,15 @@ function normal(key, v) {
 		gsub(/\+/, ",", v)
 		return v
 	}
+	if (key == "parallel") {
+		if (v !~ /^[1-9][0-9]*$/ || v + 0 > 128) fail("parallel: '" v "' is not a number of flows from 1 to 128")
+		return (v == 1) ? "" : v + 0
+	}
+	if (key == "dir") {
+		if (v !~ /^(forward|reverse|bidir)$/) fail("dir: '" v "' is not forward, reverse or bidir")
+		return (v == "forward") ? "" : v
+	}
+	if (key == "flows") return flows_value(v)
 	if (key == "duration" || key == "interval") return to_seconds(v, key)
 	if (key == "repeat" || key == "iterations") {
 		if (v !~ /^[1-9][0-9]*$/) fail(key ": '" v "' is not a whole number >= 1")
@@ -296,6 +305,51 @@ function normal(key, v) {
 	if (key == "loss") return number(v, "loss")
 	if (key == "precision") return number(v, "precision") / 100
 	fail("unknown key '" key "'")
+}
+
+# flows_value("tcp/udp:rate=0.5x:size=1400"): mixed flows (tub-send
+# --flow), '/' between flows, each PROTO[:size=S][:rate=R]; checked, kept
+# as written ('-': none).
+function flows_value(v,    n, f, i, m, k, parts, kv) {
+	if (v == "-") return ""
+	n = split(v, f, "/")
+	for (i = 1; i <= n; i++) {
+		m = split(f[i], parts, ":")
+		if (index(PROTO_NAMES, " " parts[1] " ") == 0)
+			fail("flows: '" f[i] "' does not begin with a transport (" PROTO_TEXT ")")
+		for (k = 2; k <= m; k++) {
+			split(parts[k], kv, "=")
+			if (kv[1] == "size") to_bytes(kv[2], "flows size")
+			else if (kv[1] == "rate") { if (kv[2] !~ /^[0-9.]+x$/) to_bps(kv[2]) }
+			else fail("flows: '" parts[k] "' in '" f[i] "' is not size= or rate=")
+		}
+	}
+	return v
+}
+
+# flow_args(flows, size): tub-send's --flow options (words joined by '+')
+# for a flows= value, each flow's size its own or the kind's default for
+# its transport, and a relative rate resolved against the path (named
+# in R_LABEL).
+function flow_args(flows,    n, f, i, m, k, parts, kv, proto, size, rate, out, spec) {
+	n = split(flows, f, "/")
+	out = ""
+	for (i = 1; i <= n; i++) {
+		m = split(f[i], parts, ":")
+		proto = parts[1]; size = KSIZE["stream", proto]; rate = ""
+		for (k = 2; k <= m; k++) {
+			split(parts[k], kv, "=")
+			if (kv[1] == "size") size = to_bytes(kv[2], "flows size")
+			else rate = kv[2]
+		}
+		if (rate ~ /x$/) {
+			if (ref_bps == "" && R_SKIP == "") R_SKIP = "flows rate=" rate " needs the reference rate: " ref_why
+			rate = rel_rate(rate + 0, proto, size)
+		} else if (rate != "") rate = to_bps(rate)
+		spec = proto ":size=" size (rate == "" ? "" : ":rate=" rate)
+		out = out (out == "" ? "" : "+") "--flow+" spec
+	}
+	return out
 }
 
 # ---- lines ----
@@ -429,7 +483,9 @@ function interval_for(dur,    iv) {
 # A relative value (0.5x, 1bdp) is resolved here; the point keeps it as
 # its label, and a point whose figure is missing is emitted with the
 # reason in its skip field.
-function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc,    lopt, ropt, key, name, iv, np, pa, i, xargs) {
+function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc, par, dir, flows,    lopt, ropt, key, name, iv, np, pa, i, xargs) {
+	if ((par != "" || dir != "" || flows != "") && kind != "stream")
+		fail("parallel=, dir= and flows= belong to kind=stream")
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
 	if (proto != "udp") { lo = strip_only(lo, UDP_ONLY); ro = strip_only(ro, UDP_ONLY) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
@@ -446,6 +502,13 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	xargs = ""
 	if (win != "") xargs = "--window+" win
 	if (cc != "") xargs = xargs (xargs == "" ? "" : "+") "--cc+" cc
+	if (par != "") xargs = xargs (xargs == "" ? "" : "+") "-P+" par
+	if (dir != "") xargs = xargs (xargs == "" ? "" : "+") (dir == "reverse" ? "-R" : "--bidir")
+	if (flows != "") {
+		xargs = xargs (xargs == "" ? "" : "+") flow_args(flows)
+		R_LABEL = R_LABEL (R_LABEL == "" ? "" : "+") "flows=" flows
+		rate = ""
+	}
 	if (type == "maxrate") {
 		np = split(params, pa, " ")
 		pa[4] = resolve("lo", pa[4], proto, size)
@@ -462,6 +525,9 @@ function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, p
 	if (key in seen) return
 	seen[key] = 1
 	name = point_name(proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, R_LABEL, win, cc)
+	if (flows != "") { name = "flows " flows; gsub(/\//, " + ", name) }
+	if (par != "") name = name " x" par
+	if (dir != "") name = name " " dir
 	if (type == "maxrate") name = "udp " fmt_size(size) (sndbuf == "" ? "" : " sndbuf " fmt_buf(sndbuf)) " rcvbuf " (rcvbuf == "" ? "default" : fmt_buf(rcvbuf))
 	iv = (kind == "stream") ? interval_for(dur) : "-"
 	printf "%s\t%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
@@ -479,7 +545,7 @@ function kind_ok(proto, kind) {
 # Every combination of the line's lists, the last axis varying fastest. A
 # kind that a protocol does not have is left out when the protocols are
 # the default (tcp and udp), and an error when the line names them.
-function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef) {
+function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef, fp) {
 	pdef = !("proto" in L)
 	for (i = 1; i <= NAXES; i++) {
 		ax = AXIS[i]
@@ -494,10 +560,17 @@ function expand_sweep(    i, idx, v, ax, dur, rep, size, lo, ro, pdef) {
 	while (1) {
 		for (i = 1; i <= NAXES; i++) v[AXIS[i]] = L[AXIS[i], idx[i]]
 		lo = join(v["opts"], v["lopts"]); ro = join(v["opts"], v["ropts"])
-		if (kind_ok(v["proto"], v["kind"])) {
+		if (v["flows"] != "") { # the flows name their transports
+			split(v["flows"], fp, /[\/:]/)
+			if (idx[1] > 1) v["kind"] = "" # once, not once a proto
+			v["proto"] = fp[1]
+		}
+		if (v["kind"] == "" && v["flows"] != "") {
+		} else if (kind_ok(v["proto"], v["kind"])) {
 			size = (v["size"] == "") ? default_size(v["proto"], v["kind"]) : v["size"]
 			emit("point", v["proto"], v["kind"], size, v["sndbuf"], v["rcvbuf"],
-				lo, ro, v["rate"], dur, rep, "-", v["window"], v["cc"])
+				lo, ro, v["rate"], dur, rep, "-", v["window"], v["cc"],
+				v["parallel"], v["dir"], v["flows"])
 		} else if (!pdef)
 			not_on(v["proto"], v["kind"])
 		for (i = NAXES; i >= 1; i--) {
@@ -536,7 +609,7 @@ function expand_search(    s, a, b, o, p, q, i, k, v, sax, size, params, lo, ro)
 		size = L["size", s]
 		lo = join(L["opts", o], L["lopts", p]); ro = join(L["opts", o], L["ropts", q])
 		emit("maxrate", "udp", "stream", size, L["sndbuf", a], L["rcvbuf", b],
-			lo, ro, "", L["duration", 1], 1, params, "", "")
+			lo, ro, "", L["duration", 1], 1, params, "", "", "", "", "")
 	}
 }
 

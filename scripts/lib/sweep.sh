@@ -274,7 +274,7 @@ point_args() {
 }
 
 # run_test CSV [EXTRA ARGS...]: one test of the point in P_*; sets T_ROW
-# (its row in CSV) and T_STATUS.
+# (its row in CSV: its last, with flows), T_FIRST and T_STATUS.
 run_test() {
   csv=$1
   shift
@@ -289,9 +289,21 @@ run_test() {
   send "$csv" $(point_args) "$@"
   rc=$?
   [ "$(csv_rows "$csv")" -gt "$before" ] || failure_row "$csv" "$rc"
+  T_FIRST=$((before + 1)) # with flows, the test's rows run to T_ROW
   T_ROW=$(csv_rows "$csv")
   T_STATUS=$(csv_last "$csv" status 2>/dev/null) || T_STATUS=error
+  [ "$T_ROW" -le "$T_FIRST" ] || T_STATUS=$(rows_status "$csv" "$T_FIRST")
   DONE_TESTS=$((DONE_TESTS + 1))
+}
+
+# rows_status CSV FIRST: ok when every row from FIRST on is, else the
+# first other status (a test of several flows has a row each).
+rows_status() {
+  awk -v from="$2" -f "$LIB/csv.awk" -f /dev/stdin "$1" <<'EOF'
+NR == 1 { csv_index($0, col); next }
+NR - 1 >= from { csv_split($0, r); if (st == "" && r[col["status"]] != "ok") st = r[col["status"]] }
+END { print (st == "" ? "ok" : st) }
+EOF
 }
 
 # read_point LINE-FIELDS: the fields of one line of POINTS into P_*.
@@ -311,13 +323,18 @@ skip_point() {
 
 # ---- the sweep ----
 
-# append_intervals ROW: this test's interval samples into intervals.csv,
-# each with the results.csv row it belongs to.
+# append_intervals FIRST: this test's interval samples into intervals.csv,
+# each with the results.csv row it belongs to: the test's rows from FIRST
+# on, one a flow and direction (tub-send writes their series in the order
+# of its rows).
 append_intervals() {
   [ -s "$WORK/iv.csv" ] || return 0
-  awk -v row="$1" -v head="$([ -s "$RUN/intervals.csv" ] && echo 0 || echo 1)" '
-    NR == 1 { if (head) print $0 ",results_row"; next }
-    { print $0 "," row }' "$WORK/iv.csv" >>"$RUN/intervals.csv"
+  awk -F, -v row="$1" -v head="$([ -s "$RUN/intervals.csv" ] && echo 0 || echo 1)" '
+    NR == 1 { if (head) print $0 ",results_row"
+              for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { k = $(c["flow"]) SUBSEP $(c["direction"])
+      if (NR > 2 && k != prev) row++
+      prev = k; print $0 "," row }' "$WORK/iv.csv" >>"$RUN/intervals.csv"
   rm -f "$WORK/iv.csv"
 }
 
@@ -342,7 +359,7 @@ sweep_point() {
     run_test "$RUN/results.csv"
   else
     run_test "$RUN/results.csv" -i "${P_IV}s" --interval-csv "$WORK/iv.csv"
-    append_intervals "$T_ROW"
+    append_intervals "$T_FIRST"
   fi
   frag_note "$RUN/results.csv"
   DONE_COST=$(calc "$DONE_COST + $P_DUR + $OVERHEAD")
