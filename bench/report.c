@@ -166,30 +166,27 @@ static void summary_intervals(FILE *f, const struct tub_result *r)
 
 static void summary_rr(FILE *f, const struct tub_result *r)
 {
-	const struct hist *h = r->rtt;
+	struct tub_rtt t;
 
-	if (h == NULL)
+	csv_rtt(r, &t);
+	if (!t.valid)
 		return;
 	fprintf(f, "  %" PRIu64 " round trips in %.3f s (%.0f/s), %" PRIu64
-		" lost, %" PRIu64 " late\n", r->rr_done,
-		r->rr_elapsed_ns / 1e9,
-		r->rr_elapsed_ns ? r->rr_done / (r->rr_elapsed_ns / 1e9) : 0.0,
-		r->rr_lost, r->rr_late);
-	uint64_t tried = r->rr_done + r->rr_lost;
+		" lost, %" PRIu64 " late%s\n", t.done, t.elapsed_ns / 1e9,
+		t.elapsed_ns ? t.done / (t.elapsed_ns / 1e9) : 0.0, t.lost,
+		t.late, r->rtt_peer.valid ? " (the receiver asked, -R)" : "");
+	uint64_t tried = t.done + t.lost;
 	if (r->spec.proto == TUB_PROTO_UDP && tried > 0 &&
-	    r->rr_lost * 10 >= tried * 9 && r->rr_late * 2 >= r->rr_lost)
+	    t.lost * 10 >= tried * 9 && t.late * 2 >= t.lost)
 		fprintf(f, "  nearly every probe was lost, and most of them came "
 			"back late: the reply timeout (%.0f ms) is shorter than "
 			"this path's round trip; raise --rr-timeout\n",
 			r->spec.timeout_ns / 1e6);
-	if (h->count)
+	if (t.done)
 		fprintf(f, "  rtt us: min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  "
-			"p99.9 %.1f  max %.1f  mean %.1f\n", h->min / 1e3,
-			hist_percentile(h, 50) / 1e3,
-			hist_percentile(h, 90) / 1e3,
-			hist_percentile(h, 99) / 1e3,
-			hist_percentile(h, 99.9) / 1e3, h->max / 1e3,
-			hist_mean(h) / 1e3);
+			"p99.9 %.1f  max %.1f  mean %.1f\n", t.min_ns / 1e3,
+			t.p50_ns / 1e3, t.p90_ns / 1e3, t.p99_ns / 1e3,
+			t.p999_ns / 1e3, t.max_ns / 1e3, t.mean_ns / 1e3);
 }
 
 static void summary_probe(FILE *f, const struct tub_result *r)

@@ -6,6 +6,7 @@
 #include "kinds.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "kind.h"
@@ -48,6 +49,22 @@ static void probe_done(struct run_ctx *ctx, int answered, uint64_t t0,
 	} else {
 		ctx->res->rr_lost++;
 	}
+}
+
+/* The requesting end's round trips into its report (under -R they go in
+ * DONE to tub-send, which writes the row). */
+static void rtt_report(struct run_ctx *ctx)
+{
+	const struct tub_result *r = ctx->res;
+	struct tub_rtt *t = &ctx->mine.rtt;
+
+	memset(t, 0, sizeof *t);
+	t->valid = 1;
+	t->done = r->rr_done;
+	t->lost = r->rr_lost;
+	t->late = r->rr_late;
+	t->elapsed_ns = r->rr_elapsed_ns;
+	csv_rtt_of_hist(r->rtt, t);
 }
 
 /* The requesting end's loop, over the test's connection (rr) or a fresh
@@ -121,6 +138,7 @@ static int request_loop(struct run_ctx *ctx, int per_op)
 		rc = -1;
 	if (per_op && t->ops_done)
 		t->ops_done(ctx);
+	rtt_report(ctx);
 	free(req);
 	free(rep);
 	return rc;

@@ -300,6 +300,13 @@ static void fill_row(const struct run_ctx *ctx, struct tub_result *r)
 		r->rx = ctx->mine.rx;
 		r->have_tx = ctx->peer_done;
 		r->tx = ctx->peer.tx;
+		if (ctx->peer_done && ctx->peer.rtt.valid) { /* rr: it asked */
+			r->rtt_peer = ctx->peer.rtt;
+			r->rr_done = ctx->peer.rtt.done;
+			r->rr_lost = ctx->peer.rtt.lost;
+			r->rr_late = ctx->peer.rtt.late;
+			r->rr_elapsed_ns = ctx->peer.rtt.elapsed_ns;
+		}
 	} else {
 		r->have_tx = 1;
 		r->tx = ctx->mine.tx;
@@ -618,9 +625,20 @@ static int serve(struct run_ctx *ctx, const struct tub_spec *spec,
 {
 	if (spec->dir == TUB_DIR_BIDIR)
 		return data_both(ctx, body, g);
-	if (spec->dir == TUB_DIR_REVERSE)
+	if (spec->dir != TUB_DIR_REVERSE)
+		return data_receiver(ctx, body, g);
+	if (!kind_has(spec->kind, KIND_ROUND_TRIPS))
 		return data_sender(ctx, body, 1, g);
-	return data_receiver(ctx, body, g);
+	/* rr under -R: this end asks, and its round trips go in DONE */
+	struct hist *h = malloc(sizeof *h);
+	if (h == NULL)
+		return run_fail(ctx, ST_NO_MEMORY, "round-trip histogram");
+	hist_init(h);
+	ctx->res->rtt = h;
+	int rc = data_sender(ctx, body, 1, g);
+	ctx->res->rtt = NULL;
+	free(h);
+	return rc;
 }
 
 int session_serve(const struct serve_session *c, const struct gate_conn *conn,

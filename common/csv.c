@@ -327,32 +327,58 @@ static void put_kernel(struct csv_row *row, const struct tub_result *r)
 	put_str(row, "kernel_scope", udp || tcp ? "netns" : "");
 }
 
+void csv_rtt_of_hist(const struct hist *h, struct tub_rtt *out)
+{
+	if (h == NULL || h->count == 0)
+		return;
+	out->min_ns = h->min;
+	out->p50_ns = hist_percentile(h, 50);
+	out->p90_ns = hist_percentile(h, 90);
+	out->p99_ns = hist_percentile(h, 99);
+	out->p999_ns = hist_percentile(h, 99.9);
+	out->max_ns = h->max;
+	out->mean_ns = (uint64_t)hist_mean(h);
+}
+
+void csv_rtt(const struct tub_result *r, struct tub_rtt *out)
+{
+	memset(out, 0, sizeof *out);
+	if (r->rtt_peer.valid) {
+		*out = r->rtt_peer;
+		return;
+	}
+	if (r->rtt == NULL)
+		return;
+	out->valid = 1;
+	out->done = r->rr_done;
+	out->lost = r->rr_lost;
+	out->late = r->rr_late;
+	out->elapsed_ns = r->rr_elapsed_ns;
+	csv_rtt_of_hist(r->rtt, out);
+}
+
 static void put_rr(struct csv_row *row, const struct tub_result *r)
 {
-	int rr = kind_has(r->spec.kind, KIND_ROUND_TRIPS) && r->rtt != NULL;
-	int any = rr && r->rtt->count > 0;
-	const struct hist *h = r->rtt;
-	static const struct {
-		const char *name;
-		double p;
-	} pct[] = {{"rtt_p50_us", 50},
-		   {"rtt_p90_us", 90},
-		   {"rtt_p99_us", 99},
-		   {"rtt_p999_us", 99.9}};
+	struct tub_rtt t;
 
-	put_u64(row, "rr_done", rr, r->rr_done);
-	put_u64(row, "rr_lost", rr, r->rr_lost);
-	put_u64(row, "rr_late", rr, r->rr_late);
+	csv_rtt(r, &t);
+	int rr = kind_has(r->spec.kind, KIND_ROUND_TRIPS) && t.valid;
+	int any = rr && t.done > 0;
+
+	put_u64(row, "rr_done", rr, t.done);
+	put_u64(row, "rr_lost", rr, t.lost);
+	put_u64(row, "rr_late", rr, t.late);
 	put_f(row, "rr_timeout_s", rr && r->spec.proto == TUB_PROTO_UDP,
 	      secs(r->spec.timeout_ns), 3);
-	put_f(row, "rr_rate_tps", rr && r->rr_elapsed_ns,
-	      r->rr_elapsed_ns ? r->rr_done / secs(r->rr_elapsed_ns) : 0, 1);
-	put_f(row, "rtt_min_us", any, any ? h->min / 1e3 : 0, 3);
-	put_f(row, "rtt_mean_us", any, any ? hist_mean(h) / 1e3 : 0, 3);
-	for (size_t i = 0; i < sizeof pct / sizeof pct[0]; i++)
-		put_f(row, pct[i].name, any,
-		      any ? hist_percentile(h, pct[i].p) / 1e3 : 0, 3);
-	put_f(row, "rtt_max_us", any, any ? h->max / 1e3 : 0, 3);
+	put_f(row, "rr_rate_tps", rr && t.elapsed_ns,
+	      t.elapsed_ns ? t.done / secs(t.elapsed_ns) : 0, 1);
+	put_f(row, "rtt_min_us", any, t.min_ns / 1e3, 3);
+	put_f(row, "rtt_mean_us", any, t.mean_ns / 1e3, 3);
+	put_f(row, "rtt_p50_us", any, t.p50_ns / 1e3, 3);
+	put_f(row, "rtt_p90_us", any, t.p90_ns / 1e3, 3);
+	put_f(row, "rtt_p99_us", any, t.p99_ns / 1e3, 3);
+	put_f(row, "rtt_p999_us", any, t.p999_ns / 1e3, 3);
+	put_f(row, "rtt_max_us", any, t.max_ns / 1e3, 3);
 }
 
 /* The socket-behaviour kinds: fill, linger, keepalive, connect. */

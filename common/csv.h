@@ -40,6 +40,8 @@ struct tub_result {
 
 	/* rr, measured by the requesting end */
 	struct hist *rtt;                 /* round trips, ns; NULL if none */
+	struct tub_rtt rtt_peer;          /* -R: tub-recv's round trips, from
+					     its DONE */
 	uint64_t rr_done;                 /* round trips completed */
 	uint64_t rr_lost;                 /* probes whose reply timed out */
 	uint64_t rr_late;                 /* replies that came after their
@@ -103,5 +105,12 @@ FILE *csv_open_append(const char *path, char *err, size_t errlen);
 
 /* Number of columns in the schema. */
 int csv_column_count(void);
+
+/* The round trips of a row: from its histogram (this end asked), or
+ * under -R the figures tub-recv sent. out->valid 0 when there are none. */
+void csv_rtt(const struct tub_result *r, struct tub_rtt *out);
+
+/* The same figures of a histogram and its counts. */
+void csv_rtt_of_hist(const struct hist *h, struct tub_rtt *out);
 
 #endif

@@ -13,7 +13,7 @@ static const struct kind_info table[TUB_KIND_COUNT] = {
 	[TUB_KIND_RR] = {
 		"rr", "request, reply, next request: round-trip time", "round trips", "per request and reply",
 		{[TUB_PROTO_TCP] = 64, [TUB_PROTO_UDP] = 64,
-		 [TUB_PROTO_RUDP] = 64}, 0, KIND_ROUND_TRIPS},
+		 [TUB_PROTO_RUDP] = 64}, 0, KIND_ROUND_TRIPS | KIND_REVERSIBLE},
 	[TUB_KIND_CONNECT] = {
 		"connect", "rr on a fresh connection each time: what one "
 		"costs", "connections", "per request and reply",
@@ -47,8 +47,9 @@ int kind_runs_on(int k, int proto, int dir)
 	return i && proto >= 0 && proto < TUB_PROTO_COUNT &&
 	       i->size[proto] != 0 &&
 	       (dir == TUB_DIR_FORWARD ||
-		((dir == TUB_DIR_REVERSE || dir == TUB_DIR_BIDIR) &&
-		 (i->flags & KIND_REVERSIBLE)));
+		(dir == TUB_DIR_REVERSE && (i->flags & KIND_REVERSIBLE)) ||
+		(dir == TUB_DIR_BIDIR && (i->flags & KIND_REVERSIBLE) &&
+		 (i->flags & KIND_FLOW)));
 }
 
 int kind_has(int k, uint32_t f)

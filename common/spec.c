@@ -236,7 +236,7 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		char on[32];
 		if (kind_runs_on(s->kind, s->proto, TUB_DIR_FORWARD))
 			snprintf(reason, len, "kind %s does not run in the %s "
-				 "direction (-R, --bidir: stream only)",
+				 "direction (-R: stream and rr; --bidir: stream)",
 				 spec_kind_name(s->kind), spec_dir_name(s->dir));
 		else
 			snprintf(reason, len, "kind %s is not implemented on "
@@ -404,6 +404,28 @@ static int intervals_ok(const struct tub_intervals *iv, const char *which,
 int spec_side_check(const struct tub_side *side, char *reason, size_t len)
 {
 	const struct tub_rx *rx = &side->rx;
+	const struct tub_rtt *t = &side->rtt;
+
+	if (t->valid && t->done > 0 &&
+	    !(t->min_ns <= t->p50_ns && t->p50_ns <= t->p90_ns &&
+	      t->p90_ns <= t->p99_ns && t->p99_ns <= t->p999_ns &&
+	      t->p999_ns <= t->max_ns && t->min_ns <= t->mean_ns &&
+	      t->mean_ns <= t->max_ns)) {
+		snprintf(reason, len, "rtt figures out of order (min %llu, "
+			 "p50 %llu, max %llu, mean %llu ns)",
+			 (unsigned long long)t->min_ns,
+			 (unsigned long long)t->p50_ns,
+			 (unsigned long long)t->max_ns,
+			 (unsigned long long)t->mean_ns);
+		return -1;
+	}
+	if (t->valid && (t->done > side->tx.msgs || t->lost > side->tx.msgs)) {
+		snprintf(reason, len, "rtt: %llu answered or %llu lost of %llu "
+			 "requests", (unsigned long long)t->done,
+			 (unsigned long long)t->lost,
+			 (unsigned long long)side->tx.msgs);
+		return -1;
+	}
 
 	if (rx->delay_max_ns != 0 &&
 	    !(rx->delay_min_ns <= rx->delay_p50_ns &&

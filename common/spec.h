@@ -254,6 +254,16 @@ struct tub_cpu {
 	uint64_t wall_ns;
 };
 
+/* The round trips of rr as the requesting end saw them (under -R,
+ * tub-recv's, in its DONE): counts, and the RTT's distribution, ns. */
+struct tub_rtt {
+	uint8_t valid;
+	uint64_t done, lost, late; /* answered; timed out; answered late */
+	uint64_t elapsed_ns;
+	uint64_t min_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns;
+	uint64_t mean_ns;
+};
+
 /* One end's report: DONE carries the sender's, RESULT the receiver's. Each
  * end fills the half matching what it did (tx, rx, or both for rr), and
  * what it spent. */
@@ -261,6 +271,7 @@ struct tub_side {
 	struct tub_tx tx;
 	struct tub_rx rx;
 	struct tub_cpu cpu;
+	struct tub_rtt rtt;
 };
 
 /* Names of the enums ("tcp", "stream", "forward", "fin"); "?" if out of

@@ -482,6 +482,18 @@ static int encode_side(uint8_t *buf, size_t cap, enum wire_type type,
 	put_u64(&w, m->cpu.sys_ns);
 	put_u64(&w, m->cpu.wall_ns);
 	put_u64(&w, m->rx.first_ns);
+	put_u8(&w, m->rtt.valid);
+	put_u64(&w, m->rtt.done);
+	put_u64(&w, m->rtt.lost);
+	put_u64(&w, m->rtt.late);
+	put_u64(&w, m->rtt.elapsed_ns);
+	put_u64(&w, m->rtt.min_ns);
+	put_u64(&w, m->rtt.p50_ns);
+	put_u64(&w, m->rtt.p90_ns);
+	put_u64(&w, m->rtt.p99_ns);
+	put_u64(&w, m->rtt.p999_ns);
+	put_u64(&w, m->rtt.max_ns);
+	put_u64(&w, m->rtt.mean_ns);
 	return frame_end(&w);
 }
 
@@ -499,6 +511,18 @@ static int decode_side(const uint8_t *body, size_t len, const char *msg,
 	m->cpu.sys_ns = get_u64(&r, "cpu.sys_ns");
 	m->cpu.wall_ns = get_u64(&r, "cpu.wall_ns");
 	m->rx.first_ns = get_u64(&r, "rx.first_ns");
+	m->rtt.valid = get_bool(&r, "rtt.valid");
+	m->rtt.done = get_u64(&r, "rtt.done");
+	m->rtt.lost = get_u64(&r, "rtt.lost");
+	m->rtt.late = get_u64(&r, "rtt.late");
+	m->rtt.elapsed_ns = get_u64(&r, "rtt.elapsed_ns");
+	m->rtt.min_ns = get_u64(&r, "rtt.min_ns");
+	m->rtt.p50_ns = get_u64(&r, "rtt.p50_ns");
+	m->rtt.p90_ns = get_u64(&r, "rtt.p90_ns");
+	m->rtt.p99_ns = get_u64(&r, "rtt.p99_ns");
+	m->rtt.p999_ns = get_u64(&r, "rtt.p999_ns");
+	m->rtt.max_ns = get_u64(&r, "rtt.max_ns");
+	m->rtt.mean_ns = get_u64(&r, "rtt.mean_ns");
 	return rd_finish(&r);
 }
 

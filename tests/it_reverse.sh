@@ -1,7 +1,8 @@
 # -R: the receiver sends over the data path the client opened, the client
 # measures. For stream on every transport (loopback): the row says
 # direction reverse, the receiver's counters (tx) came in its DONE, this
-# end's (rx) are its own, and the two agree; kinds without a direction are
+# end's (rx) are its own, and the two agree; rr on every transport, its
+# round trips from the receiver's DONE; kinds without a direction are
 # refused with a one-line error.
 . "$(dirname "$0")/lib.sh"
 CSV=$WORK/r.csv
@@ -38,7 +39,22 @@ check "-R udp: no loss on loopback at 100M ($(col "$CSV" udp_lost))" \
 	"$(col "$CSV" udp_lost)" -eq 0
 : "$udp_lost"
 
-for k in rr connect fill linger; do
+# rr under -R: the receiver asks, this end echoes; its round trips come
+# in its DONE and make the row.
+for p in tcp udp rudp; do
+	send --proto "$p" --kind rr -t 1
+	st=$(col "$CSV" status)
+	check "-R $p rr: ok ($st: $(col "$CSV" error))" "$st" = ok
+	check "-R $p rr: direction reverse" "$(col "$CSV" direction)" = reverse
+	done_=$(col "$CSV" rr_done)
+	check "-R $p rr: round trips ($done_)" "${done_:-0}" -gt 100
+	check "-R $p rr: as many requests as round trips and lost ($(col "$CSV" tx_msgs))" \
+		"$(col "$CSV" tx_msgs)" -eq $((done_ + $(col "$CSV" rr_lost)))
+	check_awk "-R $p rr: min <= p50 <= p99 <= max, and a rate" \
+		"$(col "$CSV" rtt_min_us) > 0 && $(col "$CSV" rtt_min_us) <= $(col "$CSV" rtt_p50_us) && $(col "$CSV" rtt_p50_us) <= $(col "$CSV" rtt_p99_us) && $(col "$CSV" rtt_p99_us) <= $(col "$CSV" rtt_max_us) && $(col "$CSV" rr_rate_tps) > 0"
+done
+
+for k in connect fill linger; do
 	send --proto tcp --kind "$k" -t 1
 	rc=$?
 	check "-R $k: usage error ($rc)" "$rc" -eq 2

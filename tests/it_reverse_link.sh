@@ -3,7 +3,8 @@
 # counts, exactly, as it is forward (it_link). Loss a2b (the client's
 # direction, which carries only its ACKs and the JOIN) must not show.
 # --bidir under the same one-way loss: the reverse row has it all, the
-# forward row none. Needs root and /dev/net/tun.
+# forward row none; UDP rr -R loses exactly the requests tub-link drops.
+# Needs root and /dev/net/tun.
 . "$(dirname "$0")/lib.sh"
 need_link
 link_setup tubrv
@@ -71,6 +72,24 @@ frt=$(rowc "$CSV" 1 tcp_retrans_segs); rrt=$(rowc "$CSV" 2 tcp_retrans_segs)
 echo "it_reverse_link: tcp --bidir: forward retransmitted $frt, reverse $rrt"
 check "tcp --bidir: forward retransmitted nothing ($frt)" "${frt:-x}" = 0
 check "tcp --bidir: reverse retransmitted ($rrt)" "${rrt:-0}" -gt 0
+
+# UDP rr -R with 5% of the requests lost b2a (the receiver asks; 300 B
+# requests and replies, the JOIN passes): every probe lost is one
+# tub-link dropped, and the round trips take the link's 4 ms.
+link_up --delay 2ms --b2a-loss 5% --seed 6 --match udp --match-min-size 200
+both -R --proto udp --kind rr -l 300 -t 2
+"$NETNS" stats "$NAME" >"$WORK/link.csv"
+check "udp rr -R: ok ($(col "$CSV" status): $(col "$CSV" error))" \
+	"$(col "$CSV" status)" = ok
+lost=$(col "$CSV" rr_lost); dropped=$(linkcol b2a dropped_loss)
+echo "it_reverse_link: udp rr -R: $(col "$CSV" rr_done) round trips," \
+	"$lost lost, $(col "$CSV" rr_late) late; tub-link dropped $dropped b2a," \
+	"$(linkcol a2b dropped_loss) a2b; rtt min $(col "$CSV" rtt_min_us) us"
+check "udp rr -R: lost == tub-link's b2a drops ($lost, $dropped)" \
+	"${lost:-x}" = "${dropped:-y}"
+check "udp rr -R: none late" "$(col "$CSV" rr_late)" -eq 0
+check_awk "udp rr -R: rtt min over the link's 4 ms ($(col "$CSV" rtt_min_us) us)" \
+	"$(col "$CSV" rtt_min_us) >= 4000"
 
 # The same loss a2b only: nothing of the data is lost.
 link_up --delay 2ms --a2b-loss 2% --seed 3 --match udp --match-min-size 200

@@ -220,6 +220,23 @@ int main(void)
 	CHECK(spec_side_check(&side, why, sizeof why) < 0);
 	CHECK(strstr(why, "received") != NULL);
 
+	/* rr's round trips (a DONE under -R): figures in order, and no more
+	 * answered or lost than asked. */
+	memset(&side, 0, sizeof side);
+	side.tx.msgs = 10;
+	side.rtt = (struct tub_rtt){.valid = 1, .done = 9, .lost = 1,
+				    .min_ns = 5, .p50_ns = 6, .p90_ns = 7,
+				    .p99_ns = 8, .p999_ns = 9, .max_ns = 10,
+				    .mean_ns = 7};
+	CHECK(spec_side_check(&side, why, sizeof why) == 0);
+	side.rtt.p90_ns = 5;
+	CHECK(spec_side_check(&side, why, sizeof why) < 0);
+	CHECK(strstr(why, "rtt figures out of order") != NULL);
+	side.rtt.p90_ns = 7;
+	side.rtt.done = 11;
+	CHECK(spec_side_check(&side, why, sizeof why) < 0);
+	CHECK(strstr(why, "11 answered") != NULL);
+
 	/* Fragments: 8 KiB is six IP packets on a 1500-byte MTU (1480 bytes
 	 * of IP payload each, the UDP header in the first), 1472 B is one,
 	 * 1473 B two; IPv6 takes 1448 per fragment (40 + 8 of headers). */

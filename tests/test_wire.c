@@ -22,8 +22,8 @@
 #define SIDE_TX_IV 118
 #define IV_HDR 8
 #define IV_ENTRY 24
-#define SIDE_CPU 33 /* after both sides: cpu valid u8, user, sys, wall u64;
-		     * then rx.first_ns u64 */
+#define SIDE_CPU 122 /* after both sides: cpu valid u8, user, sys, wall
+		      * u64; rx.first_ns u64; rtt valid u8, 11 x u64 */
 #define RX_JITTER 113
 #define RX_END_HOW 121
 #define RX_IV 211
@@ -353,6 +353,10 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	m->cpu.user_ns = 1234567;
 	m->cpu.sys_ns = 7654321;
 	m->cpu.wall_ns = 2000000000ull;
+	m->rtt = (struct tub_rtt){.valid = 1, .done = 2, .lost = 0, .late = 7,
+				  .elapsed_ns = U64_ONES, .min_ns = 10,
+				  .p50_ns = 20, .p90_ns = 30, .p99_ns = 40,
+				  .p999_ns = 50, .max_ns = 60, .mean_ns = 25};
 	tx->bytes = U64_ONES;
 	tx->msgs = 2;
 	tx->calls = 3;
@@ -462,6 +466,16 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->cpu.user_ns, b->cpu.user_ns);
 	CHECK_EQ_U64(a->cpu.sys_ns, b->cpu.sys_ns);
 	CHECK_EQ_U64(a->cpu.wall_ns, b->cpu.wall_ns);
+	CHECK_EQ_U64(a->rtt.valid, b->rtt.valid);
+	CHECK_EQ_U64(a->rtt.done, b->rtt.done);
+	CHECK_EQ_U64(a->rtt.lost, b->rtt.lost);
+	CHECK_EQ_U64(a->rtt.late, b->rtt.late);
+	CHECK_EQ_U64(a->rtt.elapsed_ns, b->rtt.elapsed_ns);
+	CHECK_EQ_U64(a->rtt.min_ns, b->rtt.min_ns);
+	CHECK_EQ_U64(a->rtt.p50_ns, b->rtt.p50_ns);
+	CHECK_EQ_U64(a->rtt.p999_ns, b->rtt.p999_ns);
+	CHECK_EQ_U64(a->rtt.max_ns, b->rtt.max_ns);
+	CHECK_EQ_U64(a->rtt.mean_ns, b->rtt.mean_ns);
 	CHECK_EQ_U64(a->tx.bytes, b->tx.bytes);
 	CHECK_EQ_U64(a->tx.msgs, b->tx.msgs);
 	CHECK_EQ_U64(a->tx.calls, b->tx.calls);
