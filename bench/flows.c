@@ -363,8 +363,9 @@ static void bidir_done(struct flow_group *g, uint8_t *buf)
 	    (!g->client && g->got <= g->n_rx) ||
 	    __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) == 2)
 		return;
-	for (int i = 0; m->spec->proto == TUB_PROTO_TCP && i < g->n; i++)
-		if (g->f[i].sends && g->f[i].ctx.data >= 0)
+	for (int i = 0; i < g->n; i++)
+		if (g->f[i].sends && g->f[i].ctx.data >= 0 &&
+		    g->f[i].spec.proto == TUB_PROTO_TCP)
 			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
 	run_cpu_end(m);
 	g->done_sent = 1;

@@ -131,12 +131,11 @@ static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
 /* TCP_INFO of each data socket this end sends on into its counters. */
 static void tcp_infos(struct run_ctx *ctx, struct flow_group *g)
 {
-	if (ctx->spec->proto != TUB_PROTO_TCP)
-		return;
-	if (g == NULL && ctx->data >= 0)
+	if (g == NULL && ctx->data >= 0 && ctx->spec->proto == TUB_PROTO_TCP)
 		run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
-	for (int i = 0; g && i < g->n; i++)
-		if (g->f[i].sends && g->f[i].ctx.data >= 0)
+	for (int i = 0; g && i < g->n; i++) /* --flow: not all TCP */
+		if (g->f[i].sends && g->f[i].ctx.data >= 0 &&
+		    g->f[i].spec.proto == TUB_PROTO_TCP)
 			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
 }
 

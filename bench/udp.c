@@ -58,7 +58,7 @@ int udp_server_open(struct run_ctx *ctx, const struct sock_addr *local)
 
 	if (fd < 0)
 		return -1;
-	if (ctx->spec->dir != TUB_DIR_REVERSE) /* --bidir: flow 0 forward */
+	if (ctx->spec->dir == TUB_DIR_FORWARD)
 		udp_receiving(ctx, fd);
 	if (ctx->nflows > 1) { /* a socket a flow, on one port */
 		int one = 1;

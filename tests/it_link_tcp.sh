@@ -44,9 +44,10 @@ mbit() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1e6 }'; }
 # 20 of IP, 20 of TCP, 12 of the timestamp option), so the payload rate the
 # receiver can see is 50 x 1448 / 1500 = 48.27 Mbit/s, which the issue's
 # "within 5% of 50 Mbit/s" holds too (3.5% below it). The check: within 5%
-# of that payload rate.
+# of that payload rate. 5 s: the start (slow start, the queue filling)
+# costs a 3 s test 1-2% (47.39 Mbit/s once on a fresh machine).
 link_up --rate 50mbit --queue-ms 50
-send -t 3
+send -t 5
 check "50mbit stream exit" $? -eq 0
 check "50mbit stream status" "$(col "$CSV" status)" = ok
 mss=$(col "$CSV" tcp_mss_bytes); thr=$(col "$CSV" throughput_bps)
