@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "gate.h"
+#include "kind.h"
 #include "join.h"
 #include "kinds.h"
 
@@ -55,6 +56,16 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 			fl->res = *res;
 			fl->res.spec = fl->spec;
 		}
+		fl->res.rtt = NULL;
+		if (kind_has(fl->spec.kind, KIND_ROUND_TRIPS)) { /* a flow asks */
+			if ((fl->rtt = malloc(sizeof *fl->rtt)) == NULL) {
+				flows_free(g, 1);
+				return run_fail(main, ST_NO_MEMORY, "round-trip "
+						"histograms");
+			}
+			hist_init(fl->rtt);
+			fl->res.rtt = fl->rtt;
+		}
 	}
 	g->n_rx = n - g->n_tx;
 	return 0;
@@ -79,6 +90,8 @@ void flows_free(struct flow_group *g, int failed)
 		if (c->data >= 0)
 			sock_close(c->data, failed || c->mine.tx.unsent_bytes > 0);
 		c->data = -1;
+		free(g->f[i].rtt);
+		g->f[i].rtt = NULL;
 	}
 	free(g->f);
 	g->f = NULL;

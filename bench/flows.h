@@ -23,6 +23,7 @@ struct flow {
 	struct run_ctx ctx;
 	struct tub_spec spec;  /* the test's, in this flow's direction */
 	struct tub_result res; /* the flow's row as the workload fills it */
+	struct hist *rtt;      /* rr: its round trips (res.rtt) */
 	int sends;             /* this end sends on this flow */
 	pthread_t tid;
 	int started;

@@ -174,7 +174,8 @@ static void summary_rr(FILE *f, const struct tub_result *r)
 	fprintf(f, "  %" PRIu64 " round trips in %.3f s (%.0f/s), %" PRIu64
 		" lost, %" PRIu64 " late%s\n", t.done, t.elapsed_ns / 1e9,
 		t.elapsed_ns ? t.done / (t.elapsed_ns / 1e9) : 0.0, t.lost,
-		t.late, r->rtt_peer.valid ? " (the receiver asked, -R)" : "");
+		t.late, r->spec.dir == TUB_DIR_REVERSE ? " (the receiver asked)"
+							 : "");
 	uint64_t tried = t.done + t.lost;
 	if (r->spec.proto == TUB_PROTO_UDP && tried > 0 &&
 	    t.lost * 10 >= tried * 9 && t.late * 2 >= t.lost)

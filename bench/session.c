@@ -345,6 +345,11 @@ static void flow_row(struct run_ctx *ctx, struct flow_group *g, int i,
 	f->have_result = ctx->have_result;
 	f->peer_done |= ctx->peer_done;
 	fill_row(f, row);
+	if (row->rtt) { /* rr: the flow's histogram goes with the flows */
+		if (!row->rtt_peer.valid && g->f[i].sends)
+			csv_rtt(row, &row->rtt_peer);
+		row->rtt = NULL;
+	}
 	if (g->f[i].rc < 0) {
 		row->status = f->status;
 		snprintf(row->error, sizeof row->error, "%s", f->err);

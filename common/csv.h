@@ -40,8 +40,9 @@ struct tub_result {
 
 	/* rr, measured by the requesting end */
 	struct hist *rtt;                 /* round trips, ns; NULL if none */
-	struct tub_rtt rtt_peer;          /* -R: tub-recv's round trips, from
-					     its DONE */
+	struct tub_rtt rtt_peer;          /* round trips as figures: under -R
+					     tub-recv's, from its DONE; of a
+					     flow, once its histogram is gone */
 	uint64_t rr_done;                 /* round trips completed */
 	uint64_t rr_lost;                 /* probes whose reply timed out */
 	uint64_t rr_late;                 /* replies that came after their

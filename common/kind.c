@@ -47,9 +47,8 @@ int kind_runs_on(int k, int proto, int dir)
 	return i && proto >= 0 && proto < TUB_PROTO_COUNT &&
 	       i->size[proto] != 0 &&
 	       (dir == TUB_DIR_FORWARD ||
-		(dir == TUB_DIR_REVERSE && (i->flags & KIND_REVERSIBLE)) ||
-		(dir == TUB_DIR_BIDIR && (i->flags & KIND_REVERSIBLE) &&
-		 (i->flags & KIND_FLOW)));
+		((dir == TUB_DIR_REVERSE || dir == TUB_DIR_BIDIR) &&
+		 (i->flags & KIND_REVERSIBLE)));
 }
 
 int kind_has(int k, uint32_t f)

@@ -24,7 +24,7 @@
 #define KIND_NO_RESULT 0x08u   /* no DONE, no RESULT: the path may be cut;
 				  no stall limit (idle is the point) */
 #define KIND_REVERSIBLE 0x20u  /* runs with the receiver sending (-R), and
-				  with KIND_FLOW both ways at once (--bidir) */
+				  both ways at once (--bidir) */
 #define KIND_FLOW 0x10u        /* a one-way flow of messages stamped with
 				  sequence and send time: rates, loss,
 				  order and message delay are measured */

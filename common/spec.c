@@ -103,9 +103,11 @@ static int flows_check(const struct tub_spec *s, const struct tub_limits *lim,
 
 	if (n == 1)
 		return 0;
-	if (!kind_has(s->kind, KIND_FLOW)) {
-		snprintf(reason, len, "parallel flows (-P) belong to the stream "
-			 "kind, not %s", spec_kind_name(s->kind));
+	/* rr --bidir: a flow each way, each end asking on its own */
+	if (!kind_has(s->kind, KIND_FLOW) &&
+	    !(s->dir == TUB_DIR_BIDIR && spec_flows(s) == 1 && !s->nmixed)) {
+		snprintf(reason, len, "parallel flows (-P, --flow) belong to the "
+			 "stream kind, not %s", spec_kind_name(s->kind));
 		return -1;
 	}
 	if (n > TUB_FLOWS_MAX || n > lim->max_flows) {
@@ -236,7 +238,7 @@ int spec_check(const struct tub_spec *s, const struct tub_limits *lim,
 		char on[32];
 		if (kind_runs_on(s->kind, s->proto, TUB_DIR_FORWARD))
 			snprintf(reason, len, "kind %s does not run in the %s "
-				 "direction (-R: stream and rr; --bidir: stream)",
+				 "direction (-R, --bidir: stream and rr)",
 				 spec_kind_name(s->kind), spec_dir_name(s->dir));
 		else
 			snprintf(reason, len, "kind %s is not implemented on "

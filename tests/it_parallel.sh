@@ -135,8 +135,25 @@ check "--bidir -P 3 (six flows) over --max-flows 4: refused ($(col "$CSV" status
 	"$(col "$CSV" status)" = refused
 check "--bidir -P 3: the row says why ($(col "$CSV" error))" \
 	-n "$(col "$CSV" error | grep '6 flows (both directions) over the receiver.s limit of 4')"
-send --proto tcp --kind rr --bidir -t 1
-check "--bidir with rr: usage error" "$?" -eq 2
+# rr --bidir: each end asks on its own flow, the other echoes.
+for p in tcp udp rudp; do
+	send --proto "$p" --kind rr --bidir -t 1
+	check "$p rr --bidir: two rows ($(csv_rows "$CSV"))" "$(csv_rows "$CSV")" -eq 2
+	check "$p rr --bidir: forward, then reverse" \
+		"$(rowc "$CSV" 1 direction)/$(rowc "$CSV" 2 direction)" = forward/reverse
+	for i in 1 2; do
+		check "$p rr --bidir row $i: ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+			"$(rowc "$CSV" $i status)" = ok
+		check "$p rr --bidir row $i: round trips ($(rowc "$CSV" $i rr_done))" \
+			"$(rowc "$CSV" $i rr_done)" -gt 100
+		check_awk "$p rr --bidir row $i: rtt min <= p50 <= max" \
+			"$(rowc "$CSV" $i rtt_min_us) > 0 && $(rowc "$CSV" $i rtt_min_us) <= $(rowc "$CSV" $i rtt_p50_us) && $(rowc "$CSV" $i rtt_p50_us) <= $(rowc "$CSV" $i rtt_max_us)"
+	done
+done
+send --proto tcp --kind connect --bidir -t 1
+check "--bidir with connect: usage error" "$?" -eq 2
+send --proto tcp --kind rr -P 2 -t 1
+check "-P with rr: usage error" "$?" -eq 2
 send --proto tcp -R --bidir -t 1
 check "-R with --bidir: usage error" "$?" -eq 2
 

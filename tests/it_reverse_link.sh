@@ -91,6 +91,23 @@ check "udp rr -R: none late" "$(col "$CSV" rr_late)" -eq 0
 check_awk "udp rr -R: rtt min over the link's 4 ms ($(col "$CSV" rtt_min_us) us)" \
 	"$(col "$CSV" rtt_min_us) >= 4000"
 
+# UDP rr --bidir under the same loss b2a: the forward flow loses replies,
+# the reverse flow requests, and together exactly what tub-link dropped.
+link_up --delay 2ms --b2a-loss 5% --seed 7 --match udp --match-min-size 200
+both --bidir --proto udp --kind rr -l 300 -t 2
+"$NETNS" stats "$NAME" >"$WORK/link.csv"
+for i in 1 2; do
+	check "udp rr --bidir row $i: ok ($(rowc "$CSV" $i status): $(rowc "$CSV" $i error))" \
+		"$(rowc "$CSV" $i status)" = ok
+done
+fl=$(rowc "$CSV" 1 rr_lost); rl=$(rowc "$CSV" 2 rr_lost)
+dropped=$(linkcol b2a dropped_loss)
+echo "it_reverse_link: udp rr --bidir: forward lost $fl of $(rowc "$CSV" 1 tx_msgs)," \
+	"reverse $rl of $(rowc "$CSV" 2 tx_msgs); tub-link dropped $dropped b2a"
+check "udp rr --bidir: both lost some ($fl, $rl)" "$((fl > 0 && rl > 0))" -eq 1
+check "udp rr --bidir: the two together == tub-link's b2a drops ($((fl + rl)), $dropped)" \
+	"$((fl + rl))" -eq "${dropped:-0}"
+
 # The same loss a2b only: nothing of the data is lost.
 link_up --delay 2ms --a2b-loss 2% --seed 3 --match udp --match-min-size 200
 send --proto udp -l 1200 -b 50M -t 2 --local-opt rcvbuf=4M

@@ -37,8 +37,8 @@ usage_case "port 0" "$S" -c 127.0.0.1 -p 0
 says "port 0" "port 0 is not a receiver's port (1..65535)"
 usage_case "reverse connect" "$S" -c 127.0.0.1 -R --kind connect
 says "reverse connect" "does not run in the reverse direction"
-usage_case "bidir rr" "$S" -c 127.0.0.1 --bidir --kind rr
-says "bidir rr" "does not run in the bidir direction"
+usage_case "bidir connect" "$S" -c 127.0.0.1 --bidir --kind connect
+says "bidir connect" "does not run in the bidir direction"
 usage_case "parallel" "$S" -c 127.0.0.1 -P 129
 says "parallel" "flows from 1 to 128"
 usage_case "parallel rr" "$S" -c 127.0.0.1 -P 2 --kind rr
