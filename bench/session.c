@@ -465,13 +465,16 @@ static void note_busy_poll(const struct run_ctx *ctx, struct tub_result *r)
 	socklen_t l = sizeof id;
 	size_t at = strlen(r->local_notes);
 
-	if (!sockopt_has(&ctx->opts_req, SOCKOPT_BUSY_POLL) || ctx->data < 0 ||
+	if (!(sockopt_has(&ctx->opts_req, SOCKOPT_BUSY_POLL) ||
+	      sockopt_has(&ctx->opts_req, SOCKOPT_PREFER_BUSY_POLL)) ||
+	    ctx->data < 0 ||
 	    getsockopt(ctx->data, SOL_SOCKET, SO_INCOMING_NAPI_ID, &id, &l) <
 		    0 ||
 	    id != 0)
 		return;
 	snprintf(r->local_notes + at, sizeof r->local_notes - at,
-		 "%sbusy_poll: no effect here (no NAPI id: loopback or TUN)",
+		 "%sbusy polling: no effect here (no NAPI id: loopback or "
+		 "TUN)",
 		 at ? "; " : "");
 #else
 	(void)ctx;

@@ -66,6 +66,8 @@ static const struct remote_policy remote_policy[SOCKOPT_COUNT] = {
 			 "its network"},
 	[SOCKOPT_MTU_DISCOVER] = {0, 3, 1, "turns off the receiver's path "
 				  "MTU discovery"},
+	[SOCKOPT_PREFER_BUSY_POLL] = {0, 1, 1, "defers the interrupts of the "
+				      "receiver's device queue"},
 };
 /* clang-format on */
 

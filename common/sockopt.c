@@ -97,6 +97,11 @@ static const struct sockopt_info sockopt_table[SOCKOPT_COUNT] = {
 		0, 1, "UDP_GRO: the kernel hands datagrams over coalesced, "
 		"many in one buffer, which the receiver splits; UDP only, "
 		"Linux 5.0+", .udp_only = 1 },
+	[SOCKOPT_PREFER_BUSY_POLL] = { "prefer_busy_poll", "prefer_busy_poll",
+		SOCKOPT_FLAG, 0, 0, 1, "SO_PREFER_BUSY_POLL: the device queue "
+		"is left to the socket's busy polling, its interrupts deferred "
+		"(with busy_poll and the device's napi_defer_hard_irqs); "
+		"needs CAP_NET_ADMIN, Linux 5.11+" },
 };
 /* clang-format on */
 
@@ -495,6 +500,12 @@ static int opt_target(int id, int family, int *level, int *optname)
 			return -2;
 #ifdef UDP_GRO
 		return AT(IPPROTO_UDP, UDP_GRO);
+#else
+		return -1;
+#endif
+	case SOCKOPT_PREFER_BUSY_POLL:
+#ifdef SO_PREFER_BUSY_POLL
+		return AT(SOL_SOCKET, SO_PREFER_BUSY_POLL);
 #else
 		return -1;
 #endif

@@ -28,6 +28,7 @@ enum sockopt_id {
 	SOCKOPT_MTU_DISCOVER,  /* IP_MTU_DISCOVER: 0 dont, 1 want, 2 do, 3 probe */
 	SOCKOPT_GSO,           /* UDP_SEGMENT, bytes; 0 = the message size */
 	SOCKOPT_GRO,           /* UDP_GRO, flag */
+	SOCKOPT_PREFER_BUSY_POLL, /* SO_PREFER_BUSY_POLL, flag */
 	SOCKOPT_COUNT
 };
 

@@ -89,5 +89,5 @@ check "-n 1K is 1024 round trips" "$(col "$WORK/n.csv" count_req)" -eq 1024
 check "-n 1K: all of them done" "$(col "$WORK/n.csv" rr_done)" -eq 1024
 "$S" --list-options > "$WORK/opts"; check "list-options exit 0" $? -eq 0
 check "list-options has sndbuf" -n "$(grep '^sndbuf ' "$WORK/opts")"
-check "list-options has 21 options" "$(wc -l < "$WORK/opts")" -eq 21
+check "list-options has 22 options" "$(wc -l < "$WORK/opts")" -eq 22
 finish

@@ -18,13 +18,15 @@ static const char every_spec[] =
 	"sndbuf=256K,rcvbuf=1M,nodelay,cork=0,quickack,maxseg=1400,"
 	"congestion=cubic,notsent_lowat=128K,rcvlowat=1,keepalive,"
 	"keepidle=30,keepintvl=5,keepcnt=3,user_timeout=10000,linger=off,"
-	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro";
+	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro,"
+	"prefer_busy_poll";
 
 static const char every_canon[] =
 	"sndbuf=262144,rcvbuf=1048576,nodelay,cork=0,quickack,maxseg=1400,"
 	"congestion=cubic,notsent_lowat=131072,rcvlowat=1,keepalive,"
 	"keepidle=30,keepintvl=5,keepcnt=3,user_timeout=10000,linger=off,"
-	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro";
+	"tos=16,busy_poll=50,priority=6,mtu_discover=2,gso=1400,gro,"
+	"prefer_busy_poll";
 
 static int same_set(const struct sockopt_set *a, const struct sockopt_set *b)
 {
@@ -341,9 +343,10 @@ static void test_tcp(void)
 	CHECK_STR(notes, "gso: UDP only, skipped (TCP has its own segmentation "
 			 "offload); gro: UDP only, skipped (TCP has its own "
 			 "segmentation offload)");
-	/* All but busy_poll (needs CAP_NET_ADMIN), congestion, and the UDP
-	 * ones. */
+	/* All but busy_poll and prefer_busy_poll (need CAP_NET_ADMIN; not
+	 * asked here), congestion, and the UDP ones. */
 	CHECK_EQ_U64(got.mask, ALL_MASK & ~(1u << SOCKOPT_BUSY_POLL |
+					    1u << SOCKOPT_PREFER_BUSY_POLL |
 					    1u << SOCKOPT_CONGESTION |
 					    1u << SOCKOPT_GSO |
 					    1u << SOCKOPT_GRO));

@@ -650,6 +650,7 @@ static void test_ready_roundtrip(void)
 	in.granted.value[SOCKOPT_KEEPALIVE] = 0;
 	in.granted.value[SOCKOPT_CONGESTION] = 0;
 	in.granted.value[SOCKOPT_GRO] = 1;
+	in.granted.value[SOCKOPT_PREFER_BUSY_POLL] = 0;
 	ready_roundtrip(&in);
 }
 
