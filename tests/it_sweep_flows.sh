@@ -14,6 +14,13 @@ printf 'proto=tcp kind=rr parallel=2\n' >"$WORK/bad.suite"
 sh "$BENCH" --bin "$BIN" --suite "$WORK/bad.suite" --dry-run >/dev/null 2>"$ERR"
 check "parallel= with rr: exit 2" $? -eq 2
 check "... says why ($(cat "$ERR"))" -n "$(grep 'belong to kind=stream' "$ERR")"
+# --set parallel=2 over a suite with rr lines: the rr points stay one flow
+printf 'proto=tcp kind=stream,rr\n' >"$WORK/mixed.suite"
+sh "$BENCH" --bin "$BIN" --suite "$WORK/mixed.suite" --set parallel=2 \
+	--set dir=reverse --dry-run >"$OUT" 2>"$ERR"
+check "--set parallel=2 over rr lines: exit 0 ($(cat "$ERR"))" $? -eq 0
+check "... the stream point x2 reverse" -n "$(grep 'tcp stream 128 KiB x2 reverse' "$OUT")"
+check "... the rr point reverse, one flow" -n "$(grep 'tcp rr 64 B no nodelay reverse' "$OUT" | grep -v x2)"
 printf 'flows=tcp/sctp\n' >"$WORK/bad.suite"
 sh "$BENCH" --bin "$BIN" --suite "$WORK/bad.suite" --dry-run >/dev/null 2>"$ERR"
 check "flows= with an unknown transport: exit 2" $? -eq 2

@@ -403,6 +403,8 @@ function words(line, w) {
 	clear(L)
 	for (i = first; i <= n; i++)
 		if (w[i] != "") take(w[i], keys, L)
+	clear(ONLINE) # the keys the line names (not --set's)
+	for (k in L) if (index(k, SUBSEP) == 0) ONLINE[k] = 1
 	apply_overrides(keys)
 	if (verb == "maxrate") expand_search()
 	else expand_sweep()
@@ -484,8 +486,16 @@ function interval_for(dur,    iv) {
 # its label, and a point whose figure is missing is emitted with the
 # reason in its skip field.
 function emit(type, proto, kind, size, sndbuf, rcvbuf, lo, ro, rate, dur, rep, params, win, cc, par, dir, flows,    lopt, ropt, key, name, iv, np, pa, i, xargs) {
-	if ((par != "" || dir != "" || flows != "") && kind != "stream")
-		fail("parallel=, dir= and flows= belong to kind=stream")
+	# flows are the stream's, a direction the stream's and rr's: a line
+	# that names them elsewhere is wrong; --set's are left out there
+	if (kind != "stream") {
+		if ((par != "" && ONLINE["parallel"]) || (flows != "" && ONLINE["flows"]))
+			fail("parallel= and flows= belong to kind=stream")
+		if (dir != "" && ONLINE["dir"] && kind != "rr")
+			fail("dir= belongs to kind=stream and kind=rr")
+		par = flows = ""
+		if (kind != "rr") dir = ""
+	}
 	if (proto != "tcp") { lo = strip_tcp(lo); ro = strip_tcp(ro) }
 	if (proto != "udp") { lo = strip_only(lo, UDP_ONLY); ro = strip_only(ro, UDP_ONLY) }
 	# a stream's offered rate; for linger, the rate the receiver reads at
