@@ -346,6 +346,9 @@ static void watch_ctl(struct flow_group *g, uint8_t *buf)
 int flows_report(struct flow_group *g, uint8_t *buf, int done)
 {
 	struct run_ctx *m = g->main;
+	/* one bound for the block: a peer that does not read costs it once,
+	 * not once a frame */
+	uint64_t by = clock_now_ns() + RUN_CTL_TIMEOUT_NS;
 
 	for (int i = 0; i < g->n; i++) {
 		if (g->f[i].sends != done)
@@ -353,12 +356,12 @@ int flows_report(struct flow_group *g, uint8_t *buf, int done)
 		const struct tub_side *s = &g->f[i].ctx.mine;
 		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, s)
 			     : wire_encode_result(buf, WIRE_MAX_FRAME, s);
-		if (run_send_frame(m, buf, n) < 0)
+		if (run_send_frame_by(m, buf, n, by) < 0)
 			return -1;
 	}
 	int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, &m->mine)
 		     : wire_encode_result(buf, WIRE_MAX_FRAME, &m->mine);
-	if (run_send_frame(m, buf, n) < 0)
+	if (run_send_frame_by(m, buf, n, by) < 0)
 		return -1;
 	m->done_sent |= done;
 	return 0;

@@ -44,10 +44,16 @@ int run_fail(struct run_ctx *ctx, enum tub_status status, const char *fmt, ...)
 
 int run_send_frame(struct run_ctx *ctx, const uint8_t *frame, int len)
 {
+	return run_send_frame_by(ctx, frame, len,
+				 clock_now_ns() + RUN_CTL_TIMEOUT_NS);
+}
+
+int run_send_frame_by(struct run_ctx *ctx, const uint8_t *frame, int len,
+		      uint64_t deadline_ns)
+{
 	if (len < 0)
 		return run_fail(ctx, ST_INTERNAL, "control frame too large");
-	if (sock_write_full(ctx->ctl, frame, (size_t)len,
-			    clock_now_ns() + RUN_CTL_TIMEOUT_NS) < 0)
+	if (sock_write_full(ctx->ctl, frame, (size_t)len, deadline_ns) < 0)
 		return run_fail(ctx, ST_PEER_CLOSED, "control connection: %s",
 				strerror(errno));
 	return 0;

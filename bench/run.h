@@ -147,8 +147,11 @@ const struct transport *run_transport(int proto);
 int run_fail(struct run_ctx *ctx, enum tub_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Send one encoded frame on the control connection. 0 or -1 (ctx set). */
+/* Send one encoded frame on the control connection (within
+ * RUN_CTL_TIMEOUT_NS, or by deadline_ns). 0 or -1 (ctx set). */
 int run_send_frame(struct run_ctx *ctx, const uint8_t *frame, int len);
+int run_send_frame_by(struct run_ctx *ctx, const uint8_t *frame, int len,
+		      uint64_t deadline_ns);
 
 /* Read one frame before deadline_ns into body (WIRE_MAX_BODY bytes).
  * Returns the type, or -1 with ctx set (timeout, closed, malformed). An
