@@ -6,7 +6,6 @@
 #include "kinds.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "clock.h"
 #include "kind.h"
@@ -55,16 +54,7 @@ static void probe_done(struct run_ctx *ctx, int answered, uint64_t t0,
  * DONE to tub-send, which writes the row). */
 static void rtt_report(struct run_ctx *ctx)
 {
-	const struct tub_result *r = ctx->res;
-	struct tub_rtt *t = &ctx->mine.rtt;
-
-	memset(t, 0, sizeof *t);
-	t->valid = 1;
-	t->done = r->rr_done;
-	t->lost = r->rr_lost;
-	t->late = r->rr_late;
-	t->elapsed_ns = r->rr_elapsed_ns;
-	csv_rtt_of_hist(r->rtt, t);
+	csv_rtt(ctx->res, &ctx->mine.rtt);
 }
 
 /* The requesting end's loop, over the test's connection (rr) or a fresh

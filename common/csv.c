@@ -327,7 +327,8 @@ static void put_kernel(struct csv_row *row, const struct tub_result *r)
 	put_str(row, "kernel_scope", udp || tcp ? "netns" : "");
 }
 
-void csv_rtt_of_hist(const struct hist *h, struct tub_rtt *out)
+/* The RTT figures of a histogram. */
+static void rtt_of_hist(const struct hist *h, struct tub_rtt *out)
 {
 	if (h == NULL || h->count == 0)
 		return;
@@ -354,7 +355,7 @@ void csv_rtt(const struct tub_result *r, struct tub_rtt *out)
 	out->lost = r->rr_lost;
 	out->late = r->rr_late;
 	out->elapsed_ns = r->rr_elapsed_ns;
-	csv_rtt_of_hist(r->rtt, out);
+	rtt_of_hist(r->rtt, out);
 }
 
 static void put_rr(struct csv_row *row, const struct tub_result *r)

@@ -107,11 +107,9 @@ FILE *csv_open_append(const char *path, char *err, size_t errlen);
 /* Number of columns in the schema. */
 int csv_column_count(void);
 
-/* The round trips of a row: from its histogram (this end asked), or
- * under -R the figures tub-recv sent. out->valid 0 when there are none. */
+/* The round trips of a row: from its histogram and counts (this end
+ * asked), or under -R the figures tub-recv sent. out->valid 0 when there
+ * are none (no histogram). */
 void csv_rtt(const struct tub_result *r, struct tub_rtt *out);
-
-/* The same figures of a histogram and its counts. */
-void csv_rtt_of_hist(const struct hist *h, struct tub_rtt *out);
 
 #endif
