@@ -269,8 +269,14 @@ int main(void)
 	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
 	s = good();
 	s.dir = TUB_DIR_BIDIR;
-	s.kind = TUB_KIND_RR;
+	s.kind = TUB_KIND_RR; /* a flow each way, but no -P */
 	s.msg_size = 64;
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	s.flows = 2;
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "belong to the stream kind") != NULL);
+	s.flows = 1;
+	s.kind = TUB_KIND_CONNECT;
 	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
 	CHECK(strstr(why, "bidir direction") != NULL);
 	s = good();
