@@ -59,7 +59,8 @@ kvn() { v=$(kv "$1" "$2"); echo "${v:-$3}"; }
 
 # wait_kv FILE KEY: until tub-abuse has printed KEY (5 s at most).
 wait_kv() {
-	for _ in $(seq 1 50); do
+	# 20 s: 200 connections under ASan at ctest -j2 once took over 5
+	for _ in $(seq 1 200); do
 		[ -n "$(kv "$1" "$2")" ] && return 0
 		sleep 0.1
 	done
