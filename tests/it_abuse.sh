@@ -57,9 +57,9 @@ kv() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
 # kvn FILE KEY DEFAULT: a number, DEFAULT when KEY is missing.
 kvn() { v=$(kv "$1" "$2"); echo "${v:-$3}"; }
 
-# wait_kv FILE KEY: until tub-abuse has printed KEY (5 s at most).
+# wait_kv FILE KEY: until tub-abuse has printed KEY (20 s at most: 200
+# connections under ASan at ctest -j2 once took over 5).
 wait_kv() {
-	# 20 s: 200 connections under ASan at ctest -j2 once took over 5
 	for _ in $(seq 1 200); do
 		[ -n "$(kv "$1" "$2")" ] && return 0
 		sleep 0.1
