@@ -157,12 +157,15 @@ int flows_dial(struct flow_group *g, const struct sock_addr *server)
 int flows_open(struct flow_group *g, const struct sock_addr *local)
 {
 	struct run_ctx *m = g->main;
-	int first = join_order(g, 0), d = -1;
+	int tcp = 0, d = -1; /* d: the datagram flow to join first */
 
-	for (int k = 0; k < g->n && d < 0; k++)
-		if (g->f[join_order(g, k)].spec.proto != TUB_PROTO_TCP)
-			d = join_order(g, k);
-	if (g->f[first].spec.proto == TUB_PROTO_TCP) {
+	for (int i = 0; i < g->n; i++) {
+		if (g->f[i].spec.proto == TUB_PROTO_TCP)
+			tcp = 1;
+		else if (d < 0)
+			d = i;
+	}
+	if (tcp) {
 		/* --data-port's listener, or on the one port a socket that
 		 * shows what the options give */
 		if (tcp_transport.server_open(m, local) < 0)
@@ -178,7 +181,7 @@ int flows_open(struct flow_group *g, const struct sock_addr *local)
 	struct run_ctx *c = &g->f[d].ctx;
 	if (run_transport(c->spec->proto)->server_open(c, local) < 0)
 		return run_fail(m, c->status, "%s", c->err);
-	if (d == first) {
+	if (!tcp) { /* READY shows what the first flow's options give */
 		m->opts_granted = c->opts_granted;
 		snprintf(m->opts_notes, sizeof m->opts_notes, "%s",
 			 c->opts_notes);
@@ -367,6 +370,14 @@ int flows_report(struct flow_group *g, uint8_t *buf, int done)
 	return 0;
 }
 
+void flows_tcp_info(struct flow_group *g)
+{
+	for (int i = 0; i < g->n; i++)
+		if (g->f[i].sends && g->f[i].ctx.data >= 0 &&
+		    g->f[i].spec.proto == TUB_PROTO_TCP) /* --flow: not all */
+			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
+}
+
 /* --bidir: this end's DONEs, once its sending flows ended and (on
  * tub-recv's end) tub-send's DONEs are in. TCP_INFO of the sending
  * flows goes with them: tub-send writes the rows. */
@@ -379,10 +390,7 @@ static void bidir_done(struct flow_group *g, uint8_t *buf)
 	    (!g->client && g->got <= g->n_rx) ||
 	    __atomic_load_n(&g->posted, __ATOMIC_ACQUIRE) == 2)
 		return;
-	for (int i = 0; i < g->n; i++)
-		if (g->f[i].sends && g->f[i].ctx.data >= 0 &&
-		    g->f[i].spec.proto == TUB_PROTO_TCP)
-			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
+	flows_tcp_info(g);
 	run_cpu_end(m);
 	g->done_sent = 1;
 	if (flows_report(g, buf, 1) < 0)

@@ -85,6 +85,9 @@ int flows_accept(struct flow_group *g, const struct sock_addr *local);
  * set); the flows' own figures and statuses are in g->f either way. */
 int flows_run(struct flow_group *g, uint8_t *buf);
 
+/* TCP_INFO of each TCP flow this end sends on into its counters. */
+void flows_tcp_info(struct flow_group *g);
+
 /* This end's reports: DONE (done) for each flow it sends on, or RESULT
  * for each it receives on, in flow order, then the whole process's
  * (main->mine). 0, or -1 (main set). */

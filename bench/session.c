@@ -131,12 +131,10 @@ static uint64_t wait_result(struct run_ctx *ctx, uint64_t until)
 /* TCP_INFO of each data socket this end sends on into its counters. */
 static void tcp_infos(struct run_ctx *ctx, struct flow_group *g)
 {
-	if (g == NULL && ctx->data >= 0 && ctx->spec->proto == TUB_PROTO_TCP)
+	if (g)
+		flows_tcp_info(g);
+	else if (ctx->data >= 0 && ctx->spec->proto == TUB_PROTO_TCP)
 		run_tcp_info(ctx->data, &ctx->mine.tx.tcpi);
-	for (int i = 0; g && i < g->n; i++) /* --flow: not all TCP */
-		if (g->f[i].sends && g->f[i].ctx.data >= 0 &&
-		    g->f[i].spec.proto == TUB_PROTO_TCP)
-			run_tcp_info(g->f[i].ctx.data, &g->f[i].ctx.mine.tx.tcpi);
 }
 
 /* This end's report: one frame (DONE or RESULT), or with flows one a flow
@@ -390,12 +388,9 @@ static void sum_row(struct run_ctx *ctx, struct tub_result *sum, int n,
 
 	flows_sum(sum - n, n, sum);
 	sum->bidir = sum[-1].bidir;
-	sum->cpu_local = ctx->mine.cpu;
-	sum->cpu_remote = ctx->peer.cpu;
-	if (sum->bidir) {
-		sum->cpu_local = cpu_of_flows(sum - n, n, 0);
-		sum->cpu_remote = cpu_of_flows(sum - n, n, 1);
-	}
+	sum->cpu_local = sum->bidir ? cpu_of_flows(sum - n, n, 0) : ctx->mine.cpu;
+	sum->cpu_remote = sum->bidir ? cpu_of_flows(sum - n, n, 1)
+				     : ctx->peer.cpu;
 	if (!(reverse ? ctx->peer_done : ctx->have_result))
 		sum->cpu_remote.valid = 0;
 	sum->tx.kernel = reverse ? ctx->peer.tx.kernel : ctx->mine.tx.kernel;

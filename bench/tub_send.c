@@ -456,8 +456,7 @@ static void check_mix(struct send_conf *c)
 		if (!c->mix_rate_set[i])
 			m->rate_bps = s->rate_bps;
 	}
-	s->flows = s->nmixed;
-	s->proto = s->mix[0].proto;
+	s->flows = s->nmixed; /* proto: the first flow's, set before */
 	s->msg_size = s->mix[0].msg_size;
 	s->rate_bps = s->mix[0].rate_bps;
 }
@@ -815,7 +814,7 @@ static void parse_args(int argc, char **argv, struct send_conf *c)
 	while ((ch = getopt_long(argc, argv, SHORT_FLAGS, opts, NULL)) != -1)
 		take_flag(c, ch, optarg, argv[optind - 1]);
 	check_common(c, argc, argv);
-	if (c->spec.nmixed)
+	if (c->spec.nmixed) /* the rudp and kind checks see the first flow */
 		c->spec.proto = c->spec.mix[0].proto;
 	check_rudp(c);
 	check_kind(c);
