@@ -979,28 +979,28 @@ function chart_share(    r, i, g, key, ng, j, x, id, proto, nf, tics) {
 		key = r SUBSEP s(r, i, "point_label") SUBSEP s(r, i, "flows") SUBSEP s(r, i, "bidir")
 		if (s(r, i, "point_label") !~ /(^|\+)flows=/)
 			key = key SUBSEP s(r, i, "proto") SUBSEP s(r, i, "msg_size_bytes") SUBSEP s(r, i, "rate_req_bps")
-		if (!(key in GIDX)) {
-			GIDX[key] = ++ng
-			GLAB[ng] = title_of(r, share_name(r, i) (single(r, i) ? " alone" : ""))
-			GN[ng] = 0
+		if (!(key in SHIDX)) {
+			SHIDX[key] = ++ng
+			SHLAB[ng] = title_of(r, share_name(r, i) (single(r, i) ? " alone" : ""))
+			SHN[ng] = 0
 		}
-		g = GIDX[key]
-		j = GN[g]++
-		GPROTO[g, j] = s(r, i, "proto")
-		GY[g, j] = s(r, i, "throughput_bps_mean")
+		g = SHIDX[key]
+		j = SHN[g]++
+		SHPROTO[g, j] = s(r, i, "proto")
+		SHY[g, j] = s(r, i, "throughput_bps_mean")
 	}
 	for (g = 1; g <= ng; g++) {
-		nf = GN[g]
+		nf = SHN[g]
 		for (j = 0; j < nf; j++) {
-			proto = GPROTO[g, j]
+			proto = SHPROTO[g, j]
 			x = g + (j - (nf - 1) / 2) * 0.8 / nf
 			id = series(proto, toupper(proto), "1:($2/ys):3", "boxes lc rgb " q(colour(proto, 0)))
-			add(id, x, GY[g, j] " " (0.7 / nf))
-			track(GY[g, j])
+			add(id, x, SHY[g, j] " " (0.7 / nf))
+			track(SHY[g, j])
 		}
-		tics = tics (g > 1 ? ", " : "") q(GLAB[g]) " " g
+		tics = tics (g > 1 ? ", " : "") q(SHLAB[g]) " " g
 	}
-	for (k in GIDX) delete GIDX[k]
+	for (k in SHIDX) delete SHIDX[k]
 	if (ng == 0) return
 	panel_set("set xtics (" tics ")")
 	panel_set("set xrange [0.4:" (ng + 0.6) "]")
