@@ -4,7 +4,8 @@
 # what the link's queue drops: its loss equals the difference of two
 # nftables counters, its datagrams leaving side a and arriving at side b
 # (the data datagrams only: JOINs and end markers are under 200 bytes).
-# Both rows say so. Needs root, /dev/net/tun and nft.
+# Both rows say so. Then -P 4 UDP over the link's rate: each flow's loss
+# equals its own port's nftables counts. Needs root, /dev/net/tun and nft.
 . "$(dirname "$0")/lib.sh"
 need_link
 command -v nft >/dev/null 2>&1 || skip "needs nft (nftables)"
@@ -65,6 +66,56 @@ check "udp: lost == what the link dropped ($lost, $out - $in)" \
 	"${lost:-x}" = "$((out - in))"
 check "udp: the queue dropped some ($lost)" "${lost:-0}" -gt 0
 check "udp: no rcvbuf drops" "$(rowc "$CSV" 2 udp_rcvbuf_drops)" -eq 0
+
+# -P 4 UDP at 30 Mbit/s each, 120 in all through the 100 Mbit/s link: the
+# queue drops, unevenly. Each flow has its own socket, so its own source
+# port; a dynamic nftables set counts each port's data datagrams leaving a
+# and arriving at b. The rows name no port, so the check is that the flows'
+# (sent, lost) pairs are, as a set, the ports' (out, out - in) pairs.
+perport() {
+	"$NETNS" exec "$NAME" "$1" nft -f - <<EOF
+table inet tubper {
+	set s {
+		type inet_service
+		flags dynamic
+		counter
+	}
+	chain c {
+		type filter hook $2 priority 0; policy accept;
+		udp dport $PORT meta length > 200 add @s { udp sport }
+	}
+}
+EOF
+}
+perport a output
+perport b input
+send --proto udp -P 4 -b 30M -t 3
+check "-P 4 udp: four flow rows and a sum ($(csv_rows "$CSV"))" \
+	"$(csv_rows "$CSV")" -eq 5
+rows=""
+for i in 1 2 3 4; do
+	check "-P 4 udp: flow row $i ok ($(rowc "$CSV" $i status))" \
+		"$(rowc "$CSV" $i status)" = ok
+	rows="$rows$(rowc "$CSV" $i udp_sent) $(rowc "$CSV" $i udp_lost)
+"
+done
+# "port packets" of side $1's set
+ports() {
+	"$NETNS" exec "$NAME" "$1" nft list set inet tubper s | tr '{},' '\n\n\n' |
+		sed -n 's/^ *\([0-9]*\) counter packets \([0-9]*\) .*/\1 \2/p' | sort
+}
+ports a >"$WORK/out.txt"; ports b >"$WORK/in.txt"
+pairs=$(join "$WORK/out.txt" "$WORK/in.txt" -a 1 -e 0 -o 1.2,2.2 |
+	awk '{ print $1, $1 - $2 }' | sort)
+rows=$(printf '%s' "$rows" | sort)
+echo "it_mixed_link: -P 4 udp: flows (sent lost): $(echo $rows);" \
+	"ports (out out-in): $(echo $pairs)"
+check "-P 4 udp: four ports counted ($(wc -l <"$WORK/out.txt"))" \
+	"$(wc -l <"$WORK/out.txt")" -eq 4
+check "-P 4 udp: each flow's sent and lost are one port's nft counts" \
+	"$rows" = "$pairs"
+check "-P 4 udp: the queue dropped some" \
+	"$(rowc "$CSV" 5 udp_lost)" -gt 0
 
 send --flow tcp --flow udp:size=0 -t 1
 check "--flow udp:size=0: usage error" "$?" -eq 2
