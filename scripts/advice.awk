@@ -109,6 +109,13 @@ function delay_txt(p) {
 		ms_txt(s(p, "msg_delay_p99_over_min_us_mean")) " p99"
 }
 
+# cpu_pair(p): "1.20 / 0.80", both ends' CPU s per GB, or "-"
+function cpu_pair(p) {
+	if (s(p, "local_cpu_s_per_gb_mean") == "" || s(p, "remote_cpu_s_per_gb_mean") == "")
+		return "-"
+	return sprintf("%.2f / %.2f", s(p, "local_cpu_s_per_gb_mean"), s(p, "remote_cpu_s_per_gb_mean"))
+}
+
 function has_delay(p) {
 	return s(p, "msg_delay_p50_over_min_us_mean") != ""
 }
@@ -709,8 +716,7 @@ function verdict(    t, pr, p, m, any) {
 		printf "  %-5s %-13s %-8s %-24s %-16s %s %s\n", toupper(pr[t]), fmt_bits(s(p, "throughput_bps_mean")),
 			(s(p, "udp_loss_pct_mean") == "" ? "-" : sprintf("%.3g%%", s(p, "udp_loss_pct_mean"))),
 			(has_delay(p) ? "+" ms_txt(s(p, "msg_delay_p50_over_min_us_mean")) " / +" ms_txt(s(p, "msg_delay_p99_over_min_us_mean")) : "-"),
-			(s(p, "local_cpu_s_per_gb_mean") == "" || s(p, "remote_cpu_s_per_gb_mean") == "" ? "-" :
-			 sprintf("%.2f / %.2f", s(p, "local_cpu_s_per_gb_mean"), s(p, "remote_cpu_s_per_gb_mean"))),
+			cpu_pair(p),
 			fmt_size(s(p, "msg_size_bytes")) " messages, " setting(p), rows_txt(p)
 	}
 	if ("udp" in MAXRATE) {

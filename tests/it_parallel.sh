@@ -64,7 +64,7 @@ for run in "tcp" "udp -b 50M --local-opt rcvbuf=2M" "rudp" "tcp -R" \
 		"$(awk -v a="$got" -v b="$1" 'BEGIN { d = a - b; print (d < 0 ? -d : d) < 0.00015 }')" = 1
 	th=$(col "$CSV" throughput_bps)
 	check "$run: sum throughput ($th) >= the largest flow's share" \
-		"$(awk -v t="$th" -v l="$2" 'BEGIN { print t >= l }')" = 1
+		"$(awk -v t="$th" -v l="$2" 'BEGIN { print (t >= l) }')" = 1
 	if [ "$p" = udp ]; then
 		for c in udp_sent udp_received udp_lost; do
 			check "$run: sum $c == the flows'" \
