@@ -16,6 +16,18 @@
 
 #define FLOWS_POLL_MS 100
 
+/* A mixed flow's own options for this end's socket (tub-send's: its
+ * local, tub-recv's: its remote), in place of the test's; NULL when it
+ * has none. */
+static const char *own_opts(const struct tub_spec *s, int i, int client)
+{
+	if (s->nmixed == 0)
+		return NULL;
+	const struct tub_flow_spec *m = &s->mix[(unsigned)i % s->nmixed];
+	const char *o = client ? m->local_opts : m->remote_opts;
+	return o[0] ? o : NULL;
+}
+
 int flows_init(struct flow_group *g, struct run_ctx *main,
 	       const struct tub_result *res, int client)
 {
@@ -55,6 +67,25 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 		if (res) {
 			fl->res = *res;
 			fl->res.spec = fl->spec;
+		}
+		const char *own = own_opts(main->spec, i, client);
+		char why[TUB_TEXT_MAX];
+		if (own && sockopt_parse(own, &c->opts_req, why,
+					 sizeof why) < 0) {
+			flows_free(g, 1);
+			return run_fail(main, ST_REFUSED, "flow %d's options: "
+					"%s", i, why);
+		}
+		if (own && client) {
+			snprintf(fl->res.local_opts, sizeof fl->res.local_opts,
+				 "%s", own);
+			fl->res.local_req = c->opts_req;
+			sockopt_resolve(&fl->res.local_req, fl->spec.msg_size);
+			for (int b = 0; b < 2; b++)
+				fl->res.local_clamped[b] = (uint8_t)
+					sockopt_clamped(&c->opts_req,
+							b ? SOCKOPT_RCVBUF
+							  : SOCKOPT_SNDBUF);
 		}
 		fl->res.rtt = NULL;
 		if (kind_has(fl->spec.kind, KIND_ROUND_TRIPS)) { /* a flow asks */
@@ -356,7 +387,16 @@ int flows_report(struct flow_group *g, uint8_t *buf, int done)
 	for (int i = 0; i < g->n; i++) {
 		if (g->f[i].sends != done)
 			continue;
-		const struct tub_side *s = &g->f[i].ctx.mine;
+		struct run_ctx *c = &g->f[i].ctx;
+		struct tub_side *s = &c->mine;
+		s->opts.valid = 1; /* what this flow's options gave */
+		s->opts.granted = c->opts_granted;
+		s->opts.sndbuf_clamped = (uint8_t)sockopt_clamped(&c->opts_req,
+							  SOCKOPT_SNDBUF);
+		s->opts.rcvbuf_clamped = (uint8_t)sockopt_clamped(&c->opts_req,
+							  SOCKOPT_RCVBUF);
+		snprintf(s->opts.notes, sizeof s->opts.notes, "%s",
+			 c->opts_notes);
 		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, s)
 			     : wire_encode_result(buf, WIRE_MAX_FRAME, s);
 		if (run_send_frame_by(m, buf, n, by) < 0)
@@ -568,6 +608,36 @@ static void sum_probe(struct tub_probe *t, const struct tub_probe *f)
 	t->rudp_cwnd += f->rudp_cwnd;
 }
 
+/* Flows that asked for options of their own (--flow's local=, remote=):
+ * the sum has no one set to show, and says where they are. */
+static void sum_opts(const struct tub_result *rows, int n,
+		     struct tub_result *sum)
+{
+	int local = 0, remote = 0;
+
+	for (int i = 1; i < n; i++) {
+		local |= strcmp(rows[i].local_opts, rows[0].local_opts) != 0;
+		remote |= strcmp(rows[i].spec.remote_opts,
+				 rows[0].spec.remote_opts) != 0;
+	}
+	if (local) {
+		sum->local_opts[0] = '\0';
+		sockopt_clear(&sum->local_req);
+		sockopt_clear(&sum->local_granted);
+		memset(sum->local_clamped, 0, sizeof sum->local_clamped);
+		snprintf(sum->local_notes, sizeof sum->local_notes,
+			 "the flows have options of their own: see their rows");
+	}
+	if (remote) {
+		sum->spec.remote_opts[0] = '\0';
+		sockopt_clear(&sum->remote_req);
+		sockopt_clear(&sum->remote_granted);
+		memset(sum->remote_clamped, 0, sizeof sum->remote_clamped);
+		snprintf(sum->remote_notes, sizeof sum->remote_notes,
+			 "the flows have options of their own: see their rows");
+	}
+}
+
 void flows_sum(const struct tub_result *rows, int n, struct tub_result *sum)
 {
 	double bps[TUB_FLOWS_MAX];
@@ -614,4 +684,5 @@ void flows_sum(const struct tub_result *rows, int n, struct tub_result *sum)
 	sum->rx.first_ns = from == UINT64_MAX ? 0 : from;
 	sum->rx.elapsed_ns = to > from && from != UINT64_MAX ? to - from : 0;
 	sum->jain_index = flows_jain(bps, n);
+	sum_opts(rows, n, sum);
 }

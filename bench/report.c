@@ -320,6 +320,13 @@ void report_flow(FILE *f, const struct tub_result *r)
 	fprintf(f, "tub-send: %s%sflow %d: ", r->bidir ? spec_dir_name(r->spec.dir)
 						       : "",
 		r->bidir ? " " : "", r->flow);
+	if (r->spec.nmixed && r->flow >= 0) { /* --flow: what it was */
+		const struct tub_flow_spec *m =
+			&r->spec.mix[(unsigned)r->flow % r->spec.nmixed];
+		fprintf(f, "(%s%s%s%s%s) ", spec_proto_name(m->proto),
+			m->local_opts[0] ? ", local " : "", m->local_opts,
+			m->remote_opts[0] ? ", remote " : "", m->remote_opts);
+	}
 	if (r->have_rx && rx->elapsed_ns)
 		fprintf(f, "%s (%s in %.3f s)",
 			units_fmt_rate(rx->bytes * 8e9 / rx->elapsed_ns, a,

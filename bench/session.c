@@ -18,24 +18,6 @@
 
 /* The sending end. */
 
-/* What a kernel can have granted: getsockopt gives an int (linger -1 for
- * off). A receiver that claims more is not to be believed. */
-static int check_granted(const struct sockopt_set *g, char *why, size_t len)
-{
-	for (int id = 0; id < SOCKOPT_COUNT; id++) {
-		if (!sockopt_has(g, (enum sockopt_id)id))
-			continue;
-		int64_t v = g->value[id];
-		if (v < -1 || v > INT32_MAX) {
-			snprintf(why, len, "granted %s of %lld is out of range",
-				 sockopt_info((enum sockopt_id)id)->name,
-				 (long long)v);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* A write of HELLO or TEST failed: a busy receiver may have said so and
  * closed before our frames arrived (they then drew a reset). Its ERROR is
  * still readable; report that rather than the broken pipe. -1. */
@@ -79,7 +61,7 @@ static int handshake(struct run_ctx *ctx, struct tub_result *r, uint8_t *buf,
 		return run_fail(ctx, ST_PROTOCOL_ERROR, "expected READY, got "
 				"message %d", type);
 	if (wire_decode_ready(buf, len, &ready, why, sizeof why) < 0 ||
-	    check_granted(&ready.granted, why, sizeof why) < 0)
+	    sockopt_check_granted(&ready.granted, why, sizeof why) < 0)
 		return run_fail(ctx, ST_PROTOCOL_ERROR, "READY: %s", why);
 	snprintf(r->receiver_host, sizeof r->receiver_host, "%s", ready.host);
 	snprintf(r->remote_version, sizeof r->remote_version, "%s",
@@ -340,6 +322,18 @@ static void flow_row(struct run_ctx *ctx, struct flow_group *g, int i,
 	row->local_granted = f->opts_granted;
 	snprintf(row->local_notes, sizeof row->local_notes, "%s",
 		 f->opts_notes);
+	/* the receiver's socket of this flow: what its report says (READY
+	 * said the first flow's), as asked for this flow */
+	sockopt_parse(row->spec.remote_opts, &row->remote_req, NULL, 0);
+	sockopt_resolve(&row->remote_req, row->spec.msg_size);
+	const struct tub_side_opts *o = &f->peer.opts;
+	if (o->valid) {
+		row->remote_granted = o->granted;
+		row->remote_clamped[0] = o->sndbuf_clamped;
+		row->remote_clamped[1] = o->rcvbuf_clamped;
+		snprintf(row->remote_notes, sizeof row->remote_notes, "%s",
+			 o->notes);
+	}
 	f->have_result = ctx->have_result;
 	f->peer_done |= ctx->peer_done;
 	fill_row(f, row);
@@ -582,6 +576,17 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 		return run_fail(ctx, ST_REFUSED, "remote options: %s", why);
 	if (c->check_opts(ctx, &ctx->opts_req, c->arg) < 0)
 		return -1;
+	for (unsigned i = 0; i < spec->nmixed; i++) { /* --flow's own */
+		struct sockopt_set o;
+		if (!spec->mix[i].remote_opts[0])
+			continue;
+		if (sockopt_parse(spec->mix[i].remote_opts, &o, why,
+				  sizeof why) < 0)
+			return run_fail(ctx, ST_REFUSED, "flow %u's remote "
+					"options: %s", i, why);
+		if (c->check_opts(ctx, &o, c->arg) < 0)
+			return -1;
+	}
 	struct flow_group *g = spec_sockets(spec) > 1 ? flows : NULL;
 	*gp = g;
 	ctx->nflows = (uint16_t)spec_sockets(spec); /* sockets on one port */

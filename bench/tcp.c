@@ -47,21 +47,23 @@ void run_tcp_info(int fd, struct tub_tcpinfo *ti)
  * ours is granted, read from one made for it). With --data-port, a
  * listener of the test's own, its buffers set before listen() so that the
  * window scale follows them. */
-/* One port: this end's options onto an accepted connection. A receive
- * buffer set after the handshake leaves the window clamp where the
- * listener's buffer put it (Linux fixes it when the connection is
+/* One port (or a flow of several on --data-port's listener): this end's
+ * options onto an accepted connection, and what they gave read back. A
+ * receive buffer set after the handshake leaves the window clamp where
+ * the listener's buffer put it (Linux fixes it when the connection is
  * established, and a buffer set by hand turns off the autotuning that
  * would raise it): raised to the buffer, the window grows as it would
  * have on a listener of the test's own. */
 static void tcp_apply_opts(struct run_ctx *ctx, int fd)
 {
 	struct sock_addr a;
-	char notes[TUB_TEXT_MAX];
 
 	if (!ctx->opts_req.mask || sock_local(fd, &a) < 0)
 		return;
-	sockopt_apply(fd, sock_family(&a), 1, &ctx->opts_req, notes,
-		      sizeof notes);
+	sockopt_apply(fd, sock_family(&a), 1, &ctx->opts_req, ctx->opts_notes,
+		      sizeof ctx->opts_notes);
+	sockopt_read(fd, sock_family(&a), 1, &ctx->opts_req,
+		     &ctx->opts_granted);
 #ifdef TCP_WINDOW_CLAMP
 	int rcvbuf = 0;
 	socklen_t l = sizeof rcvbuf;
@@ -138,9 +140,9 @@ static int take_data(struct run_ctx *ctx, int lfd)
 		int fd = join_take_tcp(ctx, lfd, now);
 		if (fd < 0)
 			continue;
-		if (ctx->one_port)
-			tcp_apply_opts(ctx, fd);
-		else if (ctx->nflows <= 1) /* flows: flows_accept closes it */
+		if (ctx->one_port || ctx->nflows > 1)
+			tcp_apply_opts(ctx, fd); /* a flow may have its own */
+		else
 			close(lfd); /* the test's own listener, done with */
 		ctx->data = fd;
 		return 0;

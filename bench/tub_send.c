@@ -144,8 +144,10 @@ static void usage_more(void)
 	     "      --bidir            both ways at once (stream): the flows of each\n"
 	     "                         direction get rows of their own\n"
 	     "      --flow SPEC        one flow of a mixed test (stream), once a flow:\n"
-	     "                         PROTO[:size=BYTES][:rate=BITS/S], e.g.\n"
-	     "                         --flow tcp --flow udp:rate=80M:size=1400\n"
+	     "                         PROTO[:size=BYTES][:rate=BITS/S][:local=OPTS]\n"
+	     "                         [:remote=OPTS] (its own, in place of the\n"
+	     "                         test's), e.g. --flow tcp:local=congestion=reno\n"
+	     "                         --flow udp:rate=80M:size=1400\n"
 	     "  -P, --parallel N       N flows of the stream kind at once (a direction),\n"
 	     "                         each its own socket and thread: a row each, and\n"
 	     "                         their sum\n"
@@ -404,7 +406,7 @@ static const struct option reserved_flags[] = {
 static void take_flow(struct send_conf *c, const char *arg)
 {
 	struct tub_spec *s = &c->spec;
-	char text[128], *save = NULL;
+	char text[512], err[TUB_TEXT_MAX], *save = NULL;
 	int proto;
 
 	if (s->nmixed >= TUB_FLOWS_MAX)
@@ -416,7 +418,8 @@ static void take_flow(struct send_conf *c, const char *arg)
 	char *tok = strtok_r(text, ":", &save);
 	if (tok == NULL || spec_proto_parse(tok, &proto) < 0)
 		usage_error("--flow '%s': begins with its transport (tcp, udp "
-			    "or rudp), then :size=BYTES, :rate=BITS/S", arg);
+			    "or rudp), then :size=BYTES, :rate=BITS/S, "
+			    ":local=OPTS, :remote=OPTS", arg);
 	m->proto = (uint8_t)proto;
 	while ((tok = strtok_r(NULL, ":", &save)) != NULL) {
 		if (strncmp(tok, "size=", 5) == 0) {
@@ -428,9 +431,23 @@ static void take_flow(struct send_conf *c, const char *arg)
 		} else if (strncmp(tok, "rate=", 5) == 0) {
 			m->rate_bps = arg_rate("--flow rate", tok + 5);
 			c->mix_rate_set[s->nmixed] = 1;
+		} else if (strncmp(tok, "local=", 6) == 0 ||
+			   strncmp(tok, "remote=", 7) == 0) {
+			int local = tok[0] == 'l';
+			const char *o = tok + (local ? 6 : 7);
+			char *into = local ? m->local_opts : m->remote_opts;
+			if (*o == '\0' || strlen(o) >= TUB_FLOW_OPTS_MAX)
+				usage_error("--flow '%s': %s= takes 1 to %d "
+					    "characters of options", arg,
+					    local ? "local" : "remote",
+					    TUB_FLOW_OPTS_MAX - 1);
+			if (sockopt_parse(o, &(struct sockopt_set){0}, err,
+					  sizeof err) < 0)
+				usage_error("--flow '%s': %s", arg, err);
+			snprintf(into, TUB_FLOW_OPTS_MAX, "%s", o);
 		} else {
-			usage_error("--flow '%s': unknown '%s' (size=, rate=)",
-				    arg, tok);
+			usage_error("--flow '%s': unknown '%s' (size=, rate=, "
+				    "local=, remote=)", arg, tok);
 		}
 	}
 	s->nmixed++;
@@ -455,6 +472,20 @@ static void check_mix(struct send_conf *c)
 						  : k->size[m->proto];
 		if (!c->mix_rate_set[i])
 			m->rate_bps = s->rate_bps;
+		/* its own options, or the test's, against its size */
+		for (int end = 0; end < 2 && m->proto == TUB_PROTO_UDP; end++) {
+			const char *own = end ? m->remote_opts : m->local_opts;
+			struct sockopt_set o = c->local;
+			char err[TUB_TEXT_MAX];
+			if (own[0] || end)
+				sockopt_parse(own[0] ? own : s->remote_opts, &o,
+					      NULL, 0);
+			if (sockopt_check_size(&o, m->msg_size, err,
+					       sizeof err) < 0)
+				usage_error("--flow %u (udp, %u bytes): %s %s",
+					    i, (unsigned)m->msg_size,
+					    end ? "remote" : "local", err);
+		}
 	}
 	s->flows = s->nmixed; /* proto: the first flow's, set before */
 	s->msg_size = s->mix[0].msg_size;

@@ -746,3 +746,17 @@ long long sockopt_sysctl(const char *path)
 	end += strspn(end, " \t\n");
 	return *end ? -1 : v;
 }
+
+int sockopt_check_granted(const struct sockopt_set *g, char *why, size_t len)
+{
+	for (int id = 0; id < SOCKOPT_COUNT; id++) {
+		if (!sockopt_has(g, (enum sockopt_id)id))
+			continue;
+		int64_t v = g->value[id];
+		if (v < -1 || v > INT32_MAX)
+			return fail(why, len, "granted %s of %lld is out of "
+				    "range", sockopt_table[id].name,
+				    (long long)v);
+	}
+	return 0;
+}

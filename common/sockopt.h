@@ -113,6 +113,11 @@ int sockopt_read(int fd, int family, int transport,
 		 const struct sockopt_set *req,
 		 struct sockopt_set *granted);
 
+/* Whether the values of a set a peer says it was granted are ones a
+ * kernel can give (-1 .. INT32_MAX). 0, or -1 with a one-line reason. */
+int sockopt_check_granted(const struct sockopt_set *g, char *why,
+			  size_t len);
+
 /* Whether a requested SO_SNDBUF / SO_RCVBUF was clamped by
  * net.core.wmem_max / rmem_max (read from /proc); 0 for other ids, for
  * absent options, or when the sysctl cannot be read. */

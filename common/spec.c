@@ -171,6 +171,10 @@ void spec_flow_of(const struct tub_spec *s, unsigned i, struct tub_spec *f)
 		f->proto = m->proto;
 		f->msg_size = m->msg_size;
 		f->rate_bps = m->rate_bps;
+		if (m->remote_opts[0] &&
+		    memchr(m->remote_opts, '\0', sizeof m->remote_opts))
+			snprintf(f->remote_opts, sizeof f->remote_opts, "%s",
+				 m->remote_opts);
 	}
 }
 
@@ -198,6 +202,12 @@ static int mix_check(const struct tub_spec *s, const struct tub_limits *lim,
 	}
 	for (unsigned i = 0; i < s->nmixed; i++) {
 		struct tub_spec f;
+		if (memchr(s->mix[i].remote_opts, '\0',
+			   sizeof s->mix[i].remote_opts) == NULL) {
+			snprintf(reason, len, "flow %u: remote options not "
+				 "terminated", i);
+			return -1;
+		}
 		spec_flow_of(s, i, &f);
 		f.nmixed = 0;
 		f.flows = 1;
@@ -408,6 +418,9 @@ int spec_side_check(const struct tub_side *side, char *reason, size_t len)
 	const struct tub_rx *rx = &side->rx;
 	const struct tub_rtt *t = &side->rtt;
 
+	if (side->opts.valid &&
+	    sockopt_check_granted(&side->opts.granted, reason, len) < 0)
+		return -1;
 	if (t->valid && t->done > 0 &&
 	    !(t->min_ns <= t->p50_ns && t->p50_ns <= t->p90_ns &&
 	      t->p90_ns <= t->p99_ns && t->p99_ns <= t->p999_ns &&

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sockopt.h"
+
 enum tub_proto { TUB_PROTO_TCP, TUB_PROTO_UDP, TUB_PROTO_RUDP, TUB_PROTO_COUNT };
 enum tub_kind {
 	TUB_KIND_STREAM,
@@ -31,11 +33,19 @@ enum tub_dir { TUB_DIR_FORWARD, TUB_DIR_REVERSE, TUB_DIR_BIDIR, TUB_DIR_COUNT };
 #define TUB_FLOWS_MAX 128         /* data sockets of one test at most */
 #define TUB_FLOWS_DEFAULT_MAX 16  /* tub-recv --max-flows' default */
 
-/* A flow of a mixed test (--flow): its own transport, size and rate. */
+#define TUB_FLOW_OPTS_MAX 96       /* a mixed flow's option text, NUL
+					   included */
+
+/* A flow of a mixed test (--flow): its own transport, size, rate and,
+ * where given, socket options in place of the test's (--local-opt,
+ * --remote-opt) for this flow's sockets. */
 struct tub_flow_spec {
 	uint8_t proto;     /* enum tub_proto */
 	uint32_t msg_size;
 	uint64_t rate_bps; /* 0: as fast as it goes */
+	char local_opts[TUB_FLOW_OPTS_MAX];  /* tub-send's socket; "": the
+						test's. Not on the wire */
+	char remote_opts[TUB_FLOW_OPTS_MAX]; /* tub-recv's; "": the test's */
 };
 
 struct tub_spec {
@@ -85,7 +95,8 @@ static inline int spec_flow_dir(const struct tub_spec *s, unsigned i)
 }
 
 /* Flow i's own spec: the test's in the flow's direction, with a mixed
- * flow's transport, size and rate (nmixed and mix stay the test's). */
+ * flow's transport, size, rate and remote options where it has its own
+ * (nmixed and mix stay the test's). */
 void spec_flow_of(const struct tub_spec *s, unsigned i, struct tub_spec *f);
 
 /* The flows of a test do not all use one transport (--flow). */
@@ -264,14 +275,25 @@ struct tub_rtt {
 	uint64_t mean_ns;
 };
 
+/* What one flow's socket options gave on the end that reports it: READY
+ * shows the first flow's, and the flows of a mixed test may each ask for
+ * their own. */
+struct tub_side_opts {
+	uint8_t valid;      /* 0: not said (the whole process's report) */
+	uint8_t sndbuf_clamped, rcvbuf_clamped;
+	struct sockopt_set granted;
+	char notes[TUB_TEXT_MAX];
+};
+
 /* One end's report: DONE carries the sender's, RESULT the receiver's. Each
  * end fills the half matching what it did (tx, rx, or both for rr), and
- * what it spent. */
+ * what it spent; a flow's report, what its options gave. */
 struct tub_side {
 	struct tub_tx tx;
 	struct tub_rx rx;
 	struct tub_cpu cpu;
 	struct tub_rtt rtt;
+	struct tub_side_opts opts;
 };
 
 /* Names of the enums ("tcp", "stream", "forward", "fin"); "?" if out of

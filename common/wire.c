@@ -469,63 +469,6 @@ static void get_rx(struct rbuf *r, struct tub_rx *rx)
 	r->part = "";
 }
 
-static int encode_side(uint8_t *buf, size_t cap, enum wire_type type,
-		       const struct tub_side *m)
-{
-	struct wbuf w;
-
-	frame_begin(&w, buf, cap, type);
-	put_tx(&w, &m->tx);
-	put_rx(&w, &m->rx);
-	put_u8(&w, m->cpu.valid);
-	put_u64(&w, m->cpu.user_ns);
-	put_u64(&w, m->cpu.sys_ns);
-	put_u64(&w, m->cpu.wall_ns);
-	put_u64(&w, m->rx.first_ns);
-	put_u8(&w, m->rtt.valid);
-	put_u64(&w, m->rtt.done);
-	put_u64(&w, m->rtt.lost);
-	put_u64(&w, m->rtt.late);
-	put_u64(&w, m->rtt.elapsed_ns);
-	put_u64(&w, m->rtt.min_ns);
-	put_u64(&w, m->rtt.p50_ns);
-	put_u64(&w, m->rtt.p90_ns);
-	put_u64(&w, m->rtt.p99_ns);
-	put_u64(&w, m->rtt.p999_ns);
-	put_u64(&w, m->rtt.max_ns);
-	put_u64(&w, m->rtt.mean_ns);
-	return frame_end(&w);
-}
-
-static int decode_side(const uint8_t *body, size_t len, const char *msg,
-		       struct tub_side *m, char *err, size_t errlen)
-{
-	struct rbuf r;
-
-	memset(m, 0, sizeof *m);
-	rd_begin(&r, body, len, msg, err, errlen);
-	get_tx(&r, &m->tx);
-	get_rx(&r, &m->rx);
-	m->cpu.valid = get_bool(&r, "cpu.valid");
-	m->cpu.user_ns = get_u64(&r, "cpu.user_ns");
-	m->cpu.sys_ns = get_u64(&r, "cpu.sys_ns");
-	m->cpu.wall_ns = get_u64(&r, "cpu.wall_ns");
-	m->rx.first_ns = get_u64(&r, "rx.first_ns");
-	m->rtt.valid = get_bool(&r, "rtt.valid");
-	m->rtt.done = get_u64(&r, "rtt.done");
-	m->rtt.lost = get_u64(&r, "rtt.lost");
-	m->rtt.late = get_u64(&r, "rtt.late");
-	m->rtt.elapsed_ns = get_u64(&r, "rtt.elapsed_ns");
-	m->rtt.min_ns = get_u64(&r, "rtt.min_ns");
-	m->rtt.p50_ns = get_u64(&r, "rtt.p50_ns");
-	m->rtt.p90_ns = get_u64(&r, "rtt.p90_ns");
-	m->rtt.p99_ns = get_u64(&r, "rtt.p99_ns");
-	m->rtt.p999_ns = get_u64(&r, "rtt.p999_ns");
-	m->rtt.max_ns = get_u64(&r, "rtt.max_ns");
-	m->rtt.mean_ns = get_u64(&r, "rtt.mean_ns");
-	return rd_finish(&r);
-}
-
 static int sockopt_is_flag(int id)
 {
 	const struct sockopt_info *info = sockopt_info((enum sockopt_id)id);
@@ -593,6 +536,77 @@ static void get_sockopts(struct rbuf *r, struct sockopt_set *s)
 	r->part = "";
 }
 
+static int encode_side(uint8_t *buf, size_t cap, enum wire_type type,
+		       const struct tub_side *m)
+{
+	struct wbuf w;
+
+	frame_begin(&w, buf, cap, type);
+	put_tx(&w, &m->tx);
+	put_rx(&w, &m->rx);
+	put_u8(&w, m->cpu.valid);
+	put_u64(&w, m->cpu.user_ns);
+	put_u64(&w, m->cpu.sys_ns);
+	put_u64(&w, m->cpu.wall_ns);
+	put_u64(&w, m->rx.first_ns);
+	put_u8(&w, m->rtt.valid);
+	put_u64(&w, m->rtt.done);
+	put_u64(&w, m->rtt.lost);
+	put_u64(&w, m->rtt.late);
+	put_u64(&w, m->rtt.elapsed_ns);
+	put_u64(&w, m->rtt.min_ns);
+	put_u64(&w, m->rtt.p50_ns);
+	put_u64(&w, m->rtt.p90_ns);
+	put_u64(&w, m->rtt.p99_ns);
+	put_u64(&w, m->rtt.p999_ns);
+	put_u64(&w, m->rtt.max_ns);
+	put_u64(&w, m->rtt.mean_ns);
+	put_u8(&w, m->opts.valid);
+	if (m->opts.valid) {
+		put_u8(&w, m->opts.sndbuf_clamped);
+		put_u8(&w, m->opts.rcvbuf_clamped);
+		put_sockopts(&w, &m->opts.granted);
+		put_str(&w, m->opts.notes, sizeof m->opts.notes);
+	}
+	return frame_end(&w);
+}
+
+static int decode_side(const uint8_t *body, size_t len, const char *msg,
+		       struct tub_side *m, char *err, size_t errlen)
+{
+	struct rbuf r;
+
+	memset(m, 0, sizeof *m);
+	rd_begin(&r, body, len, msg, err, errlen);
+	get_tx(&r, &m->tx);
+	get_rx(&r, &m->rx);
+	m->cpu.valid = get_bool(&r, "cpu.valid");
+	m->cpu.user_ns = get_u64(&r, "cpu.user_ns");
+	m->cpu.sys_ns = get_u64(&r, "cpu.sys_ns");
+	m->cpu.wall_ns = get_u64(&r, "cpu.wall_ns");
+	m->rx.first_ns = get_u64(&r, "rx.first_ns");
+	m->rtt.valid = get_bool(&r, "rtt.valid");
+	m->rtt.done = get_u64(&r, "rtt.done");
+	m->rtt.lost = get_u64(&r, "rtt.lost");
+	m->rtt.late = get_u64(&r, "rtt.late");
+	m->rtt.elapsed_ns = get_u64(&r, "rtt.elapsed_ns");
+	m->rtt.min_ns = get_u64(&r, "rtt.min_ns");
+	m->rtt.p50_ns = get_u64(&r, "rtt.p50_ns");
+	m->rtt.p90_ns = get_u64(&r, "rtt.p90_ns");
+	m->rtt.p99_ns = get_u64(&r, "rtt.p99_ns");
+	m->rtt.p999_ns = get_u64(&r, "rtt.p999_ns");
+	m->rtt.max_ns = get_u64(&r, "rtt.max_ns");
+	m->rtt.mean_ns = get_u64(&r, "rtt.mean_ns");
+	m->opts.valid = get_bool(&r, "opts.valid");
+	if (m->opts.valid) {
+		m->opts.sndbuf_clamped = get_bool(&r, "opts.sndbuf_clamped");
+		m->opts.rcvbuf_clamped = get_bool(&r, "opts.rcvbuf_clamped");
+		get_sockopts(&r, &m->opts.granted);
+		get_str(&r, m->opts.notes, sizeof m->opts.notes, "opts.notes");
+	}
+	return rd_finish(&r);
+}
+
 /* ---- frames ---------------------------------------------------------- */
 
 int wire_encode_hello(uint8_t *buf, size_t cap, const struct wire_hello *m)
@@ -633,6 +647,8 @@ int wire_encode_test(uint8_t *buf, size_t cap, const struct tub_spec *m)
 		put_u8(&w, m->mix[i].proto);
 		put_u32(&w, m->mix[i].msg_size);
 		put_u64(&w, m->mix[i].rate_bps);
+		put_str(&w, m->mix[i].remote_opts,
+			sizeof m->mix[i].remote_opts);
 	}
 	return frame_end(&w);
 }
@@ -773,6 +789,8 @@ int wire_decode_test(const uint8_t *body, size_t len, struct tub_spec *m,
 		m->mix[i].proto = get_enum(&r, "mix proto", TUB_PROTO_COUNT);
 		m->mix[i].msg_size = get_u32(&r, "mix msg_size");
 		m->mix[i].rate_bps = get_u64(&r, "mix rate_bps");
+		get_str(&r, m->mix[i].remote_opts,
+			sizeof m->mix[i].remote_opts, "mix remote_opts");
 	}
 	return rd_finish(&r);
 }

@@ -167,6 +167,58 @@ check "-P 5: one row" "$(csv_rows "$CSV")" -eq 1
 send --proto tcp --kind rr -P 2 -t 1
 check "-P with rr: usage error" "$?" -eq 2
 
+# Mixed flows with options of their own: each row asks for and is granted
+# its flow's (the receiver's side comes in the flow's RESULT; READY shows
+# only the first flow's), the others the test's.
+# flow_opts WHERE: four flows, two TCP with their own congestion control
+# (and one its own receive buffer), two UDP (one its own receive buffer)
+flow_opts() {
+	send --remote-opt rcvbuf=256K --flow tcp:local=congestion=reno \
+		--flow tcp:local=congestion=cubic:remote=rcvbuf=64K \
+		--flow udp:rate=20M:remote=rcvbuf=1M --flow udp:rate=20M -t 0.5
+	for i in 1 2 3 4; do
+		check "$1: own options, row $i ok ($(rowc "$CSV" $i error))" \
+			"$(rowc "$CSV" $i status)" = ok
+	done
+	check "$1: the rows' local congestion control: their own" \
+		"$(rowc "$CSV" 1 local_granted_congestion)/$(rowc "$CSV" 2 local_granted_congestion)" = reno/cubic
+	check "$1: the rows' local options as asked" \
+		"$(rowc "$CSV" 1 local_opts)/$(rowc "$CSV" 2 local_opts)/$(rowc "$CSV" 3 local_opts)" = "congestion=reno/congestion=cubic/"
+	want="262144/65536/1048576/262144"
+	got="$(rowc "$CSV" 1 remote_req_rcvbuf_bytes)/$(rowc "$CSV" 2 remote_req_rcvbuf_bytes)/$(rowc "$CSV" 3 remote_req_rcvbuf_bytes)/$(rowc "$CSV" 4 remote_req_rcvbuf_bytes)"
+	check "$1: each row's remote rcvbuf asked: its flow's or the test's ($got)" \
+		"$got" = "$want"
+	# Linux doubles a request (rmem_max, 4 MiB or more here, allows these)
+	want="524288/131072/2097152/524288"
+	got="$(rowc "$CSV" 1 remote_granted_rcvbuf_bytes)/$(rowc "$CSV" 2 remote_granted_rcvbuf_bytes)/$(rowc "$CSV" 3 remote_granted_rcvbuf_bytes)/$(rowc "$CSV" 4 remote_granted_rcvbuf_bytes)"
+	check "$1: each row's remote rcvbuf granted, its own socket's ($got)" \
+		"$got" = "$want"
+}
+RMAX=$(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo 0)
+if [ "$RMAX" -ge 1048576 ]; then
+	flow_opts "one port"
+else
+	echo "it_parallel: skip the flows' own buffers: net.core.rmem_max $RMAX under 1 MiB"
+fi
+send --flow tcp:local=congestion=reno --flow tcp -t 0.5
+check "own options, one transport: two rows and a sum ($(csv_rows "$CSV"))" \
+	"$(csv_rows "$CSV")" -eq 3
+check "... the sum shows no one flow's options ($(rowc "$CSV" 3 local_granted_congestion))" \
+	"$(rowc "$CSV" 3 local_opts)/$(rowc "$CSV" 3 local_granted_congestion)" = /
+check "... and says where they are" \
+	-n "$(rowc "$CSV" 3 local_opt_notes | grep 'options of their own: see their rows')"
+send --flow tcp --flow tcp:remote=prefer_busy_poll -t 0.5
+check "a flow's remote option the receiver keeps off: refused ($(col "$CSV" status))" \
+	"$(rowc "$CSV" 1 status)" = refused
+check "... and said: $(rowc "$CSV" 1 error)" \
+	-n "$(rowc "$CSV" 1 error | grep 'prefer_busy_poll is off on this receiver')"
+send --flow tcp:local= -t 0.5
+check "--flow tcp:local= (empty): usage error" "$?" -eq 2
+send --flow tcp:remote=bogus=1 -t 0.5
+check "--flow tcp:remote=bogus=1: usage error" "$?" -eq 2
+send --flow udp:size=1400:local=gso=1000 -t 0.5
+check "--flow udp:size=1400:local=gso=1000: usage error" "$?" -eq 2
+
 # A data port of its own: the TCP flows share the test's listener, the
 # UDP flows' sockets its port number.
 stop_recv
@@ -188,6 +240,7 @@ for i in 1 2 3; do
 done
 check "--data-port mixed: udp, tcp, rudp in flow order" \
 	"$(rowc "$CSV" 1 proto)/$(rowc "$CSV" 2 proto)/$(rowc "$CSV" 3 proto)" = udp/tcp/rudp
+[ "$RMAX" -lt 1048576 ] || flow_opts "--data-port"
 send --proto tcp -t 0.5
 check "--data-port: the next test ok ($(col "$CSV" status): $(col "$CSV" error))" \
 	"$(col "$CSV" status)" = ok

@@ -25,6 +25,15 @@ printf 'flows=tcp/sctp\n' >"$WORK/bad.suite"
 sh "$BENCH" --bin "$BIN" --suite "$WORK/bad.suite" --dry-run >/dev/null 2>"$ERR"
 check "flows= with an unknown transport: exit 2" $? -eq 2
 
+# a flow's own options: local=/remote=, one option each, repeated for more
+printf 'flows=tcp:local=congestion=reno/tcp:local=congestion=cubic:local=nodelay:remote=rcvbuf=64K\n' >"$WORK/own.suite"
+sh "$BENCH" --bin "$BIN" --suite "$WORK/own.suite" --dry-run >"$OUT" 2>"$ERR"
+check "flows= with options: tub-send's --flow has them" \
+	-n "$(grep -e '--flow tcp:size=131072:local=congestion=reno --flow tcp:size=131072:local=congestion=cubic,nodelay:remote=rcvbuf=64K$' "$OUT")"
+printf 'flows=tcp:local=\n' >"$WORK/bad.suite"
+sh "$BENCH" --bin "$BIN" --suite "$WORK/bad.suite" --dry-run >/dev/null 2>"$ERR"
+check "flows= with local= and no option: exit 2" $? -eq 2
+
 cat >"$WORK/flows.suite" <<'EOF'
 set duration=1s repeat=1
 proto=tcp rate=50M parallel=1,2 dir=forward,bidir

@@ -284,5 +284,33 @@ int main(void)
 	CHECK_EQ_U64(spec_sockets(&s), 1);
 	CHECK_EQ_U64(spec_flow_dir(&s, 0), TUB_DIR_FORWARD);
 
+	/* --flow: a flow's own remote options take the test's place in its
+	 * spec; a flow without keeps the test's; unterminated ones are
+	 * refused, as a gso the flow's size does not fit. */
+	struct tub_spec f;
+	s = good();
+	snprintf(s.remote_opts, sizeof s.remote_opts, "rcvbuf=256K");
+	s.flows = s.nmixed = 2;
+	s.mix[0] = (struct tub_flow_spec){.proto = TUB_PROTO_TCP,
+					  .msg_size = 1000};
+	s.mix[1] = (struct tub_flow_spec){.proto = TUB_PROTO_UDP,
+					  .msg_size = 1400,
+					  .rate_bps = 1000000};
+	snprintf(s.mix[1].remote_opts, sizeof s.mix[1].remote_opts,
+		 "rcvbuf=1M,gro");
+	CHECK(spec_check(&s, &lim, why, sizeof why) == 0);
+	spec_flow_of(&s, 0, &f);
+	CHECK(strcmp(f.remote_opts, "rcvbuf=256K") == 0);
+	spec_flow_of(&s, 1, &f);
+	CHECK(strcmp(f.remote_opts, "rcvbuf=1M,gro") == 0);
+	CHECK_EQ_U64(f.proto, TUB_PROTO_UDP);
+	snprintf(s.mix[1].remote_opts, sizeof s.mix[1].remote_opts,
+		 "gso=1000");
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "flow 1: remote gso=1000") != NULL);
+	memset(s.mix[1].remote_opts, 'x', sizeof s.mix[1].remote_opts);
+	CHECK(spec_check(&s, &lim, why, sizeof why) < 0);
+	CHECK(strstr(why, "flow 1: remote options not terminated") != NULL);
+
 	return check_done("test_spec");
 }

@@ -22,8 +22,9 @@
 #define SIDE_TX_IV 118
 #define IV_HDR 8
 #define IV_ENTRY 24
-#define SIDE_CPU 122 /* after both sides: cpu valid u8, user, sys, wall
-		      * u64; rx.first_ns u64; rtt valid u8, 11 x u64 */
+#define SIDE_CPU 123 /* after both sides: cpu valid u8, user, sys, wall
+		      * u64; rx.first_ns u64; rtt valid u8, 11 x u64;
+		      * opts.valid u8 (0: nothing follows) */
 #define RX_JITTER 113
 #define RX_END_HOW 121
 #define RX_IV 211
@@ -301,8 +302,14 @@ static void make_spec(struct tub_spec *m)
 	m->rto_max_ns = U64_ONES;
 	m->flows = TUB_FLOWS_MAX;
 	m->nmixed = 2;
-	m->mix[0] = (struct tub_flow_spec){TUB_PROTO_TCP, 0xfedcba98u, U64_ONES};
-	m->mix[1] = (struct tub_flow_spec){TUB_PROTO_RUDP, 1, 2};
+	m->mix[0] = (struct tub_flow_spec){.proto = TUB_PROTO_TCP,
+					   .msg_size = 0xfedcba98u,
+					   .rate_bps = U64_ONES};
+	m->mix[1] = (struct tub_flow_spec){.proto = TUB_PROTO_RUDP,
+					   .msg_size = 1, .rate_bps = 2};
+	fill_text(m->mix[1].remote_opts, sizeof m->mix[1].remote_opts - 1, 5);
+	/* tub-send's own: never on the wire */
+	snprintf(m->mix[0].local_opts, sizeof m->mix[0].local_opts, "nodelay");
 }
 
 static void make_ready(struct wire_ready *m)
@@ -600,7 +607,10 @@ static void test_test_roundtrip(void)
 		CHECK_EQ_U64(out.mix[i].proto, in.mix[i].proto);
 		CHECK_EQ_U64(out.mix[i].msg_size, in.mix[i].msg_size);
 		CHECK_EQ_U64(out.mix[i].rate_bps, in.mix[i].rate_bps);
+		CHECK_STR(out.mix[i].remote_opts, in.mix[i].remote_opts);
+		CHECK_STR(out.mix[i].local_opts, "");
 	}
+	CHECK_EQ_U64(strlen(out.mix[1].remote_opts), TUB_FLOW_OPTS_MAX - 1);
 	CHECK_STR(out.remote_opts, in.remote_opts);
 	CHECK_EQ_U64(strlen(out.remote_opts), TUB_OPTSTR_MAX - 1);
 }
@@ -663,10 +673,16 @@ static void side_roundtrip(const struct msg_ops *o, const struct tub_side *in)
 	uint8_t *f = encode_frame(o, in, &body, &len);
 
 	CHECK(o->dec(body, len, out, err, sizeof err) == 0);
-	CHECK_EQ_U64(len, SIDE_TX_IV + IV_HDR + RX_IV + IV_HDR +
-				  (in->tx.iv.n + in->rx.iv.n) * IV_ENTRY +
-				  SIDE_CPU);
+	if (!in->opts.valid)
+		CHECK_EQ_U64(len, SIDE_TX_IV + IV_HDR + RX_IV + IV_HDR +
+					  (in->tx.iv.n + in->rx.iv.n) * IV_ENTRY +
+					  SIDE_CPU);
 	cmp_side(out, in);
+	CHECK_EQ_U64(out->opts.valid, in->opts.valid);
+	CHECK_EQ_U64(out->opts.sndbuf_clamped, in->opts.sndbuf_clamped);
+	CHECK_EQ_U64(out->opts.rcvbuf_clamped, in->opts.rcvbuf_clamped);
+	cmp_sockopts(&out->opts.granted, &in->opts.granted);
+	CHECK_STR(out->opts.notes, in->opts.notes);
 	free(out);
 	free(f);
 }
@@ -684,6 +700,15 @@ static void test_side_roundtrip(void)
 	side_roundtrip(&ops[3], in);
 	in->tx.iv.n = 1;
 	in->rx.jitter_ns = 0;
+	side_roundtrip(&ops[4], in);
+	/* A flow's report: what its options gave, as READY says it */
+	struct wire_ready r;
+	make_ready(&r);
+	in->opts.valid = 1;
+	in->opts.rcvbuf_clamped = 1;
+	in->opts.granted = r.granted;
+	fill_text(in->opts.notes, sizeof in->opts.notes - 1, 19);
+	side_roundtrip(&ops[3], in);
 	side_roundtrip(&ops[4], in);
 	free(in);
 }
@@ -948,10 +973,12 @@ static void test_string_rejects(void)
 	 * u32), cc (u8) and the rto bounds (two u64) that follow it. */
 	make_spec(&sp);
 	sp.remote_opts[0] = '\0';
+	sp.mix[1].remote_opts[0] = '\0';
 	f = encode_frame(&ops[1], &sp, &body, &len);
 	{
-		/* flags.. flows, nmixed and two mixed flows */
-		const size_t tail = 27 + 2 + 2 * 13, head = len - tail - 2;
+		/* flags.. flows, nmixed and two mixed flows (their remote
+		 * options empty) */
+		const size_t tail = 27 + 2 + 2 * (13 + 2), head = len - tail - 2;
 		uint8_t *b = xcalloc(len + TUB_OPTSTR_MAX);
 		uint16_t n = htobe16(TUB_OPTSTR_MAX);
 

@@ -308,7 +308,8 @@ function normal(key, v) {
 }
 
 # flows_value("tcp/udp:rate=0.5x:size=1400"): mixed flows (tub-send
-# --flow), '/' between flows, each PROTO[:size=S][:rate=R]; checked, kept
+# --flow), '/' between flows, each PROTO[:size=S][:rate=R][:local=OPT]
+# [:remote=OPT] (an option each; local= again for another); checked, kept
 # as written ('-': none).
 function flows_value(v,    n, f, i, m, k, parts, kv) {
 	if (v == "-") return ""
@@ -321,7 +322,10 @@ function flows_value(v,    n, f, i, m, k, parts, kv) {
 			split(parts[k], kv, "=")
 			if (kv[1] == "size") to_bytes(kv[2], "flows size")
 			else if (kv[1] == "rate") { if (kv[2] !~ /^[0-9.]+x$/) to_bps(kv[2]) }
-			else fail("flows: '" parts[k] "' in '" f[i] "' is not size= or rate=")
+			else if (kv[1] == "local" || kv[1] == "remote") {
+				if (kv[2] !~ /^[a-z_]+$/)
+					fail("flows: '" parts[k] "' in '" f[i] "' is not " kv[1] "=OPTION (a socket option, as tub-send --list-options names them)")
+			} else fail("flows: '" parts[k] "' in '" f[i] "' is not size=, rate=, local= or remote=")
 		}
 	}
 	return v
@@ -331,22 +335,27 @@ function flows_value(v,    n, f, i, m, k, parts, kv) {
 # for a flows= value, each flow's size its own or the kind's default for
 # its transport, and a relative rate resolved against the path (named
 # in R_LABEL).
-function flow_args(flows,    n, f, i, m, k, parts, kv, proto, size, rate, out, spec) {
+function flow_args(flows,    n, f, i, m, k, parts, kv, proto, size, rate, out, spec, own, end) {
 	n = split(flows, f, "/")
 	out = ""
 	for (i = 1; i <= n; i++) {
 		m = split(f[i], parts, ":")
 		proto = parts[1]; size = KSIZE["stream", proto]; rate = ""
+		own["local"] = own["remote"] = ""
 		for (k = 2; k <= m; k++) {
 			split(parts[k], kv, "=")
 			if (kv[1] == "size") size = to_bytes(kv[2], "flows size")
-			else rate = kv[2]
+			else if (kv[1] == "rate") rate = kv[2]
+			else own[kv[1]] = own[kv[1]] (own[kv[1]] == "" ? "" : ",") substr(parts[k], length(kv[1]) + 2)
 		}
 		if (rate ~ /x$/) {
 			if (ref_bps == "" && R_SKIP == "") R_SKIP = "flows rate=" rate " needs the reference rate: " ref_why
 			rate = rel_rate(rate + 0, proto, size)
 		} else if (rate != "") rate = to_bps(rate)
 		spec = proto ":size=" size (rate == "" ? "" : ":rate=" rate)
+		for (end = 1; end <= 2; end++)
+			if (own[end == 1 ? "local" : "remote"] != "")
+				spec = spec ":" (end == 1 ? "local" : "remote") "=" own[end == 1 ? "local" : "remote"]
 		out = out (out == "" ? "" : "+") "--flow+" spec
 	}
 	return out
