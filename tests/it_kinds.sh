@@ -9,7 +9,7 @@ send() { timeout 30 "$BIN/tub-send" -c 127.0.0.1 -p "$PORT" --csv "$CSV" -q "$@"
 # exchange; every TCP connection we closed first leaves a TIME_WAIT.
 send --proto tcp --kind connect -t 0.7
 check "tcp connect ok" "$(col "$CSV" status)" = ok
-tcp_ops=$(col "$CSV" rr_done); tcp_p50=$(col "$CSV" rtt_p50_us)
+tcp_ops=$(col "$CSV" rr_done); tcp_min=$(col "$CSV" rtt_min_us)
 check "tcp connect ops > 0" "$tcp_ops" -gt 0
 check_awk "tcp connect rate > 0" "$(col "$CSV" rr_rate_tps) > 0"
 check "tcp TIME_WAIT counted" "$(col "$CSV" connect_timewait)" -gt 0
@@ -17,8 +17,10 @@ check "receiver served them all" "$(col "$CSV" rx_msgs)" -eq "$tcp_ops"
 send --proto udp --kind connect -t 0.7
 check "udp connect ok" "$(col "$CSV" status)" = ok
 check "udp connect ops > 0" "$(col "$CSV" rr_done)" -gt 0
-check_awk "tcp exchange slower than udp ($tcp_p50 vs $(col "$CSV" rtt_p50_us) us)" \
-	"$tcp_p50 > $(col "$CSV" rtt_p50_us)"
+# the fastest exchange of each: the p50 of a UDP exchange swings 25..90 us
+# with the wake-ups on a busy VM (measured here), the least does not
+check_awk "tcp exchange slower than udp (least $tcp_min vs $(col "$CSV" rtt_min_us) us)" \
+	"$tcp_min > $(col "$CSV" rtt_min_us)"
 
 # fill, TCP: bytes before send() blocks grow with SO_SNDBUF and stay within
 # the granted send buffer plus the peer's granted receive buffer.
