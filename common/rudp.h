@@ -131,6 +131,8 @@ struct rudp_stats {
 	uint64_t retrans_fast;     /* DATA retransmitted after RACK said lost */
 	uint64_t rto_events;       /* retransmission timer expiries */
 	uint64_t tlp_probes;       /* tail loss probes sent */
+	uint64_t recovery_first;   /* a recovery's first retransmission,
+				      sent past cwnd and the pacer */
 	uint64_t rack_losses;      /* packets RACK declared lost */
 	uint64_t spurious_rack;    /* of those, shown to have arrived */
 	uint64_t loss_events;      /* window reductions on loss */

@@ -73,6 +73,7 @@ static void enter_recovery(struct rudp *r, uint64_t now)
 {
 	r->st.loss_events++;
 	r->recovery_tx = r->tx_counter + 1;
+	r->fast_rtx = 1;
 	rudp_rack_recovery(&r->rack);
 	if (r->conf.cc == RUDP_CC_PACED)
 		return;

@@ -50,6 +50,9 @@ struct rudp {
 	uint64_t rtt_gate;         /* srtt samples from packets sent after */
 	struct rudp_rack rack;
 	int in_recovery;
+	int fast_rtx;              /* a recovery began: its first
+				      retransmission goes out past cwnd and
+				      the pacer (RFC 6937's fast retransmit) */
 	uint64_t recovery_tx;      /* losses of packets sent from here on are
 				      a new event */
 	unsigned backoff;          /* RTO doublings since the last sample */
@@ -127,7 +130,8 @@ static inline int rudp_can_send_new(const struct rudp *r)
 
 static inline int rudp_can_retransmit(const struct rudp *r)
 {
-	return rudp_sending_state(r) && r->tx.lost > 0 && rudp_cwnd_open(r);
+	return rudp_sending_state(r) && r->tx.lost > 0 &&
+	       (rudp_cwnd_open(r) || r->fast_rtx);
 }
 
 static inline uint64_t rudp_pace_at(const struct rudp *r)

@@ -214,6 +214,14 @@ static size_t out_data(struct rudp *r, uint8_t *pkt, uint64_t now)
 		return send_probe(r, pkt, now);
 	if (!work)
 		return 0;
+	if (r->fast_rtx && r->tx.lost > 0) { /* a recovery's first */
+		r->fast_rtx = 0;
+		seq = next_lost(r);
+		if (seq < r->snd_nxt) {
+			r->st.recovery_first++;
+			return send_slot(r, pkt, seq, now);
+		}
+	}
 	if (!rudp_cwnd_open(r) || now < rudp_pace_at(r)) {
 		r->cc_blocked = 1; /* the network, not the app, holds us */
 		return 0;

@@ -341,7 +341,8 @@ static void sim_send_dgram(struct sim *s, int to, const uint8_t *p,
 }
 
 /* A packet goes only while inflight < min(cwnd, window, peer window); a
- * tail loss probe may go beyond, one packet at a time. (A reduction may
+ * tail loss probe, or a recovery's first retransmission, may go beyond,
+ * one packet at a time. (A reduction may
  * leave more in flight than the new window, which then only drains.)
  * before: the endpoint's figures before the call that sent it; NULL after
  * input, which sends nothing. */
@@ -355,7 +356,8 @@ static void check_inv(struct sim *s, int i, const struct rudp_stats *before)
 	if (st.peer_window < lim)
 		lim = st.peer_window;
 	if (before && st.inflight > before->inflight) {
-		if (st.tlp_probes > before->tlp_probes)
+		if (st.tlp_probes > before->tlp_probes ||
+		    st.recovery_first > before->recovery_first)
 			lim = before->inflight + 1;
 		if (st.inflight > lim)
 			s->inv_bad++;
@@ -678,6 +680,11 @@ static void run_lossy(const struct lossy_case *lc, uint64_t seed,
 	CHECK_EQ_U64(out[1].msgs_delivered, lc->n);
 	if (lc->loss > 0)
 		CHECK(out[0].retrans_fast + out[0].retrans_timeout > 0);
+	/* each recovery RACK began sent its first retransmission at once
+	 * (past cwnd and the pacer); never more of them than recoveries */
+	if (lc->loss > 0 && out[0].rack_losses > 0)
+		CHECK(out[0].recovery_first > 0);
+	CHECK(out[0].recovery_first <= out[0].loss_events);
 	if (!lc->ordered && lc->loss > 0)
 		CHECK(s.fl[0].out_of_order > 0); /* no head-of-line blocking */
 	if (lc->dup > 0)
