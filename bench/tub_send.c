@@ -453,6 +453,22 @@ static void take_flow(struct send_conf *c, const char *arg)
 	s->nmixed++;
 }
 
+/* A UDP flow's options for one end (its own, else the test's set) against
+ * its size: gso=SIZE must be it. */
+static void check_flow_size(unsigned i, const struct tub_flow_spec *m,
+			    const char *end, const char *own,
+			    const struct sockopt_set *test)
+{
+	struct sockopt_set o = *test;
+	char err[TUB_TEXT_MAX];
+
+	if (own[0])
+		sockopt_parse(own, &o, NULL, 0); /* take_flow checked it */
+	if (sockopt_check_size(&o, m->msg_size, err, sizeof err) < 0)
+		usage_error("--flow %u (udp, %u bytes): %s %s", i,
+			    (unsigned)m->msg_size, end, err);
+}
+
 /* After the kind is known: each --flow's size (its own, -l, or the kind's
  * for its transport) and rate (its own or -b); the test's fields are the
  * first flow's. */
@@ -465,6 +481,8 @@ static void check_mix(struct send_conf *c)
 		return;
 	if (s->flows > 1)
 		usage_error("-P and --flow: --flow once a flow, or -P");
+	struct sockopt_set remote; /* the test's, checked when taken */
+	sockopt_parse(s->remote_opts, &remote, NULL, 0);
 	for (unsigned i = 0; i < s->nmixed; i++) {
 		struct tub_flow_spec *m = &s->mix[i];
 		if (!c->mix_size_set[i])
@@ -472,19 +490,9 @@ static void check_mix(struct send_conf *c)
 						  : k->size[m->proto];
 		if (!c->mix_rate_set[i])
 			m->rate_bps = s->rate_bps;
-		/* its own options, or the test's, against its size */
-		for (int end = 0; end < 2 && m->proto == TUB_PROTO_UDP; end++) {
-			const char *own = end ? m->remote_opts : m->local_opts;
-			struct sockopt_set o = c->local;
-			char err[TUB_TEXT_MAX];
-			if (own[0] || end)
-				sockopt_parse(own[0] ? own : s->remote_opts, &o,
-					      NULL, 0);
-			if (sockopt_check_size(&o, m->msg_size, err,
-					       sizeof err) < 0)
-				usage_error("--flow %u (udp, %u bytes): %s %s",
-					    i, (unsigned)m->msg_size,
-					    end ? "remote" : "local", err);
+		if (m->proto == TUB_PROTO_UDP) {
+			check_flow_size(i, m, "local", m->local_opts, &c->local);
+			check_flow_size(i, m, "remote", m->remote_opts, &remote);
 		}
 	}
 	s->flows = s->nmixed; /* proto: the first flow's, set before */

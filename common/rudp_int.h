@@ -128,6 +128,12 @@ static inline int rudp_can_send_new(const struct rudp *r)
 	return rudp_new_data_allowed(r) && rudp_cwnd_open(r);
 }
 
+/* A recovery began and its first retransmission is still to go. */
+static inline int rudp_fast_rtx_due(const struct rudp *r)
+{
+	return rudp_sending_state(r) && r->tx.lost > 0 && r->fast_rtx;
+}
+
 static inline int rudp_can_retransmit(const struct rudp *r)
 {
 	return rudp_sending_state(r) && r->tx.lost > 0 &&

@@ -214,7 +214,7 @@ static size_t out_data(struct rudp *r, uint8_t *pkt, uint64_t now)
 		return send_probe(r, pkt, now);
 	if (!work)
 		return 0;
-	if (r->fast_rtx && r->tx.lost > 0) { /* a recovery's first */
+	if (rudp_fast_rtx_due(r)) { /* a recovery's first */
 		r->fast_rtx = 0;
 		seq = next_lost(r);
 		if (seq < r->snd_nxt) {

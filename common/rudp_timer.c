@@ -207,7 +207,7 @@ uint64_t rudp_next_timer(const struct rudp *r)
 		t = min_u64(t, r->ack_now ? 0 : r->ack_deadline);
 	if (r->probe_due || r->tlp_due || rudp_fin_sendable(r) ||
 	    rudp_finack_sendable(r) ||
-	    (r->fast_rtx && r->tx.lost > 0 && rudp_sending_state(r)))
+	    rudp_fast_rtx_due(r))
 		t = 0;
 	if (rudp_can_retransmit(r) || rudp_can_send_new(r))
 		t = min_u64(t, rudp_pace_at(r));
