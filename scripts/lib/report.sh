@@ -80,8 +80,12 @@ verdict() {
   echo
   echo '```'
   awk '/^Verdict on this path/ { on = 1 } on && /^$/ { exit } on' "$1/advice.txt"
-  awk '/^== / { sec = $2 } /^  recommended / { sub(/^  recommended +/, ""); print sec " recommended: " $0 }
-    /^  =>  / { sub(/^  => +/, ""); print "  => " $0 } /^    (sender|receiver): / { print }' "$1/advice.txt"
+  # a recommendation, its "=>" and the calls right under that "=>" (not
+  # those under other lines, such as UDP's SO_RCVBUF, which no
+  # recommendation heads)
+  awk '/^== / { sec = $2 } /^    (sender|receiver): / { if (calls) print; next } { calls = 0 }
+    /^  recommended / { sub(/^  recommended +/, ""); print sec " recommended: " $0 }
+    /^  =>  / { sub(/^  => +/, ""); print "  => " $0; calls = 1 }' "$1/advice.txt"
   echo '```'
   echo
   echo "(advice.txt, below: the figures behind it)"
