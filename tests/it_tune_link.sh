@@ -11,10 +11,13 @@
 #   40 ms RTT), and every message behind it waits: there the recommended
 #   setting's delay is at most the kernel defaults' (measured on lossy:
 #   +157 ms with notsent_lowat=16K, +198 ms with the defaults);
-# - the SO_RCVBUF request found is 1 to 2.5 times the probed BDP on wan;
-#   where the path loses at random, at least 1 BDP (the receive buffer
-#   also holds what arrived behind a hole: on lossy and wifi 1bdp and 2bdp
-#   fell short of 95%, 4bdp reached it);
+# - the SO_RCVBUF line is the one the rows bear out (the smallest request
+#   within 95% of the best, else "none", naming the best of them); the
+#   request found is 1 to 2.5 times the probed BDP on wan; where the path
+#   loses at random, 1 to 4 BDP (the receive buffer also holds what
+#   arrived behind a hole: on lossy and wifi 1bdp and 2bdp fell short of
+#   95%, 4bdp mostly reached it), and when none did, the best of them was
+#   at least 1 BDP and 80% of the best;
 # - every UDP row the advice stands on (best, SO_RCVBUF, the verdict) lost
 #   no more than the bound it printed, and that bound is the threshold
 #   above the path's own loss.
@@ -66,11 +69,33 @@ else:
     if dflt:
         print(f"TCP: kernel defaults at +{us(*dflt.groups()):.0f} us p50")
         assert d <= us(*dflt.groups()), ("recommended delay over the defaults'", d, dflt.groups())
+# the SO_RCVBUF line against the rows: the smallest request (sndbuf left
+# to the kernel) within 95% of the best stream, else the best of them
+summ = [r for r in csv.DictReader(open(f"{run}/summary.csv")) if r["proto"] == "tcp" and r["kind"] == "stream"]
+tried = [r for r in summ if r["rcvbuf_req_bytes"] and not r["sndbuf_req_bytes"]]
+top = max(float(r["throughput_bps_mean"]) for r in summ)
+assert abs(top / 1e6 - best) <= 0.05 * best, ("best measured", best, top)
+within = [r for r in tried if float(r["throughput_bps_mean"]) >= 0.95 * top]
 m = re.search(r"SO_RCVBUF +([0-9]+) is the smallest request", tcp)
-assert m, "no SO_RCVBUF request reached 95%"
-ratio = int(m.group(1)) / bdp
-print(f"SO_RCVBUF request {m.group(1)} = {ratio:.2f} x BDP {bdp:.0f}")
-assert 1 <= ratio <= (2.5 if jitter == 0 else 4), ("window request", ratio)
+if within:
+    want = min(within, key=lambda r: int(r["rcvbuf_req_bytes"]))["rcvbuf_req_bytes"]
+    assert m and m.group(1) == want, ("SO_RCVBUF pick", m and m.group(1), want)
+    ratio = int(want) / bdp
+    print(f"SO_RCVBUF request {want} = {ratio:.2f} x BDP {bdp:.0f}")
+    assert 1 <= ratio <= (2.5 if jitter == 0 else 4), ("window request", ratio)
+else:
+    # on wan a request of 1 to 2.5 BDP always reached 95%; where the path
+    # loses at random one 50-round-trip run of each is noisy (CI once saw
+    # 4bdp at 88% of the defaults' best), and the advice must say none did
+    assert jitter, "no SO_RCVBUF request reached 95% on a path without random loss"
+    m = re.search(r"SO_RCVBUF +no request tried reaches 95% of the best; the best of them, ([0-9]+) ", tcp)
+    assert m, "the advice claims an SO_RCVBUF request the rows do not bear out"
+    up = max(tried, key=lambda r: float(r["throughput_bps_mean"]))
+    assert m.group(1) == up["rcvbuf_req_bytes"], ("best of the requests", m.group(1), up["rcvbuf_req_bytes"])
+    ratio = int(m.group(1)) / bdp
+    print(f"SO_RCVBUF none reached 95%; the best request {m.group(1)} = {ratio:.2f} x BDP "
+          f"gave {float(up['throughput_bps_mean']) / top:.0%} of the best")
+    assert ratio >= 1 and float(up["throughput_bps_mean"]) >= 0.8 * top, ("best request", ratio, up["throughput_bps_mean"], top)
 udp = adv.split("== UDP ==", 1)[1].split("\n== ", 1)[0]
 thr = float(re.search(r"within the bound \(([0-9.]+)% above", udp).group(1))
 p0 = float(path["path_loss_pct"]["value"])
