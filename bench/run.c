@@ -378,6 +378,15 @@ void run_fill_pattern(uint8_t *buf, size_t len)
 		buf[i] = (uint8_t)('a' + i % 26);
 }
 
+void *run_msg_buf(size_t len)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 4096, len ? len : 1) != 0)
+		return NULL;
+	return p;
+}
+
 uint64_t run_stall_limit(const struct tub_spec *spec)
 {
 	if (spec->rate_bps) {

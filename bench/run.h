@@ -251,6 +251,11 @@ int run_set_timeouts(int fd, uint64_t rcv_ns, uint64_t snd_ns);
 /* Fill a message buffer with a recognisable pattern. */
 void run_fill_pattern(uint8_t *buf, size_t len);
 
+/* A message buffer of len bytes (free() it), page-aligned: the kernel's
+ * copies to and from the socket's pages run faster when the user's side
+ * starts on the same boundary. NULL when out of memory. */
+void *run_msg_buf(size_t len);
+
 /* The control connection's smoothed RTT (TCP_INFO), ns; 0 if unknown. The
  * one view of the path a test has without a probe. */
 uint64_t run_ctl_rtt_ns(int ctl);

@@ -259,7 +259,7 @@ int tcp_stream_send(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_tx *tx = &ctx->mine.tx;
-	uint8_t *buf = malloc(s->msg_size);
+	uint8_t *buf = run_msg_buf(s->msg_size);
 	struct pacer pace;
 	struct ticker tick;
 	size_t off = 0;
@@ -329,7 +329,7 @@ int tcp_stream_recv(struct run_ctx *ctx)
 {
 	const struct tub_spec *s = ctx->spec;
 	struct tub_rx *rx = &ctx->mine.rx;
-	uint8_t *buf = malloc(s->msg_size);
+	uint8_t *buf = run_msg_buf(s->msg_size);
 	struct ticker tick;
 	uint64_t first = 0, last = 0, next_ctl = 0;
 	int rc = 0;
