@@ -107,6 +107,24 @@ check "alone: says how to get sockperf" -n "$(grep 'apt-get install -y sockperf'
 check "alone: one row" "$(csv_rows "$WORK/alone/runs.csv")" -eq 1
 positive "$WORK/alone/runs.csv" udp_rr_64 tub rtt_p50_us
 
+# The paired ratio: run k over run k, the median of those. A machine that
+# is slow for the reference's run 1 and the subject's run 2 spoils the
+# ratio of the medians (21/24) but not the paired one (1.0526).
+LIBD="$HERE/../scripts/lib"
+printf '%s\n' "workload,tool,rep,status,throughput_gbps" \
+	"tcp_stream_128k,tub,1,ok,20" "tcp_stream_128k,iperf3,1,ok,19" \
+	"tcp_stream_128k,tub,2,ok,21" "tcp_stream_128k,iperf3,2,ok,29" \
+	"tcp_stream_128k,tub,3,ok,32" "tcp_stream_128k,iperf3,3,ok,30" \
+	"tcp_stream_128k,tub,4,failed," "tcp_stream_128k,iperf3,4,ok,5" >"$WORK/pr.csv"
+awk -v pairs="tcp_stream_128k tub iperf3" -v mode=summary -f "$LIBD/csv.awk" \
+	-f "$LIBD/perfbench.awk" "$WORK/pr.csv" >"$WORK/pr_sum.csv"
+S=$WORK/pr_sum.csv
+check "paired: 3 pairs (run 4 failed for tub)" "$(sv tcp_stream_128k throughput_gbps pairs)" = 3
+check_awk "paired: the median of 20/19, 21/29, 32/30" \
+	"($(sv tcp_stream_128k throughput_gbps pair_ratio_median) - 20 / 19)^2 < 1e-6"
+check_awk "paired: the ratio of the medians apart (21/24: all ok runs)" \
+	"($(sv tcp_stream_128k throughput_gbps ratio) - 21 / 24)^2 < 1e-6"
+
 # The parsers, on output as iperf3 3.12 and sockperf 3.7 write it.
 TAB=$(printf '\t')
 cat >"$WORK/new.json" <<EOF

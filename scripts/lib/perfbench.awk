@@ -6,7 +6,10 @@
 # the two tools' ok runs, the ratio of the medians (subject / reference)
 # and how much worse the subject is in the metric's sense (throughput:
 # higher is better; loss and round trips: lower). min..max rather than an
-# interquartile range: five runs have no quartiles worth the name.
+# interquartile range: five runs have no quartiles worth the name. And
+# the median of the paired ratios: run k of the subject over run k of the
+# reference (they ran one after the other), which a machine that drifts
+# between a fast and a slow state spoils less than the ratio of medians.
 
 # metrics(workload, out): the metrics of a workload into out[1..n].
 function metrics(w, out) {
@@ -46,8 +49,26 @@ mode == "summary" {
 	nm = metrics(w, ms)
 	for (i = 1; i <= nm; i++) {
 		v = r[col[ms[i]]]
-		if (v != "") vals[w, t, ms[i], ++cnt[w, t, ms[i]]] = v
+		if (v == "") continue
+		vals[w, t, ms[i], ++cnt[w, t, ms[i]]] = v
+		byrep[w, t, ms[i], r[col["rep"]] + 0] = v
+		if (r[col["rep"]] + 0 > maxrep) maxrep = r[col["rep"]] + 0
 	}
+}
+
+# paired(w, s, ref, m): sets PN and PMED, the count and median of the
+# ratios of run k of s over run k of ref, where both have the metric.
+function paired(w, s, ref, m,    k) {
+	delete cnt[SUBSEP "pairs"]
+	PN = 0; PMED = ""
+	for (k = 1; k <= maxrep; k++) {
+		if (!((w, s, m, k) in byrep) || !((w, ref, m, k) in byrep)) continue
+		if (byrep[w, ref, m, k] + 0 == 0) continue
+		vals[SUBSEP "pairs", ++PN] = byrep[w, s, m, k] / byrep[w, ref, m, k]
+	}
+	cnt[SUBSEP "pairs"] = PN
+	if (PN == 0) return
+	stats(SUBSEP "pairs"); PMED = MED
 }
 
 mode == "table" && FNR == 1 { csv_index($0, col); next }
@@ -69,22 +90,24 @@ function print_table(    i, subj, ref, m, wp, ratio_name) {
 	csv_split(rows[1], r)
 	subj = r[col["subject"]]
 	ratio_name = (subj == "tub@B") ? "B/A" : "tub/other"
-	printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %s\n", "workload", "metric",
-		subj, " (min..max)", "vs", "median", " (min..max)", ratio_name, subj " worse by"
+	printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", "workload", "metric",
+		subj, " (min..max)", "vs", "median", " (min..max)", ratio_name, "paired", subj " worse by"
 	for (i = 1; i <= nrows; i++) {
 		csv_split(rows[i], r)
 		m = r[col["metric"]]
 		ref = r[col["reference"]]
 		wp = r[col["subject_worse_pct"]]
-		printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %s\n", r[col["workload"]], m,
+		printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", r[col["workload"]], m,
 			fmt(m, r[col["subject_median"]]),
 			" (" spread(m, r[col["subject_min"]], r[col["subject_max"]]) ")",
 			(ref == "" ? "-" : ref), fmt(m, r[col["reference_median"]]),
 			(ref == "" ? " -" : " (" spread(m, r[col["reference_min"]], r[col["reference_max"]]) ")"),
 			(r[col["ratio"]] == "" ? "-" : sprintf("%.3f", r[col["ratio"]])),
+			(r[col["pair_ratio_median"]] == "" ? "-" : sprintf("%.3f", r[col["pair_ratio_median"]])),
 			(wp == "" ? "-" : sprintf("%+.1f%%", wp))
 	}
-	print "median and (min..max) of the ok runs; " ratio_name ": ratio of the medians;"
+	print "median and (min..max) of the ok runs; " ratio_name ": ratio of the medians; paired: median of"
+	print "the ratios of run k over run k (each pair ran back to back), less spoiled by a drifting machine;"
 	print "throughput_gbps: receiver's payload, higher is better; udp_loss_pct, rtt_*_us (whole"
 	print "round trips; sockperf --full-rtt): lower is better. worse by: the ratio in the metric's sense."
 	print "cpu_send/recv_s_per_gb: each end's CPU seconds per 10^9 bytes received (tub's row; iperf3's"
@@ -94,7 +117,8 @@ function print_table(    i, subj, ref, m, wp, ratio_name) {
 END {
 	if (mode == "table") { print_table(); exit }
 	print "workload,metric,better,subject,subject_runs,subject_median,subject_min,subject_max," \
-		"reference,reference_runs,reference_median,reference_min,reference_max,ratio,subject_worse_pct"
+		"reference,reference_runs,reference_median,reference_min,reference_max,ratio,subject_worse_pct," \
+		"pairs,pair_ratio_median"
 	np = split(pairs, pl, ";")
 	for (p = 1; p <= np; p++) {
 		if (split(pl[p], f, " ") < 3) continue
@@ -110,9 +134,12 @@ END {
 				ratio = smed / rmed
 				worse = (better(m) == "higher") ? (1 - ratio) * 100 : (ratio - 1) * 100
 			}
+			PN = 0; PMED = ""
+			if (ref != "") paired(w, s, ref, m)
 			print w "," m "," better(m) "," s "," sn "," num(smed) "," num(smin) "," num(smax) "," \
 				ref "," (ref == "" ? "" : rn) "," num(rmed) "," num(rmin) "," num(rmax) "," \
-				(ratio == "" ? "" : sprintf("%.4f", ratio)) "," (worse == "" ? "" : sprintf("%.2f", worse))
+				(ratio == "" ? "" : sprintf("%.4f", ratio)) "," (worse == "" ? "" : sprintf("%.2f", worse)) "," \
+				(ref == "" ? "" : PN) "," (PMED == "" ? "" : sprintf("%.4f", PMED))
 		}
 	}
 }
