@@ -232,5 +232,7 @@ void rudp_get_stats(const struct rudp *r, struct rudp_stats *s)
 	s->ssthresh = r->cc.ssthresh;
 	s->peer_window = (uint32_t)(r->right_edge - r->snd_una);
 	s->inflight = r->tx.inflight;
+	s->inflight_bytes = r->tx.inflight_bytes;
+	s->pkt_payload = r->pay;
 	s->sendq_bytes = r->sq.used;
 }

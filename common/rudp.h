@@ -145,9 +145,11 @@ struct rudp_stats {
 	uint64_t foreign;          /* well-formed, other session */
 	uint64_t stale;            /* ours, but not acceptable now */
 	uint64_t srtt_ns, rttvar_ns, rto_ns;
-	uint32_t cwnd, ssthresh;   /* packets */
+	uint32_t cwnd, ssthresh;   /* full-sized packets */
 	uint32_t peer_window;      /* packets the peer lets us have unacked */
 	uint32_t inflight;         /* sent, not acknowledged, not deemed lost */
+	uint64_t inflight_bytes;   /* their payload; cwnd bounds it */
+	uint32_t pkt_payload;      /* of a full-sized packet (0: no peer yet) */
 	uint64_t sendq_bytes;      /* queued, not yet cut into packets */
 };
 

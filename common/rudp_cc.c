@@ -193,6 +193,8 @@ uint64_t rudp_cc_pace_gap(const struct rudp_cc *cc, size_t len,
 		return cc->fixed_bps
 			? (uint64_t)len * 8 * 1000000000ull / cc->fixed_bps
 			: 0;
+	if (cc->full_len > 0 && len < cc->full_len)
+		return srtt * len / ((uint64_t)rudp_cc_cwnd(cc) * cc->full_len);
 	return srtt / rudp_cc_cwnd(cc);
 }
 

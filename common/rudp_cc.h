@@ -3,9 +3,10 @@
  * window of ACKs); cubic: RFC 9438 (beta 0.7, C 0.4, fast convergence,
  * the Reno-friendly estimate); paced: no window of its own (the whole
  * window open), packets spaced at a fixed rate. Every window is in
- * packets and never below a floor of a few (or the window, if smaller),
- * so that loss keeps being found by acknowledgements, not timers. reno and
- * cubic pace packets at cwnd per srtt. The connection calls in; nothing
+ * full-sized packets (the connection counts the bytes in flight against
+ * it) and never below a floor of a few (or the window, if smaller), so
+ * that loss keeps being found by acknowledgements, not timers. reno and
+ * cubic pace at cwnd full-sized packets per srtt. The connection calls in; nothing
  * here knows packets or time beyond what it is given. Internal to
  * rudp*.c (and their tests). */
 #ifndef TUB_RUDP_CC_H
@@ -41,6 +42,8 @@ struct rudp_cc {
 	/* pacer */
 	uint64_t fixed_bps;    /* paced: the rate */
 	uint64_t pace_next;    /* when the next packet is due */
+	uint32_t full_len;     /* bytes of a full-sized packet (0: unknown;
+				  every packet counts as full) */
 };
 
 /* Start with the initial window (RUDP_INIT_CWND; paced: max). */
@@ -69,8 +72,9 @@ void rudp_cc_undo(struct rudp_cc *cc);
 /* In slow start (below ssthresh). */
 int rudp_cc_in_slow_start(const struct rudp_cc *cc);
 
-/* Time between two packets of len bytes: fixed rate (paced), srtt / cwnd
- * (reno, cubic; 0 before any RTT sample). */
+/* Time after a packet of len bytes: fixed rate (paced), srtt / cwnd for a
+ * full-sized one and its share of that for a smaller one (reno, cubic; 0
+ * before any RTT sample). */
 uint64_t rudp_cc_pace_gap(const struct rudp_cc *cc, size_t len,
 			  uint64_t srtt);
 

@@ -19,6 +19,7 @@ static void set_peer(struct rudp *r, const struct rudp_hs *hs,
 	r->have_peer = 1;
 	r->peer = *hs;
 	r->pay = mtu - RUDP_HDR_LEN;
+	r->cc.full_len = mtu;
 	r->max_msg = r->conf.max_msg < hs->max_msg ? r->conf.max_msg
 						   : hs->max_msg;
 	r->max_frags = (r->max_msg + r->pay - 1) / r->pay;
@@ -139,6 +140,7 @@ static uint32_t slot_delivered(struct rudp *r, uint32_t i, int sacked,
 	}
 	if (r->in_recovery && t->tx_order >= r->recovery_tx)
 		r->in_recovery = 0; /* a packet sent since was delivered */
+	r->acked_bytes += t->len;
 	return 1;
 }
 
@@ -198,6 +200,22 @@ static int tlp_repaired(const struct rudp *r, const struct rudp_hdr *h)
 	return t->seq == es && t->state == RUDP_TX_FLIGHT;
 }
 
+/* The window grows by what was delivered in full-sized packets (RFC 3465's
+ * byte counting), the remainder carried to the next ACK, so small packets
+ * do not grow it faster than full ones. Packets before the handshake. */
+static void grow(struct rudp *r, uint32_t delivered, uint64_t now)
+{
+	uint32_t full = delivered;
+
+	if (r->pay > 0) {
+		r->ca_bytes += r->acked_bytes;
+		full = (uint32_t)(r->ca_bytes / r->pay);
+		r->ca_bytes %= r->pay;
+	}
+	if (full > 0)
+		rudp_cc_on_ack(&r->cc, full, r->cc_blocked, now, r->rtt.srtt);
+}
+
 static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 		      uint64_t now)
 {
@@ -205,6 +223,7 @@ static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 	uint32_t delivered = 0;
 	int i, repaired = tlp_repaired(r, h);
 
+	r->acked_bytes = 0;
 	for (s = r->snd_una; s < ack; s++)
 		delivered += slot_delivered(r, rudp_txq_index(&r->tx, s), 0, 0,
 					    now);
@@ -227,8 +246,7 @@ static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 		r->tlp_active = 0;
 	rudp_detect_losses(r, now);
 	if (!r->in_recovery && delivered)
-		rudp_cc_on_ack(&r->cc, delivered, r->cc_blocked, now,
-			       r->rtt.srtt);
+		grow(r, delivered, now);
 	if (delivered)
 		r->cc_blocked = 0;
 	if (r->snd_una > old_una)

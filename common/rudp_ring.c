@@ -99,6 +99,7 @@ static void list_remove(struct rudp_txq *q, uint32_t i)
 		q->tail = t->prev;
 	t->prev = t->next = RUDP_NIL;
 	q->inflight--;
+	q->inflight_bytes -= t->len;
 }
 
 void rudp_txq_fly(struct rudp_txq *q, uint32_t i)
@@ -119,6 +120,7 @@ void rudp_txq_fly(struct rudp_txq *q, uint32_t i)
 		q->head = i;
 	q->tail = i;
 	q->inflight++;
+	q->inflight_bytes += t->len;
 }
 
 enum rudp_tx_state rudp_txq_delivered(struct rudp_txq *q, uint32_t i,

@@ -55,6 +55,7 @@ struct rudp_txq {
 	uint32_t w, slot_bytes;
 	uint32_t head, tail;   /* flight list */
 	uint32_t inflight;     /* on the list */
+	uint64_t inflight_bytes; /* their payload */
 	uint32_t lost;         /* RUDP_TX_LOST, waiting to go again */
 };
 

@@ -15,6 +15,7 @@ DELAY=10ms
 DURATION=8
 LABEL=hol
 CC=cubic
+SEED=11
 RESULTS=$ROOT/results
 BIN=$ROOT/build
 NAME=tubhol$$
@@ -30,6 +31,9 @@ usage: scripts/hol.sh [options]          (root: it makes network namespaces)
   --duration S       seconds per test (default $DURATION)
   --cc CC            RUDP's congestion control: reno, cubic, paced
                      (default $CC)
+  --seed N           tub-link's loss seed (default $SEED): one seed drops
+                     the same packets every run; others show how much a
+                     figure owes to one loss pattern
   --label NAME       run label (default $LABEL)
   --results DIR      where the run directory goes (default results/)
   --bin DIR          the built programs (default build/)
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
     --delay) DELAY=${2:?}; shift ;;
     --duration) DURATION=${2:?}; shift ;;
     --cc) CC=${2:?}; shift ;;
+    --seed) SEED=${2:?}; shift ;;
     --label) LABEL=${2:?}; shift ;;
     --results) RESULTS=${2:?}; shift ;;
     --bin) BIN=${2:?}; shift ;;
@@ -56,6 +61,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+case $SEED in ''|*[!0-9]*) die "--seed: '$SEED' is not a whole number" ;; esac
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces); try: sudo $0"
 [ -x "$BIN/tub-send" ] || die "no $BIN/tub-send: build first (cmake -S . -B build && cmake --build build)"
 command -v gnuplot >/dev/null ||
@@ -81,7 +87,7 @@ trap 'exit 130' INT TERM
 # link LOSS: a fresh link and a receiver on side b; sets PORT.
 link() {
   stop
-  "$NETNS" up "$NAME" --delay "$DELAY" --loss "$1%" --seed 11 >"$DIR/up.log" 2>&1 ||
+  "$NETNS" up "$NAME" --delay "$DELAY" --loss "$1%" --seed "$SEED" >"$DIR/up.log" 2>&1 ||
     { cat "$DIR/up.log" >&2; die "netns.sh up failed"; }
   rm -f "$DIR/recv.out"
   "$NETNS" exec "$NAME" b "$BIN/tub-recv" -p 0 -q >"$DIR/recv.out" 2>>"$DIR/recv.log" &

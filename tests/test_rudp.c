@@ -212,6 +212,8 @@ struct sim {
 	uint8_t pkt[PKT_CAP];
 };
 
+#define FULL_PAY (1400 - RUDP_HDR_LEN) /* base_conf's full-sized packet */
+
 static struct rudp_conf base_conf(void)
 {
 	struct rudp_conf c;
@@ -340,26 +342,32 @@ static void sim_send_dgram(struct sim *s, int to, const uint8_t *p,
 	}
 }
 
-/* A packet goes only while inflight < min(cwnd, window, peer window); a
- * tail loss probe, or a recovery's first retransmission, may go beyond,
- * one packet at a time. (A reduction may
- * leave more in flight than the new window, which then only drains.)
- * before: the endpoint's figures before the call that sent it; NULL after
- * input, which sends nothing. */
+/* A packet goes only while the bytes in flight are under cwnd full-sized
+ * packets' worth (packets in flight under cwnd before the handshake) and
+ * the packets in flight under the window and the peer's; a tail loss
+ * probe, or a recovery's first retransmission, may go beyond, one packet
+ * at a time. (A reduction may leave more in flight than the new window,
+ * which then only drains.) before: the endpoint's figures before the call
+ * that sent it; NULL after input, which sends nothing. */
 static void check_inv(struct sim *s, int i, const struct rudp_stats *before)
 {
 	struct rudp_stats st;
 	uint32_t lim;
 
 	rudp_get_stats(s->ep[i], &st);
-	lim = st.cwnd < s->conf[i].window ? st.cwnd : s->conf[i].window;
+	lim = s->conf[i].window;
 	if (st.peer_window < lim)
 		lim = st.peer_window;
 	if (before && st.inflight > before->inflight) {
+		int over = st.inflight > lim ||
+			   (before->pkt_payload
+			    ? before->inflight_bytes >=
+				(uint64_t)before->cwnd * before->pkt_payload
+			    : before->inflight >= before->cwnd);
 		if (st.tlp_probes > before->tlp_probes ||
 		    st.recovery_first > before->recovery_first)
-			lim = before->inflight + 1;
-		if (st.inflight > lim)
+			over = st.inflight > before->inflight + 1;
+		if (over)
 			s->inv_bad++;
 	}
 	if (st.inflight > s->max_inflight[i])
@@ -777,7 +785,7 @@ static void test_head_of_line(void)
 	for (ordered = 0; ordered < 2; ordered++) {
 		c.ordered = ordered;
 		sim_init(&s, &c, &c, 3);
-		flow_fixed(&s.fl[0], 50, 200);
+		flow_fixed(&s.fl[0], 50, FULL_PAY); /* a window of 10 */
 		s.ch.delay_ns = 5 * MS;
 		d.done = 0;
 		s.filter = drop_one_filter;
@@ -1437,7 +1445,7 @@ static void test_pacing_cwnd(void)
 		c.cc = (enum rudp_cc_algo)cc;
 		c.window = 32;
 		sim_init(&s, &c, &c, 30);
-		flow_fixed(&s.fl[0], 3000, 1000);
+		flow_fixed(&s.fl[0], 3000, FULL_PAY);
 		s.ch.delay_ns = 5 * MS;
 		s.filter = gap_record;
 		s.ctx = &g;
@@ -1458,6 +1466,57 @@ static void test_pacing_cwnd(void)
 		       " us\n", cc == RUDP_CC_RENO ? "reno" : "cubic",
 		       mean / 1e3, want / 1e3);
 		CHECK_NEAR(mean, want, 0.05 * want);
+		sim_free(&s);
+	}
+}
+
+/* The window counts bytes: the first flight (before any ACK) carries
+ * RUDP_INIT_CWND full-sized packets' worth, so up to 4 x RUDP_INIT_CWND
+ * quarter-sized messages go in the first round trip, not RUDP_INIT_CWND.
+ * And the window grows by full-sized packets delivered,
+ * not by packets: after the same bytes it is the same for small packets
+ * as for full ones. */
+static void test_window_bytes(void)
+{
+	static struct gaps g;
+	struct rudp_conf c = base_conf();
+	struct rudp_stats a;
+	struct sim s;
+	uint32_t k, first, quarter = FULL_PAY / 4, cwnd_full = 0;
+
+	c.window = 1024;
+	for (int small = 0; small < 2; small++) {
+		memset(&g, 0, sizeof g);
+		sim_init(&s, &c, &c, 31);
+		/* 60 full packets' worth: slow start, never a loss */
+		flow_fixed(&s.fl[0], small ? 240 : 60,
+			   small ? quarter : FULL_PAY);
+		s.ch.delay_ns = 5 * MS;
+		s.filter = gap_record;
+		s.ctx = &g;
+		CHECK(sim_run(&s));
+		check_flow(&s, 0, 1);
+		check_clean(&s);
+		/* arrivals within a round trip (10 ms) of the first: sent
+		 * before its ACK was back (paced over the handshake's RTT) */
+		for (k = 0, first = 0; k < g.n; k++)
+			first += g.t[k] < g.t[0] + 10 * MS;
+		stats_of(&s, 0, &a);
+		printf("  window in bytes: %s messages, first flight %u packets,"
+		       " window %u full-sized packets after\n",
+		       small ? "quarter-sized" : "full-sized", first,
+		       (unsigned)a.cwnd);
+		if (small) {
+			/* at most 4 x 10 in the window; paced by their wire
+			 * bytes (header too), a few go out after the first
+			 * ACK is back. Counted in packets: 10. */
+			CHECK(first > 3 * RUDP_INIT_CWND);
+			CHECK(first <= 4 * RUDP_INIT_CWND);
+			CHECK_EQ_U64(a.cwnd, cwnd_full);
+		} else {
+			CHECK_EQ_U64(first, RUDP_INIT_CWND);
+			cwnd_full = a.cwnd;
+		}
 		sim_free(&s);
 	}
 }
@@ -1688,6 +1747,7 @@ int main(int argc, char **argv)
 		{"goodput", test_goodput},
 		{"pacing", test_pacing},
 		{"pacing_cwnd", test_pacing_cwnd},
+		{"window_bytes", test_window_bytes},
 		{"deterministic", test_deterministic},
 		{"perfect_and_lossy", test_perfect_and_lossy},
 		{"peek_syn", test_peek_syn},

@@ -154,6 +154,14 @@ static void test_pacing(void)
 	gap = mean_gap(&cc, 50 * MS, 5000); /* 200 us */
 	CHECK_NEAR(gap, 200e3, 0.05 * 200e3);
 	CHECK_EQ_U64(rudp_cc_pace_gap(&cc, 1400, 0), 0); /* no RTT yet */
+	/* A packet of a quarter of the full size takes a quarter of the
+	 * gap: the pacer spends the window in bytes. Full ones, or any
+	 * before the size is known, the whole. */
+	cc.full_len = 1400;
+	CHECK_EQ_U64(rudp_cc_pace_gap(&cc, 350, 50 * MS), 50 * MS / 250 / 4);
+	CHECK_EQ_U64(rudp_cc_pace_gap(&cc, 1400, 50 * MS), 50 * MS / 250);
+	cc.full_len = 0;
+	CHECK_EQ_U64(rudp_cc_pace_gap(&cc, 350, 50 * MS), 50 * MS / 250);
 	rudp_cc_init(&cc, RUDP_CC_PACED, 1000, 8000000); /* 1 MB/s */
 	CHECK_EQ_U64(rudp_cc_cwnd(&cc), 1000);
 	gap = mean_gap(&cc, 10 * MS, 1000); /* 1400 B: 1.4 ms */
