@@ -550,6 +550,18 @@ static void sum_tx(struct tub_tx *t, const struct tub_tx *f, int first)
 					      f->tcpi.rttvar_us);
 	if (first)
 		t->tcpi.snd_mss = f->tcpi.snd_mss;
+	t->rudp.valid |= f->rudp.valid;
+	t->rudp.retrans_timeout += f->rudp.retrans_timeout;
+	t->rudp.retrans_fast += f->rudp.retrans_fast;
+	t->rudp.spurious += f->rudp.spurious;
+	t->rudp.pkts_sent += f->rudp.pkts_sent;
+	t->rudp.srtt_ns = max_u64(t->rudp.srtt_ns, f->rudp.srtt_ns);
+	t->rudp.tlp += f->rudp.tlp;
+	t->rudp.rack_losses += f->rudp.rack_losses;
+	t->rudp.spurious_rack += f->rudp.spurious_rack;
+	t->rudp.max_silence_ns = max_u64(t->rudp.max_silence_ns,
+					 f->rudp.max_silence_ns);
+	t->rudp.cwnd += f->rudp.cwnd;
 }
 
 static void sum_rx(struct tub_rx *t, const struct tub_rx *f)
@@ -590,22 +602,6 @@ static void sum_iv(struct tub_intervals *t, const struct tub_intervals *f)
 		t->s[k].msgs += f->s[k].msgs;
 	}
 	t->truncated = (uint32_t)max_u64(t->truncated, f->truncated);
-}
-
-static void sum_probe(struct tub_probe *t, const struct tub_probe *f)
-{
-	t->rudp_valid |= f->rudp_valid;
-	t->rudp_retrans_timeout += f->rudp_retrans_timeout;
-	t->rudp_retrans_fast += f->rudp_retrans_fast;
-	t->rudp_spurious += f->rudp_spurious;
-	t->rudp_pkts_sent += f->rudp_pkts_sent;
-	t->rudp_srtt_ns = max_u64(t->rudp_srtt_ns, f->rudp_srtt_ns);
-	t->rudp_tlp += f->rudp_tlp;
-	t->rudp_rack_losses += f->rudp_rack_losses;
-	t->rudp_spurious_rack += f->rudp_spurious_rack;
-	t->rudp_max_silence_ns = max_u64(t->rudp_max_silence_ns,
-					 f->rudp_max_silence_ns);
-	t->rudp_cwnd += f->rudp_cwnd;
 }
 
 /* Flows that asked for options of their own (--flow's local=, remote=):
@@ -665,7 +661,6 @@ void flows_sum(const struct tub_result *rows, int n, struct tub_result *sum)
 		sum_rx(&sum->rx, &r->rx);
 		sum_iv(&sum->tx.iv, &r->tx.iv);
 		sum_iv(&sum->rx.iv, &r->rx.iv);
-		sum_probe(&sum->probe, &r->probe);
 		if (r->rx.end_how != sum->rx.end_how)
 			sum->rx.end_how = TUB_END_NONE;
 		if (r->rx.bytes > 0) {

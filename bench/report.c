@@ -101,7 +101,7 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 			fprintf(f, "; %" PRIu64 " out of order, %" PRIu64
 				" corrupt\n", rx->out_of_order, rx->corrupt);
 	}
-	if (r->probe.rudp_valid)
+	if (r->have_tx && tx->rudp.valid)
 		fprintf(f, "  rudp (%s, %s): %" PRIu64 " packets sent, %" PRIu64
 			" retransmitted on timeout, %" PRIu64 " after RACK (%"
 			PRIu64 " lost, %" PRIu64 " of them not), %" PRIu64
@@ -110,11 +110,11 @@ static void summary_stream(FILE *f, const struct tub_result *r)
 			r->spec.flags & TUB_SPEC_UNORDERED ? "unordered"
 							   : "ordered",
 			spec_cc_name(r->spec.cc),
-			r->probe.rudp_pkts_sent, r->probe.rudp_retrans_timeout,
-			r->probe.rudp_retrans_fast, r->probe.rudp_rack_losses,
-			r->probe.rudp_spurious_rack, r->probe.rudp_tlp,
-			r->probe.rudp_spurious, r->probe.rudp_srtt_ns / 1e3,
-			r->probe.rudp_cwnd, r->probe.rudp_max_silence_ns / 1e6);
+			tx->rudp.pkts_sent, tx->rudp.retrans_timeout,
+			tx->rudp.retrans_fast, tx->rudp.rack_losses,
+			tx->rudp.spurious_rack, tx->rudp.tlp, tx->rudp.spurious,
+			tx->rudp.srtt_ns / 1e3, tx->rudp.cwnd,
+			tx->rudp.max_silence_ns / 1e6);
 	if (r->spec.proto == TUB_PROTO_TCP && tx->tcpi.valid)
 		fprintf(f, "  TCP_INFO%s: %u retransmitted segments, rtt %u us "
 			"(var %u), cwnd %u x %u B\n",

@@ -204,24 +204,21 @@ static int rio_turn(struct rio *io, uint64_t *next_ctl, uint64_t *now)
 static void rio_report(struct rio *io)
 {
 	struct rudp_stats st;
-	struct tub_probe *p = &io->ctx->res->probe;
+	struct tub_rudp_tx *p = &io->ctx->mine.tx.rudp;
 
 	rudp_get_stats(io->r, &st);
-	/* Counts add up over the endpoints of a run (one per connection in
-	 * the connect kind); srtt and cwnd are the last one's, the silence
-	 * the longest of any. */
-	p->rudp_valid = 1;
-	p->rudp_retrans_timeout += st.retrans_timeout;
-	p->rudp_retrans_fast += st.retrans_fast;
-	p->rudp_spurious += st.spurious_retrans;
-	p->rudp_pkts_sent += st.pkts_sent;
-	p->rudp_tlp += st.tlp_probes;
-	p->rudp_rack_losses += st.rack_losses;
-	p->rudp_spurious_rack += st.spurious_rack;
-	if (st.max_silence_ns > p->rudp_max_silence_ns)
-		p->rudp_max_silence_ns = st.max_silence_ns;
-	p->rudp_srtt_ns = st.srtt_ns;
-	p->rudp_cwnd = st.cwnd;
+	p->valid = 1;
+	p->retrans_timeout += st.retrans_timeout;
+	p->retrans_fast += st.retrans_fast;
+	p->spurious += st.spurious_retrans;
+	p->pkts_sent += st.pkts_sent;
+	p->tlp += st.tlp_probes;
+	p->rack_losses += st.rack_losses;
+	p->spurious_rack += st.spurious_rack;
+	if (st.max_silence_ns > p->max_silence_ns)
+		p->max_silence_ns = st.max_silence_ns;
+	p->srtt_ns = st.srtt_ns;
+	p->cwnd = st.cwnd;
 }
 
 /* The receiver's counters into its report. */

@@ -414,23 +414,18 @@ static void put_probe(struct csv_row *row, const struct tub_result *r)
 	      p->ka_expected_ns / 1e9, 3);
 	put_str(row, "ka_error", ka && p->ka_detected ? p->ka_error : NULL);
 	int rudp = r->spec.proto == TUB_PROTO_RUDP;
-	put_u64(row, "rudp_retrans_timeout", rudp && p->rudp_valid,
-		p->rudp_retrans_timeout);
-	put_u64(row, "rudp_retrans_fast", rudp && p->rudp_valid,
-		p->rudp_retrans_fast);
-	put_u64(row, "rudp_spurious_retrans", rudp && p->rudp_valid,
-		p->rudp_spurious);
-	put_u64(row, "rudp_pkts_sent", rudp && p->rudp_valid, p->rudp_pkts_sent);
-	put_f(row, "rudp_srtt_us", rudp && p->rudp_valid, p->rudp_srtt_ns / 1e3,
-	      1);
-	put_u64(row, "rudp_cwnd_pkts", rudp && p->rudp_valid, p->rudp_cwnd);
-	put_u64(row, "rudp_tlp", rudp && p->rudp_valid, p->rudp_tlp);
-	put_u64(row, "rudp_rack_losses", rudp && p->rudp_valid,
-		p->rudp_rack_losses);
-	put_u64(row, "rudp_spurious_rack", rudp && p->rudp_valid,
-		p->rudp_spurious_rack);
-	put_f(row, "rudp_max_silence_ms", rudp && p->rudp_valid,
-	      p->rudp_max_silence_ns / 1e6, 1);
+	const struct tub_rudp_tx *u = &r->tx.rudp;
+	int rv = rudp && r->have_tx && u->valid;
+	put_u64(row, "rudp_retrans_timeout", rv, u->retrans_timeout);
+	put_u64(row, "rudp_retrans_fast", rv, u->retrans_fast);
+	put_u64(row, "rudp_spurious_retrans", rv, u->spurious);
+	put_u64(row, "rudp_pkts_sent", rv, u->pkts_sent);
+	put_f(row, "rudp_srtt_us", rv, u->srtt_ns / 1e3, 1);
+	put_u64(row, "rudp_cwnd_pkts", rv, u->cwnd);
+	put_u64(row, "rudp_tlp", rv, u->tlp);
+	put_u64(row, "rudp_rack_losses", rv, u->rack_losses);
+	put_u64(row, "rudp_spurious_rack", rv, u->spurious_rack);
+	put_f(row, "rudp_max_silence_ms", rv, u->max_silence_ns / 1e6, 1);
 	put_u64(row, "rudp_dup_dropped", rudp && r->have_rx, r->rx.dup_dropped);
 	put_u64(row, "rudp_foreign", rudp && r->have_rx, r->rx.foreign);
 	put_i64(row, "connect_timewait",

@@ -168,6 +168,18 @@ struct tub_kernel {
 };
 
 /* What the end that sends the data counted. */
+/* RUDP: the sending endpoint's protocol counters (added up over the
+ * endpoints of a run, one per connection in the connect kind; srtt and
+ * cwnd the last one's, the silence the longest). */
+struct tub_rudp_tx {
+	uint8_t valid;
+	uint64_t retrans_timeout, retrans_fast, spurious;
+	uint64_t pkts_sent, srtt_ns;
+	uint64_t tlp, rack_losses, spurious_rack;
+	uint64_t max_silence_ns;
+	uint32_t cwnd;             /* full-sized packets */
+};
+
 struct tub_tx {
 	uint64_t bytes;      /* payload bytes accepted by send calls */
 	uint64_t msgs;       /* messages (UDP: datagrams, end markers excluded) */
@@ -183,6 +195,7 @@ struct tub_tx {
 	uint64_t unacked_bytes; /* sent, not yet acknowledged (SIOCOUTQ less
 				   unsent_bytes) */
 	struct tub_tcpinfo tcpi; /* TCP_INFO at the end (TCP only) */
+	struct tub_rudp_tx rudp; /* RUDP only; under -R it comes in DONE */
 	struct tub_kernel kernel; /* this end's host over the test */
 	struct tub_intervals iv;
 };
@@ -243,12 +256,6 @@ struct tub_probe {
 	uint64_t ka_ns;            /* keepalive: idle start -> error */
 	uint64_t ka_expected_ns;   /* keepalive: idle + intvl x cnt (or idle +
 				      user_timeout), from the socket's values */
-	uint8_t rudp_valid;        /* rudp: the sender's protocol counters */
-	uint64_t rudp_retrans_timeout, rudp_retrans_fast, rudp_spurious;
-	uint64_t rudp_pkts_sent, rudp_srtt_ns;
-	uint64_t rudp_tlp, rudp_rack_losses, rudp_spurious_rack;
-	uint64_t rudp_max_silence_ns;
-	uint32_t rudp_cwnd;
 	char ka_error[32];         /* keepalive: the error, e.g. "ETIMEDOUT" */
 	uint32_t path_mtu;         /* UDP: IP_MTU of the connected data socket
 				      (the route's path MTU), bytes; 0 unknown */

@@ -373,6 +373,17 @@ static void put_tx(struct wbuf *w, const struct tub_tx *tx)
 	put_u32(w, tx->tcpi.rttvar_us);
 	put_u32(w, tx->tcpi.snd_cwnd);
 	put_u32(w, tx->tcpi.snd_mss);
+	put_u8(w, tx->rudp.valid);
+	put_u64(w, tx->rudp.retrans_timeout);
+	put_u64(w, tx->rudp.retrans_fast);
+	put_u64(w, tx->rudp.spurious);
+	put_u64(w, tx->rudp.pkts_sent);
+	put_u64(w, tx->rudp.srtt_ns);
+	put_u64(w, tx->rudp.tlp);
+	put_u64(w, tx->rudp.rack_losses);
+	put_u64(w, tx->rudp.spurious_rack);
+	put_u64(w, tx->rudp.max_silence_ns);
+	put_u32(w, tx->rudp.cwnd);
 	put_intervals(w, &tx->iv);
 }
 
@@ -395,6 +406,17 @@ static void get_tx(struct rbuf *r, struct tub_tx *tx)
 	tx->tcpi.rttvar_us = get_u32(r, "tcpi.rttvar_us");
 	tx->tcpi.snd_cwnd = get_u32(r, "tcpi.snd_cwnd");
 	tx->tcpi.snd_mss = get_u32(r, "tcpi.snd_mss");
+	tx->rudp.valid = get_bool(r, "rudp.valid");
+	tx->rudp.retrans_timeout = get_u64(r, "rudp.retrans_timeout");
+	tx->rudp.retrans_fast = get_u64(r, "rudp.retrans_fast");
+	tx->rudp.spurious = get_u64(r, "rudp.spurious");
+	tx->rudp.pkts_sent = get_u64(r, "rudp.pkts_sent");
+	tx->rudp.srtt_ns = get_u64(r, "rudp.srtt_ns");
+	tx->rudp.tlp = get_u64(r, "rudp.tlp");
+	tx->rudp.rack_losses = get_u64(r, "rudp.rack_losses");
+	tx->rudp.spurious_rack = get_u64(r, "rudp.spurious_rack");
+	tx->rudp.max_silence_ns = get_u64(r, "rudp.max_silence_ns");
+	tx->rudp.cwnd = get_u32(r, "rudp.cwnd");
 	get_intervals(r, &tx->iv);
 	r->part = "";
 }

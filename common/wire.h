@@ -19,13 +19,14 @@
 #include "spec.h"
 
 #define WIRE_MAGIC 0x5442u
-#define WIRE_VERSION 8 /* 3: one port (READY's secret, JOIN), CPU; 4: GSO/GRO
+#define WIRE_VERSION 9 /* 3: one port (READY's secret, JOIN), CPU; 4: GSO/GRO
 			  * buffer counts in DONE/RESULT; 5: TEST carries
 			  * rudp's cc and RTO bounds; 6: TEST carries
 			  * the flows, DONE and RESULT come one a flow;
 			  * 7: TEST carries mixed flows (--flow); 8: each
 			  * with its remote options, and a flow's DONE or
-			  * RESULT what its options gave */
+			  * RESULT what its options gave; 9: DONE
+			  * carries RUDP's sender counters (-R) */
 #define WIRE_HDR_LEN 8
 #define WIRE_MAX_BODY (128u * 1024u)
 #define WIRE_MAX_FRAME (WIRE_HDR_LEN + WIRE_MAX_BODY)

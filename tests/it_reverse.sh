@@ -29,6 +29,14 @@ for p in tcp udp rudp; do
 	check "-R $p stream: received <= sent ($rx, $tx)" "${rx:-0}" -le "${tx:-0}"
 	th=$(col "$CSV" throughput_bps)
 	check "-R $p stream: a throughput ($th)" -n "$th"
+	if [ "$p" = rudp ]; then
+		# the sending endpoint's counters are the receiver's; its DONE
+		# carries them
+		ps=$(col "$CSV" rudp_pkts_sent)
+		check "-R rudp stream: the sender's packets ($ps)" "${ps:-0}" -gt 0
+		check "-R rudp stream: its srtt and window" \
+			-n "$(col "$CSV" rudp_srtt_us)" -a -n "$(col "$CSV" rudp_cwnd_pkts)"
+	fi
 done
 udp_lost=$(col "$CSV" udp_lost)
 send --proto udp -t 1 -b 100M --local-opt rcvbuf=4M

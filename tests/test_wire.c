@@ -14,12 +14,13 @@
 #define FUZZ_MAX_LEN 700
 
 /* Wire layout of a side (DONE/RESULT) body: tx has nine u64, the kernel
- * counters (u8 + three u64), tcpi (u8 + five u32), then its intervals; rx
+ * counters (u8 + three u64), tcpi (u8 + five u32), rudp (u8 + nine u64 +
+ * u32), then its intervals; rx
  * has five u64, the gro u8, nine more u64, the jitter double, the end_how
  * u8, eight more u64 and the kernel counters, then its intervals. The
  * tests patch fields at these offsets. */
 #define SIDE_TCPI_VALID 97
-#define SIDE_TX_IV 118
+#define SIDE_TX_IV 195
 #define IV_HDR 8
 #define IV_ENTRY 24
 #define SIDE_CPU 123 /* after both sides: cpu valid u8, user, sys, wall
@@ -381,6 +382,8 @@ static void make_side(struct tub_side *m, uint32_t n_iv)
 	tx->tcpi.rttvar_us = 9;
 	tx->tcpi.snd_cwnd = 10;
 	tx->tcpi.snd_mss = 1448;
+	tx->rudp = (struct tub_rudp_tx){1, 101, 102, 103, U64_ONES, 105,
+					106, 107, 108, 109, 0xfffffffeu};
 	make_intervals(&tx->iv, n_iv, 1);
 	rx->bytes = 21;
 	rx->msgs = U64_ONES;
@@ -504,6 +507,17 @@ static void cmp_side(const struct tub_side *a, const struct tub_side *b)
 	CHECK_EQ_U64(a->tx.tcpi.rttvar_us, b->tx.tcpi.rttvar_us);
 	CHECK_EQ_U64(a->tx.tcpi.snd_cwnd, b->tx.tcpi.snd_cwnd);
 	CHECK_EQ_U64(a->tx.tcpi.snd_mss, b->tx.tcpi.snd_mss);
+	CHECK_EQ_U64(a->tx.rudp.valid, b->tx.rudp.valid);
+	CHECK_EQ_U64(a->tx.rudp.retrans_timeout, b->tx.rudp.retrans_timeout);
+	CHECK_EQ_U64(a->tx.rudp.retrans_fast, b->tx.rudp.retrans_fast);
+	CHECK_EQ_U64(a->tx.rudp.spurious, b->tx.rudp.spurious);
+	CHECK_EQ_U64(a->tx.rudp.pkts_sent, b->tx.rudp.pkts_sent);
+	CHECK_EQ_U64(a->tx.rudp.srtt_ns, b->tx.rudp.srtt_ns);
+	CHECK_EQ_U64(a->tx.rudp.tlp, b->tx.rudp.tlp);
+	CHECK_EQ_U64(a->tx.rudp.rack_losses, b->tx.rudp.rack_losses);
+	CHECK_EQ_U64(a->tx.rudp.spurious_rack, b->tx.rudp.spurious_rack);
+	CHECK_EQ_U64(a->tx.rudp.max_silence_ns, b->tx.rudp.max_silence_ns);
+	CHECK_EQ_U64(a->tx.rudp.cwnd, b->tx.rudp.cwnd);
 	cmp_intervals(&a->tx.iv, &b->tx.iv);
 	CHECK_EQ_U64(a->rx.bytes, b->rx.bytes);
 	CHECK_EQ_U64(a->rx.msgs, b->rx.msgs);
@@ -843,7 +857,7 @@ static void test_header(const struct samples *s)
 		CHECK_EQ_U64(got, type);
 	}
 	/* A NULL error buffer is allowed. */
-	h[2] = 9;
+	h[2] = WIRE_VERSION + 1;
 	CHECK(wire_decode_header(h, &type, &blen, NULL, 0) == -1);
 }
 
