@@ -6,9 +6,9 @@
  * full-sized packets (the connection counts the bytes in flight against
  * it) and never below a floor of a few (or the window, if smaller), so
  * that loss keeps being found by acknowledgements, not timers. reno and
- * cubic pace at cwnd full-sized packets per srtt. The connection calls in; nothing
- * here knows packets or time beyond what it is given. Internal to
- * rudp*.c (and their tests). */
+ * cubic pace at cwnd full-sized packets per srtt. The connection calls
+ * in; nothing here knows packets or time beyond what it is given.
+ * Internal to rudp*.c (and their tests). */
 #ifndef TUB_RUDP_CC_H
 #define TUB_RUDP_CC_H
 

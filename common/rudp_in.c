@@ -119,11 +119,11 @@ void rudp_detect_losses(struct rudp *r, uint64_t now)
 /* ---- acknowledgements ------------------------------------------------------- */
 
 /* Packet in slot i reached the peer (SACKed, or below the cumulative ack
- * if !sacked). 1 if that is news. order_known: the echo says which of its
+ * if !sacked). 1 if that is news, and its payload added to *bytes. order_known: the echo says which of its
  * transmissions arrived; a first transmission is never in doubt, nor is a
  * retransmission older than the min RTT. */
 static uint32_t slot_delivered(struct rudp *r, uint32_t i, int sacked,
-			       int order_known, uint64_t now)
+			       int order_known, uint64_t now, uint64_t *bytes)
 {
 	struct rudp_tx_slot *t = &r->tx.slot[i];
 	enum rudp_tx_state was = rudp_txq_delivered(&r->tx, i, sacked);
@@ -140,7 +140,7 @@ static uint32_t slot_delivered(struct rudp *r, uint32_t i, int sacked,
 	}
 	if (r->in_recovery && t->tx_order >= r->recovery_tx)
 		r->in_recovery = 0; /* a packet sent since was delivered */
-	r->acked_bytes += t->len;
+	*bytes += t->len;
 	return 1;
 }
 
@@ -165,7 +165,7 @@ static void check_spurious(struct rudp *r, const struct rudp_hdr *h,
 }
 
 static uint32_t echo_delivered(struct rudp *r, const struct rudp_hdr *h,
-			       uint64_t now)
+			       uint64_t now, uint64_t *bytes)
 {
 	struct rudp_tx_slot *t;
 	uint64_t es;
@@ -180,7 +180,7 @@ static uint32_t echo_delivered(struct rudp *r, const struct rudp_hdr *h,
 	if (es < r->snd_una || es >= r->snd_nxt)
 		return 0;
 	return slot_delivered(r, rudp_txq_index(&r->tx, es), 1,
-			      h->ts_echo == t->last_ts, now);
+			      h->ts_echo == t->last_ts, now, bytes);
 }
 
 /* The tail probe repaired a loss (RFC 8985 7.4): the ACK it prompted
@@ -200,18 +200,14 @@ static int tlp_repaired(const struct rudp *r, const struct rudp_hdr *h)
 	return t->seq == es && t->state == RUDP_TX_FLIGHT;
 }
 
-/* The window grows by what was delivered in full-sized packets (RFC 3465's
- * byte counting), the remainder carried to the next ACK, so small packets
- * do not grow it faster than full ones. Packets before the handshake. */
-static void grow(struct rudp *r, uint32_t delivered, uint64_t now)
+/* The window grows by the payload delivered, in full-sized packets (RFC
+ * 3465's byte counting), the remainder carried to the next ACK, so small
+ * packets do not grow it faster than full ones. */
+static void grow(struct rudp *r, uint64_t bytes, uint64_t now)
 {
-	uint32_t full = delivered;
-
-	if (r->pay > 0) {
-		r->ca_bytes += r->acked_bytes;
-		full = (uint32_t)(r->ca_bytes / r->pay);
-		r->ca_bytes %= r->pay;
-	}
+	r->ca_bytes += bytes;
+	uint32_t full = (uint32_t)(r->ca_bytes / r->pay);
+	r->ca_bytes %= r->pay;
 	if (full > 0)
 		rudp_cc_on_ack(&r->cc, full, r->cc_blocked, now, r->rtt.srtt);
 }
@@ -221,21 +217,22 @@ static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 {
 	uint64_t s, old_una = r->snd_una;
 	uint32_t delivered = 0;
+	uint64_t bytes = 0;
 	int i, repaired = tlp_repaired(r, h);
 
-	r->acked_bytes = 0;
 	for (s = r->snd_una; s < ack; s++)
 		delivered += slot_delivered(r, rudp_txq_index(&r->tx, s), 0, 0,
-					    now);
+					    now, &bytes);
 	if (ack > r->snd_una)
 		r->snd_una = ack;
 	for (i = 0; i < RUDP_SACK_BITS; i++) {
 		s = ack + 1 + (uint64_t)i;
 		if (((h->sack >> i) & 1) && s >= r->snd_una && s < r->snd_nxt)
 			delivered += slot_delivered(
-				r, rudp_txq_index(&r->tx, s), 1, 0, now);
+				r, rudp_txq_index(&r->tx, s), 1, 0, now,
+				&bytes);
 	}
-	delivered += echo_delivered(r, h, now);
+	delivered += echo_delivered(r, h, now, &bytes);
 	r->st.data_pkts_acked += delivered;
 	if (ack >= old_una)
 		r->right_edge = max_u64(r->right_edge, ack + h->window);
@@ -246,7 +243,7 @@ static void ack_apply(struct rudp *r, const struct rudp_hdr *h, uint64_t ack,
 		r->tlp_active = 0;
 	rudp_detect_losses(r, now);
 	if (!r->in_recovery && delivered)
-		grow(r, delivered, now);
+		grow(r, bytes, now);
 	if (delivered)
 		r->cc_blocked = 0;
 	if (r->snd_una > old_una)

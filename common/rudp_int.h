@@ -44,7 +44,6 @@ struct rudp {
 	uint64_t snd_una, snd_nxt, right_edge, rtx_cursor, tx_counter;
 	int cc_blocked;            /* data waited on cwnd or the pacer since
 				      the last ACK */
-	uint64_t acked_bytes;      /* payload the ACK being applied delivered */
 	uint64_t ca_bytes;         /* delivered toward the next full packet
 				      the window grows by */
 
@@ -124,15 +123,11 @@ static inline int rudp_new_data_allowed(const struct rudp *r)
 /* The window counts bytes, in full-sized packets, as TCP's and QUIC's do:
  * small messages, each in a packet of its own, do not shrink what a window
  * carries (counted in packets, cubic's 4 to 6 after a loss held 500-byte
- * messages to about 1 Mbit/s at 20 ms). Packets before the handshake has
- * set the payload size. */
+ * messages to about 1 Mbit/s at 20 ms). Only sending states ask, and the
+ * handshake that opened them set the payload size. */
 static inline int rudp_cwnd_open(const struct rudp *r)
 {
-	uint64_t cwnd = rudp_cc_cwnd(&r->cc);
-
-	if (r->pay == 0)
-		return r->tx.inflight < cwnd;
-	return r->tx.inflight_bytes < cwnd * r->pay;
+	return r->tx.inflight_bytes < (uint64_t)rudp_cc_cwnd(&r->cc) * r->pay;
 }
 
 static inline int rudp_can_send_new(const struct rudp *r)

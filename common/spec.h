@@ -167,7 +167,6 @@ struct tub_kernel {
 	uint64_t tcp_retrans_segs;  /* Tcp: RetransSegs */
 };
 
-/* What the end that sends the data counted. */
 /* RUDP: the sending endpoint's protocol counters (added up over the
  * endpoints of a run, one per connection in the connect kind; srtt and
  * cwnd the last one's, the silence the longest). */
@@ -180,6 +179,7 @@ struct tub_rudp_tx {
 	uint32_t cwnd;             /* full-sized packets */
 };
 
+/* What the end that sends the data counted. */
 struct tub_tx {
 	uint64_t bytes;      /* payload bytes accepted by send calls */
 	uint64_t msgs;       /* messages (UDP: datagrams, end markers excluded) */

@@ -59,7 +59,6 @@ mode == "summary" {
 # paired(w, s, ref, m): sets PN and PMED, the count and median of the
 # ratios of run k of s over run k of ref, where both have the metric.
 function paired(w, s, ref, m,    k) {
-	delete cnt[SUBSEP "pairs"]
 	PN = 0; PMED = ""
 	for (k = 1; k <= maxrep; k++) {
 		if (!((w, s, m, k) in byrep) || !((w, ref, m, k) in byrep)) continue
