@@ -414,32 +414,53 @@ uint64_t run_grace_ns(int ctl)
 	return g > RUN_GRACE_MAX_NS ? RUN_GRACE_MAX_NS : g;
 }
 
-static void cpu_now(struct tub_cpu *c, int thread)
+/* The CPU so far (thread: this thread's; else the process's). The total
+ * is the CPU clock's, to the nanosecond; getrusage, in microseconds, only
+ * splits it into user and system. The wall clock is read before the CPU
+ * clock (begin) or after it (end), so the CPU's window lies inside the wall
+ * one and a thread busy the whole time shows at most 100%: the other order
+ * with getrusage's truncation showed 100.9% over a 0.7 ms linger test. */
+static void cpu_now(struct tub_cpu *c, int thread, int end)
 {
-	struct rusage ru;
+	struct rusage ru = {0};
+	struct timespec ts = {0};
 
-	c->wall_ns = clock_now_ns();
-	c->valid = getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) == 0;
+	if (!end)
+		c->wall_ns = clock_now_ns();
+	c->valid = getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) == 0 &&
+		   clock_gettime(thread ? CLOCK_THREAD_CPUTIME_ID
+					: CLOCK_PROCESS_CPUTIME_ID, &ts) == 0;
+	if (end)
+		c->wall_ns = clock_now_ns();
+	uint64_t total = (uint64_t)ts.tv_sec * TUB_NSEC_PER_SEC +
+			 (uint64_t)ts.tv_nsec;
 	c->user_ns = (uint64_t)ru.ru_utime.tv_sec * TUB_NSEC_PER_SEC +
 		     (uint64_t)ru.ru_utime.tv_usec * 1000;
-	c->sys_ns = (uint64_t)ru.ru_stime.tv_sec * TUB_NSEC_PER_SEC +
-		    (uint64_t)ru.ru_stime.tv_usec * 1000;
+	if (c->user_ns > total)
+		c->user_ns = total;
+	c->sys_ns = total - c->user_ns;
 }
 
 void run_cpu_begin(struct run_ctx *ctx)
 {
-	cpu_now(&ctx->cpu0, ctx->group != NULL);
+	cpu_now(&ctx->cpu0, ctx->group != NULL, 0);
 }
 
+/* The deltas since run_cpu_begin: the total exact, its user part from
+ * getrusage (within a few microseconds) and the system part the rest. */
 void run_cpu_end(struct run_ctx *ctx)
 {
 	struct tub_cpu now, *c = &ctx->mine.cpu;
+	const struct tub_cpu *b = &ctx->cpu0;
 
-	cpu_now(&now, ctx->group != NULL);
-	c->valid = now.valid && ctx->cpu0.valid;
-	c->user_ns = now.user_ns - ctx->cpu0.user_ns;
-	c->sys_ns = now.sys_ns - ctx->cpu0.sys_ns;
-	c->wall_ns = now.wall_ns - ctx->cpu0.wall_ns;
+	cpu_now(&now, ctx->group != NULL, 1);
+	c->valid = now.valid && b->valid;
+	uint64_t total = now.user_ns + now.sys_ns - b->user_ns - b->sys_ns;
+	c->user_ns = now.user_ns > b->user_ns ? now.user_ns - b->user_ns : 0;
+	if (c->user_ns > total)
+		c->user_ns = total;
+	c->sys_ns = total - c->user_ns;
+	c->wall_ns = now.wall_ns - b->wall_ns;
 }
 
 void run_begin_data(struct run_ctx *ctx, uint64_t max_duration_ns)

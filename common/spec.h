@@ -262,8 +262,9 @@ struct tub_probe {
 	uint8_t ipv6;              /* the data socket's family is IPv6 */
 };
 
-/* The CPU one end spent over the data phase (getrusage: the process, its
- * user and system time apart) and the wall time it took. On loopback the
+/* The CPU one end spent over the data phase (the process's CPU clock, or a
+ * flow thread's, split into user and system time by getrusage) and the wall
+ * time it took, the CPU read inside the wall clock's window. On loopback the
  * kernel bills softirq work to whichever process runs, so one end carries
  * part of the other's stack. */
 struct tub_cpu {
