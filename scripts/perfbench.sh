@@ -33,6 +33,7 @@ SETTLE=0.5                   # seconds between runs: the last one's queues drain
 HOST=127.0.0.1
 SERVER_PIDS=()
 CLIENT_PID=""
+FLOOR_PID=""                 # udp-floor's receiver while a run has it
 FAILED=0
 
 usage() {
@@ -50,6 +51,11 @@ Workloads (--workloads, default tcp,udp,rr):
   udp_gso  the same with tub's UDP offload: gso on the sender, gro on the
         receiver (iperf3 runs without: 3.21's --gsro is not assumed); not in
         the default, ask for it: --workloads udp,udp_gso
+  udp_floor  the udp workload's tub against udp-floor (built beside
+        tub-send): 1400 B datagrams, 64 to a sendmmsg and a recvmmsg, no
+        header, no clock, no accounting: what the kernel alone carries,
+        the ceiling of any sender without offload; loopback only, not in
+        the default
   rr    UDP request/response, 64 B, one in flight: round-trip time
                                             tub vs sockperf ping-pong --full-rtt
                                             (iperf3 has no such mode)
@@ -62,7 +68,8 @@ the tool's own included, as both count it); UDP loss beside it.
 Options:
   --reps N            runs of each tool per workload (default $REPS)
   --time SEC          seconds per run, a whole number (default $TIME)
-  --workloads LIST    a comma-separated subset of tcp,udp,udp_gso,rr,rr_spin
+  --workloads LIST    a comma-separated subset of tcp,udp,udp_gso,udp_floor,
+                      rr,rr_spin
   --bin DIR           tub-send and tub-recv from DIR (default build/)
   --bin-b DIR         a second tub build: alternate tub@A (--bin) and tub@B
                       (--bin-b) instead of tub and the other tools; the
@@ -161,7 +168,8 @@ check_args() {
   for w in ${WORKLOADS//,/ }; do
     case $w in
       tcp | udp | udp_gso | rr | rr_spin) ;;
-      *) usage_error "--workloads: '$w' is not tcp, udp, udp_gso, rr or rr_spin" ;;
+      udp_floor) [ -z "$PEER" ] || usage_error "--workloads: udp_floor runs on loopback only (udp-floor has no server to leave running)" ;;
+      *) usage_error "--workloads: '$w' is not tcp, udp, udp_gso, udp_floor, rr or rr_spin" ;;
     esac
   done
   [ -n "${WORKLOADS//,/}" ] || usage_error "--workloads: empty"
@@ -193,6 +201,7 @@ workload_name() {
     tcp) echo tcp_stream_128k ;;
     udp) echo udp_stream_1400 ;;
     udp_gso) echo udp_stream_1400_gso ;;
+    udp_floor) echo udp_stream_1400_floor ;;
     rr) echo udp_rr_64 ;;
     rr_spin) echo udp_rr_64_spin ;;
   esac
@@ -208,6 +217,7 @@ other_tool() {
   case $1 in
     tcp | udp | udp_gso) echo iperf3 ;;
     rr | rr_spin) echo sockperf ;;
+    udp_floor) echo floor ;;
   esac
 }
 
@@ -223,6 +233,7 @@ pair() {
   o=$(other_tool "$1")
   if [ "$o" = iperf3 ] && ! have "$IPERF3"; then o=-; fi
   if [ "$o" = sockperf ] && ! have "$SOCKPERF"; then o=-; fi
+  if [ "$o" = floor ] && [ ! -x "$BIN/udp-floor" ]; then o=-; fi
   echo "tub $o"
 }
 
@@ -243,6 +254,15 @@ say_missing() {
     install_hint "$t"
     say "$PROG: no $t: tub runs alone on$skipped"
   done
+  if uses_workload udp_floor && [ ! -x "$BIN/udp-floor" ]; then
+    say "$PROG: no udp-floor in $BIN (cmake --build builds it): tub runs alone on $(workload_name udp_floor)"
+  fi
+}
+
+# uses_workload KEY: KEY is one of this session's workloads.
+uses_workload() {
+  case ",$WORKLOADS," in *",$1,"*) return 0 ;; esac
+  return 1
 }
 
 # ---- running things, bounded ----
@@ -299,6 +319,7 @@ wait_for() {
 cleanup() {
   local p
   [ -z "$CLIENT_PID" ] || stop_pid "$CLIENT_PID"
+  [ -z "$FLOOR_PID" ] || stop_pid "$FLOOR_PID"
   for p in "${SERVER_PIDS[@]}"; do stop_pid "$p"; done
   SERVER_PIDS=()
 }
@@ -404,7 +425,7 @@ run_tub() {
   local args rc=0 csv=${4%.log}.csv
   case $1 in
     tcp) args=(--proto tcp -l 128K) ;;
-    udp) args=(--proto udp -l 1400) ;;   # no -b: unpaced
+    udp | udp_floor) args=(--proto udp -l 1400) ;;   # no -b: unpaced
     udp_gso) args=(--proto udp -l 1400 --local-opt gso --remote-opt gro) ;;
     rr) args=(--proto udp --kind rr -l 64) ;;
     rr_spin) args=(--proto udp --kind rr -l 64 --spin) ;;
@@ -422,7 +443,7 @@ run_tub() {
     set_rate "$(col "$csv" throughput_bps)" "$(col "$csv" udp_loss_pct)"
     set_cpu "$(col "$csv" local_cpu_util_pct)" "$(col "$csv" remote_cpu_util_pct)"
   fi
-  [ "$1" = udp ] || [ "$1" = udp_gso ] || R_LOSS=""
+  case $1 in udp | udp_gso | udp_floor) ;; *) R_LOSS="" ;; esac
 }
 
 # set_rate BITS_PER_S LOSS_PCT: R_THR in Gbit/s and R_LOSS, as every tool's
@@ -484,6 +505,39 @@ run_sockperf() {
   set_rtt "$p50" "$p99" "$mean"
 }
 
+# floor_figure LOG: the bits per second of udp-floor's figures line.
+floor_figure() {
+  sed -n 's/^datagrams .* bits_per_second \([0-9]*\).*/\1/p' "$1" | tail -n 1
+}
+
+# run_floor LOG: udp-floor's receiver on the server CPU, its sender on the
+# client CPU, on a port free now; the figure is the receiver's (it ends
+# 300 ms after the last datagram). udp-floor has no loss count: without
+# a header it cannot tell a lost datagram from one never sent.
+run_floor() {
+  local rc=0 port=$((30000 + $$ % 10000)) rlog=${1%.log}-recv.log pid b
+  for _ in $(seq 1 20); do port_free "$port" && break; port=$((port + 1)); done
+  timeout --kill-after=5 $((TIME + 20)) taskset -c "$SERVER_CPU" \
+    "$BIN/udp-floor" recv "$HOST" "$port" "$TIME" >"$rlog" 2>&1 &
+  pid=$!
+  FLOOR_PID=$pid
+  if ! wait_for "$rlog" "$pid" '^udp-floor: ready$'; then
+    stop_pid "$pid"
+    FLOOR_PID=""
+    R_NOTE="udp-floor recv did not start: $(tail -n 1 "$rlog")"
+    return 0
+  fi
+  client "$1" "$BIN/udp-floor" send "$HOST" "$port" "$TIME" || rc=$?
+  wait "$pid" || rc=$?
+  FLOOR_PID=""
+  b=$(floor_figure "$rlog")
+  if [ "$rc" -ne 0 ] || [ -z "$b" ]; then
+    R_NOTE="exit $rc $(tail -n 1 "$rlog") $(tail -n 1 "$1")"
+    return 0
+  fi
+  set_rate "$b" ""
+}
+
 # run_tool KEY TOOL LOG: one run of TOOL on workload KEY.
 run_tool() {
   reset_result
@@ -492,6 +546,7 @@ run_tool() {
     tub@B) run_tub "$1" "$BIN_B" "$PORT_tubB" "$3" ;;
     iperf3) run_iperf3 "$1" "$3" ;;
     sockperf) run_sockperf "$3" ;;
+    floor) run_floor "$3" ;;
   esac
 }
 

@@ -3,9 +3,10 @@
 # workload's columns, summary.csv a row per workload and metric with the
 # ratio where both tools ran, no server is left listening; iperf3 and
 # sockperf, where absent, are skipped (said so here and by the script).
-# Then tub alone with both tools hidden, the parsers of iperf3's JSON and
-# sockperf's output on canned output (old and new iperf3, an error, a
-# one-way sockperf), and bad input.
+# Then tub against udp-floor (the kernel's ceiling), tub alone with both
+# tools hidden, the parsers of iperf3's JSON and sockperf's output on
+# canned output (old and new iperf3, an error, a one-way sockperf), and
+# bad input.
 . "$(dirname "$0")/lib.sh"
 PB="$HERE/../scripts/perfbench.sh"
 LIBD="$HERE/../scripts/lib"
@@ -107,6 +108,21 @@ check "alone: says how to get sockperf" -n "$(grep 'apt-get install -y sockperf'
 check "alone: one row" "$(csv_rows "$WORK/alone/runs.csv")" -eq 1
 positive "$WORK/alone/runs.csv" udp_rr_64 tub rtt_p50_us
 
+# udp_floor: tub against the kernel's own ceiling (udp-floor, built beside
+# tub), both rows with a rate, the floor's without a loss figure (it has
+# no sequence to count by), and its receiver gone when the run is over.
+timeout 60 bash "$PB" --reps 1 --time 1 --bin "$BIN" --workloads udp_floor \
+	--out "$WORK/floor" >"$WORK/out3" 2>"$WORK/err3"
+check "floor: exit 0" $? -eq 0
+positive "$WORK/floor/runs.csv" udp_stream_1400_floor tub throughput_gbps
+positive "$WORK/floor/runs.csv" udp_stream_1400_floor floor throughput_gbps
+check "floor: no loss figure" -z "$(row_of "$WORK/floor/runs.csv" udp_stream_1400_floor floor udp_loss_pct)"
+check "floor: its receiver said ready and its figures" \
+	"$(grep -c '^udp-floor: ready$\|^datagrams [0-9]* bytes' "$WORK/floor/logs/udp_stream_1400_floor-floor-1-recv.log")" -eq 2
+check "floor: in the summary" -n "$(grep '^udp_stream_1400_floor,throughput_gbps,' "$WORK/floor/summary.csv")"
+"$BIN/udp-floor" recv 127.0.0.1 0 1 2>"$WORK/e"
+check "udp-floor port 0: exit 2, one line" "$?:$(wc -l <"$WORK/e")" = 2:1
+
 # The paired ratio: run k over run k, the median of those. A machine that
 # is slow for the reference's run 1 and the subject's run 2 spoils the
 # ratio of the medians (21/24) but not the paired one (1.0526).
@@ -178,7 +194,7 @@ sed 's/avg-rtt/avg-latency/; s/Round trip is/Latency is/' "$WORK/sp.log" >"$WORK
 check "sockperf one way: refused" "$(awk -f "$LIBD/sockperf.awk" "$WORK/sp1.log")" = "- - -"
 
 # Bad input: one line, exit 2.
-for a in "--reps 0" "--time 1.5" "--workloads tcp,x" "--server-cpu 99999" "--bin $WORK/none" "--peer -x" "--frob"; do
+for a in "--reps 0" "--time 1.5" "--workloads tcp,x" "--workloads udp_floor --peer 127.0.0.1" "--server-cpu 99999" "--bin $WORK/none" "--peer -x" "--frob"; do
 	# shellcheck disable=SC2086 # the option and its value
 	bash "$PB" $a >"$WORK/o" 2>"$WORK/e"
 	rc=$?

@@ -89,14 +89,14 @@ function print_table(    i, subj, ref, m, wp, ratio_name) {
 	csv_split(rows[1], r)
 	subj = r[col["subject"]]
 	ratio_name = (subj == "tub@B") ? "B/A" : "tub/other"
-	printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", "workload", "metric",
+	printf "%-21s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", "workload", "metric",
 		subj, " (min..max)", "vs", "median", " (min..max)", ratio_name, "paired", subj " worse by"
 	for (i = 1; i <= nrows; i++) {
 		csv_split(rows[i], r)
 		m = r[col["metric"]]
 		ref = r[col["reference"]]
 		wp = r[col["subject_worse_pct"]]
-		printf "%-16s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", r[col["workload"]], m,
+		printf "%-21s %-16s %10s %-19s  %-9s %10s %-19s  %9s  %7s  %s\n", r[col["workload"]], m,
 			fmt(m, r[col["subject_median"]]),
 			" (" spread(m, r[col["subject_min"]], r[col["subject_max"]]) ")",
 			(ref == "" ? "-" : ref), fmt(m, r[col["reference_median"]]),
