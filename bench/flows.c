@@ -76,6 +76,15 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 			return run_fail(main, ST_REFUSED, "flow %d's options: "
 					"%s", i, why);
 		}
+		if (!own && sockopt_has(&c->opts_req, SOCKOPT_GSO)) {
+			/* The test's gso: one datagram a message, so this
+			 * flow's own size (a mixed flow's may differ; the
+			 * test's was resolved to -l's). */
+			c->opts_req.value[SOCKOPT_GSO] = fl->spec.msg_size;
+			if (client && res)
+				fl->res.local_req.value[SOCKOPT_GSO] =
+					fl->spec.msg_size;
+		}
 		if (own && client) {
 			snprintf(fl->res.local_opts, sizeof fl->res.local_opts,
 				 "%s", own);

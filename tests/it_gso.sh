@@ -98,4 +98,23 @@ rm -f "$CSV"
 send --proto udp --kind rr -n 200 --local-opt gso --remote-opt gso,gro
 check "rr with gso exit" $? -eq 0
 check "rr with gso: every round trip" "$(col "$CSV" rr_done)" -eq 200
+# Mixed flows of two sizes under a test-wide gso (and gso on the sending
+# receiver under -R): each flow segments at its own message size, as one
+# datagram is one message (the test's size, -l, once went to every flow).
+for dir in "" -R; do
+	rm -f "$CSV"
+	# shellcheck disable=SC2086 # empty or -R
+	send $dir --flow udp:size=1400:rate=20M --flow udp:size=8000:rate=20M \
+		-t 0.5 --local-opt gso,rcvbuf=4M --remote-opt gso,gro,rcvbuf=4M
+	check "mixed gso$dir: exit" $? -eq 0
+	for n in 1 2; do
+		sz=$(rowc "$CSV" $n msg_size_bytes)
+		for end in local remote; do
+			check "mixed gso$dir: flow $((n - 1)) $end gso asked and granted = its $sz B" \
+				"$(rowc "$CSV" $n ${end}_req_gso_bytes)/$(rowc "$CSV" $n ${end}_granted_gso_bytes)" = "$sz/$sz"
+		done
+		check "mixed gso$dir: flow $((n - 1)) ok, nothing lost" \
+			"$(rowc "$CSV" $n status)/$(rowc "$CSV" $n udp_lost)" = ok/0
+	done
+done
 finish
