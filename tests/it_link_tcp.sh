@@ -93,20 +93,32 @@ window_of_data_conn() {
 		}
 		END { print win + 0 }'
 }
+# A receiver that its host keeps from reading lets the window close for a
+# while: a CI machine saw the window and the RTT right (40960 B, 20.6 ms)
+# and the goodput 0.65 of the bound. Such a miss is run once more, said
+# so; a window the buffer does not set misses both times.
+stream_32k() {
+	send -t 3 -i 0.5 --interval-csv "$IV" --remote-opt rcvbuf=32K &
+	spid=$!
+	sleep 1.5
+	win=$(window_of_data_conn)
+	wait "$spid"
+	src=$?
+	late=$(late_rate 1.0)
+	rtt=$(col "$CSV" tcp_rtt_us)
+	rbound=$(awk -v w="$win" -v r="${rtt:-0}" \
+		'BEGIN { printf "%.0f", (r > 0 ? w * 8 / (r / 1e6) : 0) }')
+}
 link_up --delay 10ms --rate 200mbit
-send -t 3 -i 0.5 --interval-csv "$IV" --remote-opt rcvbuf=32K &
-spid=$!
-sleep 1.5
-win=$(window_of_data_conn)
-wait "$spid"
-check "32K stream exit" $? -eq 0
+stream_32k
+if [ $src -eq 0 ] && ! awk "BEGIN { exit !($late >= 0.8 * $rbound && $late <= 1.2 * $rbound) }"; then
+	echo "it_link_tcp: rcvbuf 32K: goodput $(mbit "$late") Mbit/s, bound $(mbit "$rbound") (window $win B, tcp_rtt $rtt us): once more"
+	stream_32k
+fi
+check "32K stream exit" $src -eq 0
 check "32K stream status" "$(col "$CSV" status)" = ok
 granted=$(col "$CSV" remote_granted_rcvbuf_bytes)
-late=$(late_rate 1.0)
-rtt=$(col "$CSV" tcp_rtt_us)
 bound=$(awk -v w="$win" 'BEGIN { printf "%.0f", w * 8 / 0.02006 }')
-rbound=$(awk -v w="$win" -v r="${rtt:-0}" \
-	'BEGIN { printf "%.0f", (r > 0 ? w * 8 / (r / 1e6) : 0) }')
 echo "it_link_tcp: rcvbuf 32K: granted $granted, advertised window $win B;" \
 	"goodput $(mbit "$late") Mbit/s after 1 s," \
 	"$(mbit "$(col "$CSV" throughput_bps)") overall; bound" \

@@ -1,6 +1,7 @@
 # The suite scaled to the path across emulated links (scripts/netns.sh;
 # root and /dev/net/tun, else skipped with the reason), ~70 s:
-#   wan    UDP at 0.5x and 0.9x the probed bottleneck lose < 0.5%, each at
+#   wan    UDP at 0.5x and 0.9x the probed bottleneck lose < 0.5% on the
+#          path (what the receive buffer dropped is the host's), each at
 #          the rate the label says (f x the bottleneck x 1400/1428 x
 #          1500/1472, the same rate of IP packets); an unpaced point is the
 #          overload test; a TCP stream with sndbuf=1bdp asks for the BDP;
@@ -34,6 +35,7 @@ bn=$(fig "$RUN" bottleneck_bps)
 rtt=$(fig "$RUN" rtt_p50_us)
 bdp=$(fig "$RUN" bdp_bytes)
 echo "it_suite_link: wan: bottleneck $bn bit/s, RTT p50 $rtt us, BDP $bdp B"
+grep -h "^ *trial\|bottleneck:" "$WORK/wan.err" "$WORK/wan.out" | sed "s/^/it_suite_link: wan: probe: /"
 check "wan: 5 rows" "$(csv_rows "$CSV")" -eq 5
 n=1
 for f in 0.5 0.9; do
@@ -42,8 +44,17 @@ for f in 0.5 0.9; do
 	r=$(rowc "$CSV" $n rate_req_bps)
 	check_awk "wan: ${f}x rate $r" \
 		"$r == sprintf(\"%.0f\", $f * $bn * 1500 / 1472 * 1400 / 1428)"
-	loss=$(rowc "$CSV" $n udp_loss_pct)
-	check_awk "wan: ${f}x loses < 0.5% ($loss%)" "$loss < 0.5"
+	# A rate under the bottleneck loses nothing on the path; what the
+	# receiver's buffer drops is its host's (a CI machine dropped 4.7% of
+	# 0.5x there, while this test ran alone).
+	sent=$(rowc "$CSV" $n udp_sent)
+	lost=$(rowc "$CSV" $n udp_lost)
+	drops=$(rowc "$CSV" $n udp_rcvbuf_drops)
+	plost=$(rowc "$CSV" $n udp_path_lost)
+	echo "it_suite_link: wan: ${f}x sent $sent, lost $lost: rcvbuf $drops, path $plost"
+	check "wan: ${f}x rcvbuf drops counted" -n "$plost"
+	check_awk "wan: ${f}x loses < 0.5% on the path ($plost of $sent)" \
+		"$plost + 0 < 0.005 * $sent"
 	check "wan: ${f}x not an overload" "$(rowc "$CSV" $n udp_overload)" = 0
 	d=$(rowc "$CSV" $n duration_req_s)
 	check_awk "wan: ${f}x lasts 50 RTTs ($d s)" "$d >= 50 * $rtt / 1e6 && $d < 50 * $rtt / 1e6 + 0.11"
@@ -64,11 +75,14 @@ EOF
 check "wan: summary names the label ($lab)" -n "$(echo "$lab" | grep '^udp stream 1400 B paced 0.9x=')"
 
 # --- lossy: the search finds a rate, judged above the path's own loss
-bench_link lossy --sweep 'maxrate size=1400 iterations=4 duration=1s'
+# 6 trials: from 0.95x, one trial failed by the host (CI: 0.95x failed,
+# and 4 trials ended at 0.79x) still leaves the search above 0.8x.
+bench_link lossy --sweep 'maxrate size=1400 iterations=6 duration=1s'
 M=$RUN/maxrate.csv
 pl=$(fig "$RUN" path_loss_pct)
 bn=$(fig "$RUN" bottleneck_bps)
 echo "it_suite_link: lossy: path loss $pl%, bottleneck $bn; $(sed -n 2p "$M")"
+grep -h '^ *trial\|=>' "$WORK/lossy.err" "$WORK/lossy.out" | sed 's/^/it_suite_link: lossy: /'
 check "lossy: search ok" "$(rowc "$M" 1 status)" = ok
 check "lossy: path loss in the row" "$(rowc "$M" 1 path_loss_pct)" = "$pl"
 r=$(rowc "$M" 1 rate_bps)
