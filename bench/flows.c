@@ -90,11 +90,8 @@ int flows_init(struct flow_group *g, struct run_ctx *main,
 				 "%s", own);
 			fl->res.local_req = c->opts_req;
 			sockopt_resolve(&fl->res.local_req, fl->spec.msg_size);
-			for (int b = 0; b < 2; b++)
-				fl->res.local_clamped[b] = (uint8_t)
-					sockopt_clamped(&c->opts_req,
-							b ? SOCKOPT_RCVBUF
-							  : SOCKOPT_SNDBUF);
+			sockopt_clamped_bufs(&c->opts_req,
+					     fl->res.local_clamped);
 		}
 		fl->res.rtt = NULL;
 		if (kind_has(fl->spec.kind, KIND_ROUND_TRIPS)) { /* a flow asks */
@@ -400,10 +397,10 @@ int flows_report(struct flow_group *g, uint8_t *buf, int done)
 		struct tub_side *s = &c->mine;
 		s->opts.valid = 1; /* what this flow's options gave */
 		s->opts.granted = c->opts_granted;
-		s->opts.sndbuf_clamped = (uint8_t)sockopt_clamped(&c->opts_req,
-							  SOCKOPT_SNDBUF);
-		s->opts.rcvbuf_clamped = (uint8_t)sockopt_clamped(&c->opts_req,
-							  SOCKOPT_RCVBUF);
+		uint8_t clamped[2];
+		sockopt_clamped_bufs(&c->opts_req, clamped);
+		s->opts.sndbuf_clamped = clamped[0];
+		s->opts.rcvbuf_clamped = clamped[1];
 		snprintf(s->opts.notes, sizeof s->opts.notes, "%s",
 			 c->opts_notes);
 		int n = done ? wire_encode_done(buf, WIRE_MAX_FRAME, s)

@@ -611,10 +611,10 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 	snprintf(ready.tool_version, sizeof ready.tool_version, "%s",
 		 TUB_VERSION);
 	ready.granted = ctx->opts_granted;
-	ready.sndbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
-							SOCKOPT_SNDBUF);
-	ready.rcvbuf_clamped = (uint8_t)sockopt_clamped(&ctx->opts_req,
-							SOCKOPT_RCVBUF);
+	uint8_t clamped[2];
+	sockopt_clamped_bufs(&ctx->opts_req, clamped);
+	ready.sndbuf_clamped = clamped[0];
+	ready.rcvbuf_clamped = clamped[1];
 	snprintf(ready.notes, sizeof ready.notes, "%s", ctx->opts_notes);
 	int n = wire_encode_ready(body, WIRE_MAX_FRAME, &ready);
 	if (run_send_frame(ctx, body, n) < 0)

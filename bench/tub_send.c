@@ -899,10 +899,7 @@ static void init_result(struct tub_result *r, const struct send_conf *c)
 	r->spec.session = random_session();
 	snprintf(r->local_opts, sizeof r->local_opts, "%s", c->local_text);
 	r->local_req = c->local;
-	r->local_clamped[0] = (uint8_t)sockopt_clamped(&c->local,
-						       SOCKOPT_SNDBUF);
-	r->local_clamped[1] = (uint8_t)sockopt_clamped(&c->local,
-						       SOCKOPT_RCVBUF);
+	sockopt_clamped_bufs(&c->local, r->local_clamped);
 	sockopt_parse(r->spec.remote_opts, &r->remote_req, NULL, 0);
 	sockopt_resolve(&r->remote_req, r->spec.msg_size);
 	r->status = ST_OK;

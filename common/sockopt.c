@@ -716,6 +716,12 @@ int sockopt_clamped(const struct sockopt_set *req, enum sockopt_id id)
 	return max >= 0 && req->value[id] > max;
 }
 
+void sockopt_clamped_bufs(const struct sockopt_set *req, uint8_t clamped[2])
+{
+	clamped[0] = (uint8_t)sockopt_clamped(req, SOCKOPT_SNDBUF);
+	clamped[1] = (uint8_t)sockopt_clamped(req, SOCKOPT_RCVBUF);
+}
+
 long long sockopt_sysctl(const char *path)
 {
 	char file[256], text[64], *end;

@@ -123,6 +123,10 @@ int sockopt_check_granted(const struct sockopt_set *g, char *why,
  * absent options, or when the sysctl cannot be read. */
 int sockopt_clamped(const struct sockopt_set *req, enum sockopt_id id);
 
+/* Both of them: clamped[0] SO_SNDBUF's, clamped[1] SO_RCVBUF's (0 or 1),
+ * as the rows and READY carry them. */
+void sockopt_clamped_bufs(const struct sockopt_set *req, uint8_t clamped[2]);
+
 /* Current value of a numeric sysctl under /proc/sys ("net/core/rmem_max");
  * -1 if unreadable. */
 long long sockopt_sysctl(const char *path);
