@@ -45,13 +45,25 @@ mbit() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1e6 }'; }
 # receiver can see is 50 x 1448 / 1500 = 48.27 Mbit/s, which the issue's
 # "within 5% of 50 Mbit/s" holds too (3.5% below it). The check: within 5%
 # of that payload rate. 5 s: the start (slow start, the queue filling)
-# costs a 3 s test 1-2% (47.39 Mbit/s once on a fresh machine).
+# costs a 3 s test 1-2% (47.39 Mbit/s once on a fresh machine). That
+# leaves "within 5% of 50 Mbit/s" 1.6% for the hosts: one run on a slow
+# moment of a busy VM got 46.59 (96.5% of the payload rate, nothing
+# retransmitted), so a miss is run once more, said so; a link or a sender
+# that does not fill the rate misses both times.
+stream_50m() {
+	send -t 5
+	src=$?
+	mss=$(col "$CSV" tcp_mss_bytes); thr=$(col "$CSV" throughput_bps)
+	want=$(awk -v m="$mss" 'BEGIN { printf "%.0f", 50e6 * m / (m + 52) }')
+}
 link_up --rate 50mbit --queue-ms 50
-send -t 5
-check "50mbit stream exit" $? -eq 0
+stream_50m
+if [ $src -eq 0 ] && ! awk "BEGIN { exit !(${thr:-0} >= 0.95 * 50e6) }"; then
+	echo "it_link_tcp: 50 Mbit/s link: goodput $(mbit "$thr") Mbit/s: once more"
+	stream_50m
+fi
+check "50mbit stream exit" $src -eq 0
 check "50mbit stream status" "$(col "$CSV" status)" = ok
-mss=$(col "$CSV" tcp_mss_bytes); thr=$(col "$CSV" throughput_bps)
-want=$(awk -v m="$mss" 'BEGIN { printf "%.0f", 50e6 * m / (m + 52) }')
 echo "it_link_tcp: 50 Mbit/s link: goodput $(mbit "$thr") Mbit/s, MSS $mss," \
 	"expected payload rate $(mbit "$want") Mbit/s," \
 	"retransmits $(col "$CSV" tcp_retrans_segs)"

@@ -27,8 +27,26 @@ BENCH="$HERE/../scripts/bench.sh"
 need_link
 command -v python3 >/dev/null 2>&1 || skip "no python3"
 
-# tune PROFILE 0|random-loss: one run and its checks.
+# tune PROFILE 0|random-loss: one run and its checks. Where the path loses
+# at random, one short run of each request is noisy: on a slow moment of a
+# busy VM (wifi's probe found 43.7 Mbit/s of 50) 2bdp gave 66% of the
+# defaults' 30.7 Mbit/s and 4bdp less. When no request reached 95% and the
+# best of them is under 1 BDP or 80% of the best (the check's exit 3), the
+# profile runs once more, said so; the advice's own lines are checked on
+# both runs.
 tune() {
+	tune_once "$@"
+	if [ "$r" -eq 3 ]; then
+		echo "it_tune_link: $1: $(grep '^noisy:' "$WORK/$1.py"): once more"
+		tune_once "$@"
+	fi
+	check "$1: the advice's figures ($(tail -n 2 "$WORK/$1.py" | head -n 1))" $r -eq 0
+	[ $r -eq 0 ] || sed -n '/^Traceback/,$p;/^TCP:/p;/^SO_RCVBUF/p;/^noisy:/p' "$WORK/$1.py"
+	grep -E '^(TCP|SO_RCVBUF|UDP row)' "$WORK/$1.py" | grep -v '^TCP advice:  *\(=>\|sender\|receiver\)' | sort -u |
+		sed "s/^/it_tune_link: $1: /"
+}
+
+tune_once() {
 	timeout 170 sh "$BENCH" --bin "$BIN" --link "$1" --no-plot --no-maxrate \
 		--results "$WORK/res" --label "$1" \
 		--sweep 'proto=tcp kind=stream size=128K' \
@@ -95,7 +113,10 @@ else:
     ratio = int(m.group(1)) / bdp
     print(f"SO_RCVBUF none reached 95%; the best request {m.group(1)} = {ratio:.2f} x BDP "
           f"gave {float(up['throughput_bps_mean']) / top:.0%} of the best")
-    assert ratio >= 1 and float(up["throughput_bps_mean"]) >= 0.8 * top, ("best request", ratio, up["throughput_bps_mean"], top)
+    if not (ratio >= 1 and float(up["throughput_bps_mean"]) >= 0.8 * top):
+        # the rows' noise, not the advice's: the caller runs it once more
+        print("noisy: the best request", ratio, up["throughput_bps_mean"], top)
+        sys.exit(3)
 udp = adv.split("== UDP ==", 1)[1].split("\n== ", 1)[0]
 thr = float(re.search(r"within the bound \(([0-9.]+)% above", udp).group(1))
 p0 = float(path["path_loss_pct"]["value"])
@@ -123,10 +144,6 @@ for n in cited:
 print("ok")
 EOF
 	r=$?
-	check "$1: the advice's figures ($(tail -n 2 "$WORK/$1.py" | head -n 1))" $r -eq 0
-	[ $r -eq 0 ] || sed -n '/^Traceback/,$p;/^TCP:/p;/^SO_RCVBUF/p' "$WORK/$1.py"
-	grep -E '^(TCP|SO_RCVBUF|UDP row)' "$WORK/$1.py" | grep -v '^TCP advice:  *\(=>\|sender\|receiver\)' | sort -u |
-		sed "s/^/it_tune_link: $1: /"
 }
 
 tune wan 0
