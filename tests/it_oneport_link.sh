@@ -36,12 +36,26 @@ rate() {
 	awk -v b="$(col "$CSV" throughput_bps)" 'BEGIN { printf "%.2f", b / 1e6 }'
 }
 
+# pair LABEL OPTIONS...: one 4 s stream on the one port (new, and its
+# granted buffer and RTT), one on --data-port's (old). Two single runs
+# differ by the path's and the hosts' noise: a pair more than 10% apart
+# runs once more, said so; a real difference shows both times.
+pair() {
+	label=$1; shift
+	for try in 1 2; do
+		new=$(rate "$PORT" -t 4 "$@")
+		granted=$(col "$CSV" remote_granted_rcvbuf_bytes)
+		rtt=$(col "$CSV" tcp_rtt_us)
+		old=$(rate "$((PORT + 1))" -t 4 "$@")
+		[ $try -eq 2 ] || [ "$new" = fail ] || [ "$old" = fail ] ||
+			! awk "BEGIN { exit !($new < 0.9 * $old || $new > 1.1 * $old) }" && break
+		echo "it_oneport_link: $label: one port $new Mbit/s, --data-port $old: once more"
+	done
+}
+
 link_up --profile wan
 old_recv
-new=$(rate "$PORT" -t 4 --remote-opt rcvbuf=64K)
-granted=$(col "$CSV" remote_granted_rcvbuf_bytes)
-rtt=$(col "$CSV" tcp_rtt_us)
-old=$(rate "$((PORT + 1))" -t 4 --remote-opt rcvbuf=64K)
+pair wan --remote-opt rcvbuf=64K
 echo "it_oneport_link: wan rcvbuf=64K: one port $new Mbit/s, --data-port" \
 	"$old Mbit/s (granted $granted B, RTT $rtt us)"
 check "wan: both ran ($new, $old)" "$new" != fail -a "$old" != fail
@@ -75,8 +89,7 @@ stop_old
 
 link_up --profile wifi
 old_recv
-new=$(rate "$PORT" -t 4 --remote-opt rcvbuf=256K)
-old=$(rate "$((PORT + 1))" -t 4 --remote-opt rcvbuf=256K)
+pair wifi --remote-opt rcvbuf=256K
 echo "it_oneport_link: wifi rcvbuf=256K: one port $new Mbit/s," \
 	"--data-port $old Mbit/s"
 check "wifi: both ran ($new, $old)" "$new" != fail -a "$old" != fail
