@@ -46,32 +46,45 @@ mbit() { awk -v v="$1" 'BEGIN { printf "%.2f", v / 1e6 }'; }
 # "within 5% of 50 Mbit/s" holds too (3.5% below it). The check: within 5%
 # of that payload rate. 5 s: the start (slow start, the queue filling)
 # costs a 3 s test 1-2% (47.39 Mbit/s once on a fresh machine). That
-# leaves "within 5% of 50 Mbit/s" 1.6% for the hosts: one run on a slow
-# moment of a busy VM got 46.59 (96.5% of the payload rate, nothing
-# retransmitted), so a miss is run once more, said so; a link or a sender
-# that does not fill the rate misses both times.
+# leaves "within 5% of 50 Mbit/s" 1.6% for the hosts. But the link is only
+# 50 Mbit/s while tub-link's forwarding loop has its CPU: time a busy VM
+# takes from it is lost to the rate limiter (a packet read late leaves
+# when it is read). On one slow spell here four 5 s runs gave 42.33,
+# 46.64, 44.75 and 48.16 Mbit/s with the a2b loop stalled 2110, 888, 1425
+# and 108 ms. So a miss is run once more, said so; and when it misses again
+# with the loop stalled over 3% of the test (150 ms), the two rate checks
+# are skipped, said so with the stall, because the link did not offer its
+# rate. A link or a sender that does not fill the rate on a quiet host
+# fails.
 stream_50m() {
+	st0=$(linkcol a2b loop_stall_total_us)
 	send -t 5
 	src=$?
+	st1=$(linkcol a2b loop_stall_total_us)
+	stall_ms=$(awk -v a="${st0:-0}" -v b="${st1:-0}" 'BEGIN { printf "%.0f", (b - a) / 1000 }')
 	mss=$(col "$CSV" tcp_mss_bytes); thr=$(col "$CSV" throughput_bps)
 	want=$(awk -v m="$mss" 'BEGIN { printf "%.0f", 50e6 * m / (m + 52) }')
 }
 link_up --rate 50mbit --queue-ms 50
 stream_50m
 if [ $src -eq 0 ] && ! awk "BEGIN { exit !(${thr:-0} >= 0.95 * 50e6) }"; then
-	echo "it_link_tcp: 50 Mbit/s link: goodput $(mbit "$thr") Mbit/s: once more"
+	echo "it_link_tcp: 50 Mbit/s link: goodput $(mbit "$thr") Mbit/s, the link's loop stalled $stall_ms ms: once more"
 	stream_50m
 fi
 check "50mbit stream exit" $src -eq 0
 check "50mbit stream status" "$(col "$CSV" status)" = ok
 echo "it_link_tcp: 50 Mbit/s link: goodput $(mbit "$thr") Mbit/s, MSS $mss," \
 	"expected payload rate $(mbit "$want") Mbit/s," \
-	"retransmits $(col "$CSV" tcp_retrans_segs)"
+	"retransmits $(col "$CSV" tcp_retrans_segs), a2b loop stalled $stall_ms ms"
 check "MSS 1448 (MTU 1500, timestamps)" "$mss" -eq 1448
-check_awk "goodput within 5% of the payload rate ($thr, $want)" \
-	"$thr >= 0.95 * $want && $thr <= 1.05 * $want"
-check_awk "goodput within 5% of 50 Mbit/s ($thr)" \
-	"$thr >= 0.95 * 50e6 && $thr <= 1.05 * 50e6"
+if ! awk "BEGIN { exit !(${thr:-0} >= 0.95 * 50e6) }" && [ "$stall_ms" -gt 150 ]; then
+	echo "SKIP: 50 Mbit/s rate: tub-link's a2b loop stalled $stall_ms ms of the 5 s test (the host took its CPU), so the link did not offer 50 Mbit/s"
+else
+	check_awk "goodput within 5% of the payload rate ($thr, $want)" \
+		"$thr >= 0.95 * $want && $thr <= 1.05 * $want"
+	check_awk "goodput within 5% of 50 Mbit/s ($thr)" \
+		"$thr >= 0.95 * 50e6 && $thr <= 1.05 * 50e6"
+fi
 
 # 2. The window / RTT bound: 10 ms each way (RTT 20 ms, plus 60 us to
 # serialize 1500 B at 200 Mbit/s: 20.06 ms), no queue limit (nothing
