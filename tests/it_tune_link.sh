@@ -27,19 +27,22 @@ BENCH="$HERE/../scripts/bench.sh"
 need_link
 command -v python3 >/dev/null 2>&1 || skip "no python3"
 
-# tune PROFILE 0|random-loss: one run and its checks. Where the path loses
-# at random, one short run of each request is noisy: on a slow moment of a
-# busy VM (wifi's probe found 43.7 Mbit/s of 50) 2bdp gave 66% of the
-# defaults' 30.7 Mbit/s and 4bdp less. When no request reached 95% and the
-# best of them is under 1 BDP or 80% of the best (the check's exit 3), the
-# profile runs once more, said so; the advice's own lines are checked on
-# both runs.
+# tune PROFILE 0|random-loss: one run and its checks. A run's points ran
+# once each, for 50 round trips, and one of them caught on a slow spell of
+# a busy VM (tub-link's loop loses the CPU, and the link its rate) moves
+# what the advice may pick: CI here saw wan's notsent_lowat point fall out
+# of the settings within 95% (the defaults, +184 ms, were recommended), and
+# on wifi (its probe at 43.7 Mbit/s of 50) 2bdp at 66% of the defaults'
+# 30.7 Mbit/s with 4bdp less. So a profile whose run or checks fail runs
+# once more, said so with what failed; a fault of the advice fails both.
 tune() {
 	tune_once "$@"
-	if [ "$r" -eq 3 ]; then
-		echo "it_tune_link: $1: $(grep '^noisy:' "$WORK/$1.py"): once more"
+	if [ "$rc" -ne 0 ] || [ "$r" -ne 0 ]; then
+		echo "it_tune_link: $1: bench exit $rc; $(sed -n '/^AssertionError\|^noisy:/p' "$WORK/$1.py" | head -n 1): once more"
 		tune_once "$@"
 	fi
+	check "$1: bench exit" $rc -eq 0
+	[ $rc -eq 0 ] || tail -n 20 "$WORK/$1.err"
 	check "$1: the advice's figures ($(tail -n 2 "$WORK/$1.py" | head -n 1))" $r -eq 0
 	[ $r -eq 0 ] || sed -n '/^Traceback/,$p;/^TCP:/p;/^SO_RCVBUF/p;/^noisy:/p' "$WORK/$1.py"
 	grep -E '^(TCP|SO_RCVBUF|UDP row)' "$WORK/$1.py" | grep -v '^TCP advice:  *\(=>\|sender\|receiver\)' | sort -u |
@@ -55,8 +58,6 @@ tune_once() {
 		--sweep 'proto=udp kind=stream size=1400 rate=0.9x rcvbuf=16K,1M' \
 		>"$WORK/$1.out" 2>"$WORK/$1.err"
 	rc=$?
-	check "$1: bench exit" $rc -eq 0
-	[ $rc -eq 0 ] || tail -n 20 "$WORK/$1.err"
 	RUN=$(tail -n 1 "$WORK/$1.out")
 	python3 - "$RUN" "$2" >"$WORK/$1.py" 2>&1 <<'EOF'
 import csv, re, sys
@@ -114,7 +115,6 @@ else:
     print(f"SO_RCVBUF none reached 95%; the best request {m.group(1)} = {ratio:.2f} x BDP "
           f"gave {float(up['throughput_bps_mean']) / top:.0%} of the best")
     if not (ratio >= 1 and float(up["throughput_bps_mean"]) >= 0.8 * top):
-        # the rows' noise, not the advice's: the caller runs it once more
         print("noisy: the best request", ratio, up["throughput_bps_mean"], top)
         sys.exit(3)
 udp = adv.split("== UDP ==", 1)[1].split("\n== ", 1)[0]
