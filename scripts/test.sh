@@ -60,6 +60,8 @@ export TUB_NO_INSTALL=1
 cmake -S . -B "$dir" $flags >/dev/null
 cmake --build "$dir" -j "$(nproc)"
 failed=0
+lastfailed="$dir/Testing/Temporary/LastTestsFailed.log"
+rm -f "$lastfailed" # this run's list, not an earlier one's
 # shellcheck disable=SC2086
 (cd "$dir" && ctest -j2 --output-on-failure --timeout 120 $select) || failed=1
 
@@ -68,7 +70,6 @@ failed=0
 # VM takes it (CMakeLists.txt). When only tests labelled heavy failed, they
 # run once more, alone, saying so; a fault fails both times, and any other
 # test that failed fails the run as it is.
-lastfailed="$dir/Testing/Temporary/LastTestsFailed.log"
 if [ $failed -eq 1 ] && [ -z "$select" ] && [ -s "$lastfailed" ]; then
   heavy=$(cd "$dir" && ctest -N -L heavy | sed -n 's/^ *Test *#[0-9]*: *//p')
   names=$(cut -d: -f2- "$lastfailed")
