@@ -75,7 +75,7 @@ if [ $failed -eq 1 ] && [ -z "$select" ] && [ -s "$lastfailed" ]; then
   names=$(cut -d: -f2- "$lastfailed")
   others=$(printf '%s\n' "$names" | grep -vxF -e "$heavy" || true)
   if [ -n "$heavy" ] && [ -z "$others" ]; then
-    echo "$PROG: only emulated-link tests failed ($(echo $names)): they run once more, alone" >&2
+    echo "$PROG: only emulated-link tests failed ($(printf '%s\n' "$names" | tr '\n' ' ' | sed 's/ $//')): they run once more, alone" >&2
     (cd "$dir" && ctest --rerun-failed --output-on-failure --timeout 120) && failed=0
   fi
 fi
