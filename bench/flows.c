@@ -3,18 +3,24 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "fiber.h"
 #include "gate.h"
 #include "kind.h"
 #include "join.h"
 #include "kinds.h"
 
 #define FLOWS_POLL_MS 100
+/* A fiber's stack: a flow's deepest call is a look at the control
+ * connection (a 128 KiB frame on the stack); the pages are taken only
+ * when touched. */
+#define FLOWS_STACK (2u * 1024u * 1024u)
 
 /* A mixed flow's own options for this end's socket (tub-send's: its
  * local, tub-recv's: its remote), in place of the test's; NULL when it
@@ -289,7 +295,8 @@ int flows_check(struct run_ctx *ctx)
 	return 0;
 }
 
-static void *worker(void *arg)
+/* One flow's workload, on its thread or as a fiber of one. */
+static void worker(void *arg)
 {
 	struct flow *fl = arg;
 	struct run_ctx *ctx = &fl->ctx;
@@ -312,6 +319,38 @@ static void *worker(void *arg)
 	if (write(g->ended_fd, &one, sizeof one) < 0) {
 		/* readable already */
 	}
+}
+
+/* A flow that cannot run: failed and ended as if it had. */
+static void not_run(struct flow *fl, const char *why)
+{
+	struct flow_group *g = fl->ctx.group;
+	uint64_t one = 1;
+
+	fl->rc = run_fail(&fl->ctx, ST_NO_MEMORY, "%s", why);
+	if (fl->sends)
+		__atomic_add_fetch(&g->ended_tx, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&g->ended, 1, __ATOMIC_RELEASE);
+	if (write(g->ended_fd, &one, sizeof one) < 0) {
+		/* readable already */
+	}
+}
+
+/* Worker thread k: flows k, k + T, k + 2T, ... of the group's T threads,
+ * as fibers when there are several. */
+static void *drive(void *arg)
+{
+	struct flow_thread *t = arg;
+	struct flow_group *g = t->g;
+	int m = (g->n - t->k + g->nthreads - 1) / g->nthreads;
+	struct fiber_task *task = calloc((size_t)m, sizeof *task);
+
+	for (int j = 0; task && j < m; j++)
+		task[j] = (struct fiber_task){worker, &g->f[t->k + j * g->nthreads]};
+	if (task == NULL || fiber_run(task, m, FLOWS_STACK) < 0)
+		for (int i = t->k; i < g->n; i += g->nthreads)
+			not_run(&g->f[i], "flow stacks: out of memory");
+	free(task);
 	return NULL;
 }
 
@@ -443,7 +482,21 @@ static void bidir_done(struct flow_group *g, uint8_t *buf)
 		post(g, 1, m->status, m->err);
 }
 
-/* Start the workers; -1 when none could start (main set). */
+/* Worker threads for n flows: T asked (0: as many as this end may run
+ * at once, its CPUs), never more than n. */
+static int threads_for(int n, int asked)
+{
+	cpu_set_t set;
+	int t = asked;
+
+	if (t <= 0)
+		t = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+								: 1;
+	return t < 1 ? 1 : t > n ? n : t;
+}
+
+/* Start the workers: the number of flows they drive (all, or those of
+ * the threads that started; -1 and main set when not all). */
 static int start(struct flow_group *g, int *started)
 {
 	struct run_ctx *m = g->main;
@@ -456,15 +509,24 @@ static int start(struct flow_group *g, int *started)
 		c->stall_ns = m->stall_ns;
 		c->grace_ns = m->grace_ns;
 	}
-	for (*started = 0; *started < g->n; ++*started) {
-		struct flow *fl = &g->f[*started];
-		if (pthread_create(&fl->tid, NULL, worker, fl) != 0)
-			break;
-		fl->started = 1;
+	*started = 0;
+	g->nthreads = threads_for(g->n, m->threads);
+	g->t = calloc((size_t)g->nthreads, sizeof *g->t);
+	if (g->t == NULL) {
+		run_fail(m, ST_NO_MEMORY, "flow threads: out of memory");
+		post(g, 1, m->status, m->err);
+		return -1;
 	}
-	if (*started < g->n) {
+	for (g->running = 0; g->running < g->nthreads; g->running++) {
+		struct flow_thread *t = &g->t[g->running];
+		*t = (struct flow_thread){.g = g, .k = g->running};
+		if (pthread_create(&t->tid, NULL, drive, t) != 0)
+			break;
+		*started += (g->n - t->k + g->nthreads - 1) / g->nthreads;
+	}
+	if (g->running < g->nthreads) {
 		run_fail(m, ST_NO_MEMORY, "%d of %d flow threads started",
-			 *started, g->n);
+			 g->running, g->nthreads);
 		post(g, 1, m->status, m->err);
 		return -1;
 	}
@@ -501,9 +563,10 @@ int flows_run(struct flow_group *g, uint8_t *buf)
 	}
 	if (g->bidir && rc == 0)
 		bidir_done(g, buf); /* the last worker ended just now */
-	for (int i = 0; i < g->n; i++)
-		if (g->f[i].started)
-			pthread_join(g->f[i].tid, NULL);
+	for (int k = 0; k < g->running; k++)
+		pthread_join(g->t[k].tid, NULL);
+	free(g->t);
+	g->t = NULL;
 	if (rc < 0)
 		return -1;
 	int stopped = 0;

@@ -1,5 +1,8 @@
 /* Parallel flows (-P N) and both directions at once (--bidir): one test,
- * several data sockets, a worker thread each. The main thread keeps the
+ * several data sockets, driven by T worker threads (--threads; by
+ * default as many as the CPUs this end may use, at most one a flow; a
+ * thread with several flows runs them as fibers, fiber.h). The main
+ * thread keeps the
  * control connection; a worker sees it only through its group: its ctl is
  * an eventfd, readable (for a receiving flow) once the peer's DONEs are in,
  * or (for any) when the test failed, which run_check_ctl reads as the
@@ -25,9 +28,13 @@ struct flow {
 	struct tub_result res; /* the flow's row as the workload fills it */
 	struct hist *rtt;      /* rr: its round trips (res.rtt) */
 	int sends;             /* this end sends on this flow */
-	pthread_t tid;
-	int started;
 	int rc;
+};
+
+struct flow_thread {            /* worker k drives flows k, k + T, ... */
+	struct flow_group *g;
+	int k;
+	pthread_t tid;
 };
 
 struct flow_group {
@@ -37,6 +44,9 @@ struct flow_group {
 	int bidir;              /* --bidir: the four blocks of reports */
 	struct run_ctx *main;   /* the test's context: control, the whole */
 	struct flow *f;         /* n flows */
+	int nthreads;           /* T: worker threads (--threads) */
+	int running;            /* ... that started */
+	struct flow_thread *t;  /* nthreads, while the flows run */
 	int lfd;                /* --data-port's TCP listener, while the
 				   flows join; -1 */
 	int wake;               /* eventfd: receiving flows' ctl */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fiber.h"
 #include "join.h"
 #include "kind.h"
 #include "kinds.h"
@@ -102,9 +103,9 @@ static void rio_flush(struct rio *io, uint64_t now)
 
 	while ((n = rudp_output(io->r, io->pkt, sizeof io->pkt, now)) > 0) {
 		ssize_t w = io->tolen
-			? sendto(io->ctx->data, io->pkt, (size_t)n, 0,
+			? fiber_sendto(io->ctx->data, io->pkt, (size_t)n, 0,
 				 (struct sockaddr *)&io->to, io->tolen)
-			: send(io->ctx->data, io->pkt, (size_t)n, 0);
+			: fiber_send(io->ctx->data, io->pkt, (size_t)n, 0);
 		if (w < 0 && errno == ECONNREFUSED)
 			io->refused++;
 	}
@@ -161,9 +162,7 @@ static void rio_wait_until(struct rio *io, uint64_t now, uint64_t app)
 	if (t < until)
 		until = t;
 	struct pollfd p = {.fd = io->ctx->data, .events = POLLIN};
-	struct timespec ts = {.tv_sec = (time_t)((until - now) / TUB_NSEC_PER_SEC),
-			      .tv_nsec = (long)((until - now) % TUB_NSEC_PER_SEC)};
-	ppoll(&p, 1, &ts, NULL);
+	fiber_poll(&p, 1, until);
 }
 
 static void rio_wait(struct rio *io, uint64_t now)

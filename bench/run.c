@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fiber.h"
 #include "flows.h"
 #include "gate.h"
 #include <endian.h>
@@ -153,10 +154,7 @@ int run_wait(struct run_ctx *ctx, int fd, short events, uint64_t until)
 		p[n++] = (struct pollfd){.fd = ctx->listen_fd, .events = POLLIN};
 	}
 	for (;;) {
-		int ms = now >= until ? 0
-				      : (int)((until - now + TUB_NSEC_PER_MSEC - 1) /
-					      TUB_NSEC_PER_MSEC);
-		if (poll(p, n, ms) <= 0)
+		if (fiber_poll(p, n, until) <= 0)
 			return 0;
 		if (at_listen < 0 || p[at_listen].revents == 0)
 			break;
@@ -185,6 +183,7 @@ int run_keep_going(struct run_ctx *ctx, uint64_t now, uint64_t *next_ctl)
 		return run_fail(ctx, ST_TIMEOUT, "no data moved for %.1f s: "
 				"the peer stalled or the path is cut",
 				ctx->stall_ns / 1e9);
+	fiber_tick(now);
 	if (now >= *next_ctl) {
 		*next_ctl = now + RUN_CTL_CHECK_NS;
 		return run_check_ctl(ctx);
@@ -414,7 +413,8 @@ uint64_t run_grace_ns(int ctl)
 	return g > RUN_GRACE_MAX_NS ? RUN_GRACE_MAX_NS : g;
 }
 
-/* The CPU so far (thread: this thread's; else the process's). The total
+/* The CPU so far (thread: this thread's, or the fiber's on a thread that
+ * drives several flows; else the process's). The total
  * is the CPU clock's, to the nanosecond; getrusage, in microseconds, only
  * splits it into user and system. The wall clock is read before the CPU
  * clock (begin) or after it (end), so the CPU's window lies inside the wall
@@ -425,17 +425,26 @@ static void cpu_now(struct tub_cpu *c, int thread, int end)
 	struct rusage ru = {0};
 	struct timespec ts = {0};
 
+	uint64_t total;
+
 	if (!end)
 		c->wall_ns = clock_now_ns();
-	c->valid = getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) == 0 &&
-		   clock_gettime(thread ? CLOCK_THREAD_CPUTIME_ID
-					: CLOCK_PROCESS_CPUTIME_ID, &ts) == 0;
+	if (thread && fiber_cpu(&total, &c->user_ns) == 0) {
+		/* a flow on a shared thread: the thread's CPU while it ran */
+		c->valid = 1;
+	} else {
+		c->valid = getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF,
+				     &ru) == 0 &&
+			   clock_gettime(thread ? CLOCK_THREAD_CPUTIME_ID
+						: CLOCK_PROCESS_CPUTIME_ID,
+					 &ts) == 0;
+		total = (uint64_t)ts.tv_sec * TUB_NSEC_PER_SEC +
+			(uint64_t)ts.tv_nsec;
+		c->user_ns = (uint64_t)ru.ru_utime.tv_sec * TUB_NSEC_PER_SEC +
+			     (uint64_t)ru.ru_utime.tv_usec * 1000;
+	}
 	if (end)
 		c->wall_ns = clock_now_ns();
-	uint64_t total = (uint64_t)ts.tv_sec * TUB_NSEC_PER_SEC +
-			 (uint64_t)ts.tv_nsec;
-	c->user_ns = (uint64_t)ru.ru_utime.tv_sec * TUB_NSEC_PER_SEC +
-		     (uint64_t)ru.ru_utime.tv_usec * 1000;
 	if (c->user_ns > total)
 		c->user_ns = total;
 	c->sys_ns = total - c->user_ns;

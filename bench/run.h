@@ -36,6 +36,8 @@ struct run_ctx {
 				       come: the control listener (one
 				       port), or --data-port's own */
 	int one_port;               /* receiver: data on the control port */
+	int threads;                /* -P: worker threads (--threads); 0:
+				       as many as the CPUs, at most a flow */
 	uint64_t secret;            /* READY's; every JOIN shows it */
 	uint16_t flow;              /* this context's flow: 0..nflows-1 */
 	uint16_t nflows;            /* the test's data sockets (spec_sockets;

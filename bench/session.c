@@ -510,6 +510,7 @@ int session_send(const struct send_session *c, struct tub_result *r,
 	ctx->connect_timeout_ms = (int)(c->connect_timeout_ns /
 					TUB_NSEC_PER_MSEC);
 	ctx->on_idle = c->on_idle;
+	ctx->threads = c->threads;
 	r->probe.timewait = -1;
 	ctx->ctl = sock_dial_tcp(c->host, c->port, ctx->connect_timeout_ms,
 				 ctx->err, sizeof ctx->err);
@@ -597,6 +598,7 @@ static int setup(struct run_ctx *ctx, const struct serve_session *c,
 				strerror(errno));
 	sock_unmap(&local); /* its port: the control port */
 	ctx->one_port = c->data_port == 0;
+	ctx->threads = c->threads;
 	if (c->data_port)
 		sock_set_port(&local, c->data_port);
 	ctx->secret = random_secret();

@@ -23,6 +23,7 @@ struct send_session {
 	int have_rr_timeout;            /* else from the path's RTT */
 	const struct sockopt_set *local;
 	const char *on_idle;            /* keepalive: the command */
+	int threads;                    /* --threads: 0, the CPUs */
 	volatile sig_atomic_t *stop;
 };
 
@@ -39,6 +40,7 @@ struct serve_session {
 	const struct tub_limits *lim;
 	const char *host;               /* ours, for READY */
 	uint16_t data_port;             /* 0: data on the control port */
+	int threads;                    /* --threads: 0, the CPUs */
 	/* The receiver's policy on what a client may set on its socket:
 	 * 0, or -1 with ctx set (refused). */
 	int (*check_opts)(struct run_ctx *ctx, const struct sockopt_set *o,

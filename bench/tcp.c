@@ -15,6 +15,7 @@
 #endif
 
 #include "clock.h"
+#include "fiber.h"
 #include "kind.h"
 #include "join.h"
 #include "kinds.h"
@@ -200,7 +201,7 @@ static int drain(struct run_ctx *ctx)
 		before = left;
 		if (run_keep_going(ctx, now, &next_ctl) < 0)
 			return -1;
-		clock_sleep_until(now + TUB_NSEC_PER_MSEC);
+		fiber_sleep_until(now + TUB_NSEC_PER_MSEC);
 	}
 #else
 	(void)ctx;
@@ -288,12 +289,12 @@ int tcp_stream_send(struct run_ctx *ctx)
 		ticker_tick(&tick, now, tx->bytes, tx->msgs, &tx->iv);
 		if (off == 0 && pacer_due(&pace, now, tx->msgs, 1) == 0) {
 			uint64_t when = pacer_when(&pace, tx->msgs);
-			clock_sleep_until(when < end ? when : end);
+			fiber_sleep_until(when < end ? when : end);
 			continue;
 		}
 		if (off == 0 && s->msg_size >= TUB_MSG_HDR)
 			run_msg_stamp(buf, tx->msgs, clock_now_ns());
-		ssize_t n = send(ctx->data, buf + off, s->msg_size - off,
+		ssize_t n = fiber_send(ctx->data, buf + off, s->msg_size - off,
 				 MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -351,7 +352,7 @@ int tcp_stream_recv(struct run_ctx *ctx)
 		 * what is here has arrived in the test's time; the rest will
 		 * not be waited for. */
 		int ending = ctx->peer_done && ctx->peer.tx.unsent_bytes > 0;
-		ssize_t n = recv(ctx->data, buf, s->msg_size,
+		ssize_t n = fiber_recv(ctx->data, buf, s->msg_size,
 				 ending ? MSG_DONTWAIT : 0);
 		if (n < 0 && ending &&
 		    (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -398,9 +399,9 @@ int tcp_move_full(struct run_ctx *ctx, int fd, void *mem, size_t n, int out,
 	int how = ctx->spec->flags & TUB_SPEC_SPIN ? MSG_DONTWAIT : 0;
 
 	while (done < n) {
-		ssize_t r = out ? send(fd, buf + done, n - done,
+		ssize_t r = out ? fiber_send(fd, buf + done, n - done,
 				       MSG_NOSIGNAL | how)
-				: recv(fd, buf + done, n - done, how);
+				: fiber_recv(fd, buf + done, n - done, how);
 		if (r > 0) {
 			done += (size_t)r;
 			ctx->progress_ns = clock_now_ns();
@@ -462,7 +463,7 @@ static int tcp_reply_op(struct conn *c, uint8_t *m, size_t len)
 
 	if (rc == 0) {
 		uint64_t until = clock_now_ns() + FIN_WAIT_NS;
-		while (clock_now_ns() < until && recv(fd, m, 1, 0) != 0 &&
+		while (clock_now_ns() < until && fiber_recv(fd, m, 1, 0) != 0 &&
 		       (errno == EAGAIN || errno == EINTR))
 			;
 	}

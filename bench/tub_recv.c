@@ -35,6 +35,7 @@ struct recv_conf {
 	int once;
 	int quiet;
 	struct tub_limits lim;
+	int threads;      /* --threads: 0, as many as the CPUs */
 	uint32_t allowed; /* --allow-opt: bit (1u << sockopt id) */
 	char host[TUB_HOST_MAX];
 };
@@ -127,6 +128,9 @@ static void usage(void)
 	     "takes this much)\n"
 	     "      --max-flows N      most parallel flows (-P) in one test "
 	     "(default 16, at most 128)\n"
+	     "      --threads T        worker threads for a test's flows (default: "
+	     "as many as\n"
+	     "                         the CPUs, at most one a flow)\n"
 	     "      --allow-opt NAME   let clients set option NAME to any "
 	     "value (repeatable)\n"
 	     "  -q, --quiet            no log line per test\n"
@@ -158,6 +162,7 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 		{"max-count", required_argument, NULL, 'N'},
 		{"max-window-bytes", required_argument, NULL, 'W'},
 		{"max-flows", required_argument, NULL, 'F'},
+		{"threads", required_argument, NULL, 'T'},
 		{"allow-opt", required_argument, NULL, 'A'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"version", no_argument, NULL, 'V'},
@@ -219,6 +224,13 @@ static void parse_args(int argc, char **argv, struct recv_conf *c)
 				usage_error("bad --max-flows '%s' (1 to %d)",
 					    optarg, TUB_FLOWS_MAX);
 			c->lim.max_flows = (uint32_t)v;
+			break;
+		case 'T':
+			if (units_parse_size(optarg, &v) < 0 || v == 0 ||
+			    v > TUB_FLOWS_MAX)
+				usage_error("bad --threads '%s' (1 to %d)",
+					    optarg, TUB_FLOWS_MAX);
+			c->threads = (int)v;
 			break;
 		case 'A': {
 			int id = sockopt_lookup(optarg);
@@ -313,6 +325,7 @@ static int serve_one(const struct gate_conn *conn, int lfd,
 		.lim = &c->lim,
 		.host = c->host,
 		.data_port = c->data_port,
+		.threads = c->threads,
 		.check_opts = check_opts,
 		.arg = c,
 		.stop = &stop_flag,

@@ -51,6 +51,7 @@ struct send_conf {
 				counters against ours */
 	int rudp_set;        /* --cc, --rto-min or --rto-max given */
 	uint64_t connect_timeout_ns;
+	int threads;         /* --threads: 0, as many as the CPUs */
 	uint8_t mix_size_set[TUB_FLOWS_MAX]; /* --flow's size= and rate= */
 	uint8_t mix_rate_set[TUB_FLOWS_MAX];
 	struct tub_spec spec;
@@ -149,8 +150,10 @@ static void usage_more(void)
 	     "                         test's), e.g. --flow tcp:local=congestion=reno\n"
 	     "                         --flow udp:rate=80M:size=1400\n"
 	     "  -P, --parallel N       N flows of the stream kind at once (a direction),\n"
-	     "                         each its own socket and thread: a row each, and\n"
-	     "                         their sum\n"
+	     "                         each its own socket: a row each, and their sum\n"
+	     "      --threads T        worker threads for the flows (default: as many\n"
+	     "                         as the CPUs, at most one a flow); a thread\n"
+	     "                         with several flows takes turns between them\n"
 	     "Without --csv, -J or --format: the summary on a terminal, else "
 	     "the CSV header and\n"
 	     "row on stdout (the summary on stderr).\n"
@@ -265,7 +268,7 @@ static const char *arg_label(const char *s)
  * every short option's character. */
 enum {
 	O_PROTO = 256, O_KIND, O_LOCAL, O_REMOTE, O_CTO, O_CSV, O_ICSV, O_BIDIR,
-	O_FLOW,
+	O_FLOW, O_THREADS,
 	O_RUNID, O_LABEL, O_KCHECK, O_UNORD, O_WIN, O_CC, O_RTOMIN, O_RTOMAX,
 	O_RRTO, O_IDLE,
 	O_LIST, O_TTABLE, O_KINDS, O_FORMAT, O_SPIN,
@@ -399,6 +402,7 @@ static const struct option reserved_flags[] = {
 	{"bidir", no_argument, NULL, O_BIDIR},
 	{"flow", required_argument, NULL, O_FLOW},
 	{"parallel", required_argument, NULL, 'P'},
+	{"threads", required_argument, NULL, O_THREADS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -520,6 +524,13 @@ static int take_reserved(struct send_conf *c, int ch, const char *arg)
 			usage_error("-P %s: flows from 1 to %d", arg,
 				    TUB_FLOWS_MAX);
 		c->spec.flows = (uint16_t)v;
+		return 1;
+	case O_THREADS:
+		v = arg_whole("--threads", arg);
+		if (v == 0 || v > TUB_FLOWS_MAX)
+			usage_error("--threads %s: threads from 1 to %d", arg,
+				    TUB_FLOWS_MAX);
+		c->threads = (int)v;
 		return 1;
 	}
 	return 0;
@@ -989,6 +1000,7 @@ int main(int argc, char **argv)
 		.have_rr_timeout = conf.have_rr_timeout,
 		.local = &conf.local,
 		.on_idle = conf.on_idle,
+		.threads = conf.threads,
 		.stop = &stop_flag,
 	};
 	int rows;

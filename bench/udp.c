@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fiber.h"
 #include "join.h"
 #include "kind.h"
 #include "kinds.h"
@@ -135,8 +136,8 @@ static void send_end_markers(struct run_ctx *ctx, uint64_t seq)
 				      .seq = seq,
 				      .send_ns = clock_now_ns()};
 		wire_data_encode(hdr, &d);
-		send(ctx->data, hdr, sizeof hdr, 0);
-		clock_sleep_until(clock_now_ns() + TUB_NSEC_PER_MSEC);
+		fiber_send(ctx->data, hdr, sizeof hdr, 0);
+		fiber_sleep_until(clock_now_ns() + TUB_NSEC_PER_MSEC);
 	}
 }
 
@@ -195,7 +196,7 @@ int udp_stream_send(struct run_ctx *ctx)
 		n = pacer_due(&pace, now, tx->msgs, n);
 		if (n == 0) {
 			uint64_t when = pacer_when(&pace, tx->msgs);
-			clock_sleep_until(when < end ? when : end);
+			fiber_sleep_until(when < end ? when : end);
 			continue;
 		}
 		/* Paced, a datagram's timestamp is its place in the schedule
@@ -212,7 +213,7 @@ int udp_stream_send(struct run_ctx *ctx)
 			wire_data_encode(udp_txq_hdr(q, (unsigned)i), &d);
 		}
 		unsigned nb = udp_txq_arm(q, (unsigned)n);
-		int r = sendmmsg(ctx->data, q->mm, nb, 0);
+		int r = fiber_sendmmsg(ctx->data, q->mm, nb, 0);
 		if (r < 0) {
 			int e = errno;
 			if (per_buf > 1 && (e == EMSGSIZE || e == EINVAL ||
@@ -465,9 +466,9 @@ static int udp_send(struct conn *c, uint8_t *m, size_t len, uint64_t seq,
 				      .seq = seq, .send_ns = now};
 		wire_data_encode(m, &d);
 	}
-	if (c->per_op ? sendto(c->fd, m, len, 0, (struct sockaddr *)&c->to,
+	if (c->per_op ? fiber_sendto(c->fd, m, len, 0, (struct sockaddr *)&c->to,
 			       c->tolen) == (ssize_t)len
-		      : send(c->fd, m, len, 0) == (ssize_t)len)
+		      : fiber_send(c->fd, m, len, 0) == (ssize_t)len)
 		return 0;
 	if (c->dialed || !c->initiator)
 		return 1; /* lost, as on the path */
@@ -504,7 +505,7 @@ static ssize_t udp_recv_reply(struct conn *c, uint8_t *m, size_t cap,
 			return 0;
 		if (!spin)
 			rcv_until(c, now, until);
-		ssize_t n = recv(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0));
+		ssize_t n = fiber_recv(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0));
 		if (n < 0 && (errno == EAGAIN || errno == EINTR) && spin &&
 		    !*c->ctx->stop)
 			continue; /* --spin: at once again, until until */
@@ -544,7 +545,7 @@ static ssize_t udp_recv_request(struct conn *c, uint8_t *m, size_t cap,
 	ssize_t n;
 
 	do /* --spin: poll without sleeping until until */
-		n = recvfrom(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0),
+		n = fiber_recvfrom(c->fd, m, cap, MSG_TRUNC | (spin ? MSG_DONTWAIT : 0),
 			     (struct sockaddr *)&from, &fromlen);
 	while (n < 0 && spin && clock_now_ns() < until && !*ctx->stop);
 	if (n < 0)

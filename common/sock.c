@@ -18,24 +18,14 @@
 #include <unistd.h>
 
 #include "clock.h"
-
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = clock_now_ns();
-
-	if (now >= deadline_ns)
-		return 0;
-	uint64_t ms = (deadline_ns - now + TUB_NSEC_PER_MSEC - 1) /
-		      TUB_NSEC_PER_MSEC;
-	return ms > 60000 ? 60000 : (int)ms;
-}
+#include "fiber.h"
 
 static int wait_fd(int fd, short events, uint64_t deadline_ns)
 {
 	struct pollfd p = {.fd = fd, .events = events};
 
 	for (;;) {
-		int r = poll(&p, 1, ms_until(deadline_ns));
+		int r = fiber_poll(&p, 1, deadline_ns);
 		if (r > 0)
 			return 1;
 		if (r < 0)
