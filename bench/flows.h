@@ -1,8 +1,7 @@
 /* Parallel flows (-P N) and both directions at once (--bidir): one test,
- * several data sockets, driven by T worker threads (--threads; by
- * default as many as the CPUs this end may use, at most one a flow; a
- * thread with several flows runs them as fibers, fiber.h). The main
- * thread keeps the
+ * several data sockets, driven by T worker threads (--threads; by default
+ * as many as the CPUs this end may use, at most one a flow; a thread with
+ * several flows runs them as fibers, fiber.h). The main thread keeps the
  * control connection; a worker sees it only through its group: its ctl is
  * an eventfd, readable (for a receiving flow) once the peer's DONEs are in,
  * or (for any) when the test failed, which run_check_ctl reads as the

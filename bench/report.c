@@ -327,21 +327,21 @@ void report_flow(FILE *f, const struct tub_result *r)
 			m->local_opts[0] ? ", local " : "", m->local_opts,
 			m->remote_opts[0] ? ", remote " : "", m->remote_opts);
 	}
-	if (r->have_rx && rx->elapsed_ns)
+	int said = r->have_rx && rx->elapsed_ns; /* figures before the status */
+	if (said)
 		fprintf(f, "%s (%s in %.3f s)",
 			units_fmt_rate(rx->bytes * 8e9 / rx->elapsed_ns, a,
 				       sizeof a),
 			units_fmt_size(rx->bytes, b, sizeof b),
 			rx->elapsed_ns / 1e9);
-	if (r->have_rx && r->have_tx && r->spec.proto == TUB_PROTO_UDP &&
-	    r->tx.msgs)
+	if (said && r->have_tx && r->spec.proto == TUB_PROTO_UDP && r->tx.msgs)
 		fprintf(f, ", %" PRIu64 " of %" PRIu64 " datagrams lost",
 			r->tx.msgs > rx->received ? r->tx.msgs - rx->received
 						  : 0,
 			r->tx.msgs);
-	if (r->tx.tcpi.valid)
+	if (said && r->tx.tcpi.valid)
 		fprintf(f, ", %u retransmitted", r->tx.tcpi.total_retrans);
-	fprintf(f, ": %s%s%s\n", status_name(r->status),
+	fprintf(f, "%s%s%s%s\n", said ? ": " : "", status_name(r->status),
 		r->error[0] ? ": " : "", r->error);
 }
 

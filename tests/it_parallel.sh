@@ -1,4 +1,4 @@
-# -P N on loopback: N flows, each its own socket and thread, on every
+# -P N on loopback: N flows, each its own socket, on every
 # transport, forward, -R and --bidir. The CSV has a row a flow (flow
 # 0..N-1) and a sum row last (a direction); every flow moved data; the sum
 # row's counts are the sums of the flows'; Jain's index is the formula on
