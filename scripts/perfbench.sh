@@ -46,6 +46,9 @@ and the ratio of the medians.
 
 Workloads (--workloads, default tcp,udp,rr):
   tcp   TCP stream, 128 KiB messages        tub vs iperf3 (-l 128K)
+  tcp4  the same on four flows at once      tub -P 4 vs iperf3 -P 4: both
+        on the one client CPU (tub: one thread taking turns between the
+        flows; iperf3 before 3.16: one thread too); not in the default
   udp   UDP stream, 1400 B datagrams, as fast as the sender can send
                                             tub vs iperf3 (-u -b 0 -l 1400)
   udp_gso  the same with tub's UDP offload: gso on the sender, gro on the
@@ -68,8 +71,8 @@ the tool's own included, as both count it); UDP loss beside it.
 Options:
   --reps N            runs of each tool per workload (default $REPS)
   --time SEC          seconds per run, a whole number (default $TIME)
-  --workloads LIST    a comma-separated subset of tcp,udp,udp_gso,udp_floor,
-                      rr,rr_spin
+  --workloads LIST    a comma-separated subset of tcp,tcp4,udp,udp_gso,
+                      udp_floor,rr,rr_spin
   --bin DIR           tub-send and tub-recv from DIR (default build/)
   --bin-b DIR         a second tub build: alternate tub@A (--bin) and tub@B
                       (--bin-b) instead of tub and the other tools; the
@@ -167,9 +170,9 @@ check_args() {
   local w
   for w in ${WORKLOADS//,/ }; do
     case $w in
-      tcp | udp | udp_gso | rr | rr_spin) ;;
+      tcp | tcp4 | udp | udp_gso | rr | rr_spin) ;;
       udp_floor) [ -z "$PEER" ] || usage_error "--workloads: udp_floor runs on loopback only (udp-floor has no server to leave running)" ;;
-      *) usage_error "--workloads: '$w' is not tcp, udp, udp_gso, udp_floor, rr or rr_spin" ;;
+      *) usage_error "--workloads: '$w' is not tcp, tcp4, udp, udp_gso, udp_floor, rr or rr_spin" ;;
     esac
   done
   [ -n "${WORKLOADS//,/}" ] || usage_error "--workloads: empty"
@@ -199,6 +202,7 @@ check_args() {
 workload_name() {
   case $1 in
     tcp) echo tcp_stream_128k ;;
+    tcp4) echo tcp_stream_128k_p4 ;;
     udp) echo udp_stream_1400 ;;
     udp_gso) echo udp_stream_1400_gso ;;
     udp_floor) echo udp_stream_1400_floor ;;
@@ -215,7 +219,7 @@ have() {
 # other_tool KEY: the tool tub is compared with on workload KEY.
 other_tool() {
   case $1 in
-    tcp | udp | udp_gso) echo iperf3 ;;
+    tcp | tcp4 | udp | udp_gso) echo iperf3 ;;
     rr | rr_spin) echo sockperf ;;
     udp_floor) echo floor ;;
   esac
@@ -425,6 +429,7 @@ run_tub() {
   local args rc=0 csv=${4%.log}.csv
   case $1 in
     tcp) args=(--proto tcp -l 128K) ;;
+    tcp4) args=(--proto tcp -l 128K -P 4) ;;   # the sum row last: col reads it
     udp | udp_floor) args=(--proto udp -l 1400) ;;   # no -b: unpaced
     udp_gso) args=(--proto udp -l 1400 --local-opt gso --remote-opt gro) ;;
     rr) args=(--proto udp --kind rr -l 64) ;;
@@ -472,6 +477,7 @@ run_iperf3() {
   local args rc=0 b l e
   case $1 in
     tcp) args=(-l 128K) ;;
+    tcp4) args=(-l 128K -P 4) ;;   # end.sum_received: all four
     udp | udp_gso) args=(-u -b 0 -l 1400) ;;   # -b 0: unpaced (its UDP default is 1 Mbit/s)
   esac
   client "$2" "$IPERF3" -c "$HOST" -p "$PORT_iperf3" -t "$TIME" -J "${args[@]}" || rc=$?

@@ -120,6 +120,18 @@ check "floor: no loss figure" -z "$(row_of "$WORK/floor/runs.csv" udp_stream_140
 check "floor: its receiver said ready and its figures" \
 	"$(grep -c '^udp-floor: ready$\|^datagrams [0-9]* bytes' "$WORK/floor/logs/udp_stream_1400_floor-floor-1-recv.log")" -eq 2
 check "floor: in the summary" -n "$(grep '^udp_stream_1400_floor,throughput_gbps,' "$WORK/floor/summary.csv")"
+# tcp4: four flows a tool, both on the one client CPU; tub's figure is
+# its sum row's, all four flows.
+timeout 60 bash "$PB" --reps 1 --time 1 --bin "$BIN" --workloads tcp4 \
+	--out "$WORK/p4" >"$WORK/out4" 2>"$WORK/err4"
+check "tcp4: exit 0" $? -eq 0
+positive "$WORK/p4/runs.csv" tcp_stream_128k_p4 tub throughput_gbps cpu_send_s_per_gb
+check "tcp4: tub's row is its sum, four flows" \
+	-n "$(grep -l 'tcp,stream,forward,0,4,sum,' "$WORK"/p4/logs/tcp_stream_128k_p4-tub-1.csv)"
+if have_tool iperf3; then
+	positive "$WORK/p4/runs.csv" tcp_stream_128k_p4 iperf3 throughput_gbps
+	check "tcp4: iperf3 ran -P 4" -n "$(grep -m 1 '"num_streams":[[:space:]]*4' "$WORK"/p4/logs/tcp_stream_128k_p4-iperf3-1.log)"
+fi
 "$BIN/udp-floor" recv 127.0.0.1 0 1 2>"$WORK/e"
 check "udp-floor port 0: exit 2, one line" "$?:$(wc -l <"$WORK/e")" = 2:1
 
