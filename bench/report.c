@@ -273,7 +273,7 @@ static void summary_cpu(FILE *f, const struct tub_result *r)
 		fputs(" (loopback: each end carries part of the other's "
 		      "kernel work)", f);
 	if (r->bidir)
-		fputs(" (--bidir: this direction's flow threads)", f);
+		fputs(" (--bidir: this direction's flows)", f);
 	fputc('\n', f);
 }
 

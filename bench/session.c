@@ -354,7 +354,8 @@ static void flow_row(struct run_ctx *ctx, struct flow_group *g, int i,
 	}
 }
 
-/* CPU of n flows' threads together, over the longest's wall time. */
+/* CPU of n flows together (their threads', or on shared threads their
+ * shares), over the longest's wall time. */
 static struct tub_cpu cpu_of_flows(const struct tub_result *rows, int n,
 				   int remote)
 {
