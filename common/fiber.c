@@ -378,28 +378,12 @@ static int retry(ssize_t r, int fd, int out, uint64_t *until)
 
 ssize_t fiber_send(int fd, const void *buf, size_t len, int flags)
 {
-	uint64_t until = 0;
-	ssize_t r;
-
-	if (!waits(flags))
-		return send(fd, buf, len, flags);
-	do
-		r = send(fd, buf, len, flags | MSG_DONTWAIT);
-	while (retry(r, fd, 1, &until));
-	return r;
+	return fiber_sendto(fd, buf, len, flags, NULL, 0);
 }
 
 ssize_t fiber_recv(int fd, void *buf, size_t len, int flags)
 {
-	uint64_t until = 0;
-	ssize_t r;
-
-	if (!waits(flags))
-		return recv(fd, buf, len, flags);
-	do
-		r = recv(fd, buf, len, flags | MSG_DONTWAIT);
-	while (retry(r, fd, 0, &until));
-	return r;
+	return fiber_recvfrom(fd, buf, len, flags, NULL, NULL);
 }
 
 ssize_t fiber_sendto(int fd, const void *buf, size_t len, int flags,

@@ -70,13 +70,7 @@ for run in "tcp" "udp -b 50M --local-opt rcvbuf=2M" "rudp" "tcp -R" \
 			check "$run: sum $c == the flows'" \
 				"$(col "$CSV" $c)" -eq "$(flowsum $c)"
 		done
-		for i in 1 2 3 4 5; do
-			s=$(rowc "$CSV" "$i" udp_sent)
-			r=$(rowc "$CSV" "$i" udp_received)
-			l=$(rowc "$CSV" "$i" udp_lost)
-			check "$run row $i: sent $s == received $r + lost $l" \
-				"$s" -eq $((r + l))
-		done
+		udp_adds_up "$CSV" "$run" 1 2 3 4 5
 	fi
 done
 

@@ -53,13 +53,7 @@ for T in 1 3; do
 				"$(col "$CSV" $c)" -eq "$(flowsum $c | cut -d. -f1)"
 		done
 		if [ "$p" = udp ]; then
-			for i in 1 2 3 4 5; do
-				s=$(rowc "$CSV" "$i" udp_sent)
-				r=$(rowc "$CSV" "$i" udp_received)
-				l=$(rowc "$CSV" "$i" udp_lost)
-				check "$name row $i: sent $s == received $r + lost $l" \
-					"$s" -eq $((r + l))
-			done
+			udp_adds_up "$CSV" "$name" 1 2 3 4 5
 		fi
 		# Each end's flows' CPU together within its threads' CPUs over
 		# the test's second and a half of slack (tub-send's T, the

@@ -112,6 +112,19 @@ check() {
 }
 
 # check_awk DESCRIPTION AWK-CONDITION: for float comparisons.
+# udp_adds_up CSV NAME ROW...: each row's udp_sent is its udp_received
+# plus its udp_lost.
+udp_adds_up() {
+	local f=$1 n=$2 i s r l
+	shift 2
+	for i in "$@"; do
+		s=$(rowc "$f" "$i" udp_sent)
+		r=$(rowc "$f" "$i" udp_received)
+		l=$(rowc "$f" "$i" udp_lost)
+		check "$n row $i: sent $s == received $r + lost $l" "$s" -eq $((r + l))
+	done
+}
+
 check_awk() {
 	if awk "BEGIN { exit !($2) }"; then ok; else bad "$1 ($2)"; fi
 }
