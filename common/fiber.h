@@ -11,7 +11,13 @@
  * The blocking calls keep their meaning: a call without MSG_DONTWAIT
  * waits for its socket as long as the socket's SO_RCVTIMEO (receiving) or
  * SO_SNDTIMEO (sending) allows, then fails with EAGAIN; a signal makes no
- * EINTR (the loops look at their stop flag at the next turn). */
+ * EINTR (the loops look at their stop flag at the next turn).
+ *
+ * The kinds that run on flows (stream; rr under --bidir) wait only
+ * through these: their loops in tcp.c, udp.c and rudp_io.c, run_wait and
+ * sock_wait_readable. The kinds that never do (fill, slow reader,
+ * keepalive, linger, connect) call the system as they are; one that gains
+ * flows must use these first. */
 #ifndef TUB_FIBER_H
 #define TUB_FIBER_H
 
