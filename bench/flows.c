@@ -295,39 +295,12 @@ int flows_check(struct run_ctx *ctx)
 	return 0;
 }
 
-/* One flow's workload, on its thread or as a fiber of one. */
-static void worker(void *arg)
-{
-	struct flow *fl = arg;
-	struct run_ctx *ctx = &fl->ctx;
-	struct flow_group *g = ctx->group;
-	const struct tub_spec *s = ctx->spec;
-	uint64_t one = 1;
-
-	run_cpu_begin(ctx);
-	if (fl->sends) {
-		fl->rc = kind_work(s->kind)->sender[s->proto](ctx);
-		run_cpu_end(ctx);
-		__atomic_add_fetch(&g->ended_tx, 1, __ATOMIC_RELEASE);
-	} else {
-		fl->rc = kind_work(s->kind)->receiver[s->proto](ctx);
-		run_cpu_end(ctx);
-		if (fl->rc == 0)
-			fl->rc = run_await_done(ctx);
-	}
-	__atomic_add_fetch(&g->ended, 1, __ATOMIC_RELEASE);
-	if (write(g->ended_fd, &one, sizeof one) < 0) {
-		/* readable already */
-	}
-}
-
-/* A flow that cannot run: failed and ended as if it had. */
-static void not_run(struct flow *fl, const char *why)
+/* Flow fl is over (its rc set): counted, and the main thread woken. */
+static void ended(struct flow *fl)
 {
 	struct flow_group *g = fl->ctx.group;
 	uint64_t one = 1;
 
-	fl->rc = run_fail(&fl->ctx, ST_NO_MEMORY, "%s", why);
 	if (fl->sends)
 		__atomic_add_fetch(&g->ended_tx, 1, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&g->ended, 1, __ATOMIC_RELEASE);
@@ -336,20 +309,51 @@ static void not_run(struct flow *fl, const char *why)
 	}
 }
 
+/* One flow's workload, on its thread or as a fiber of one. */
+static void worker(void *arg)
+{
+	struct flow *fl = arg;
+	struct run_ctx *ctx = &fl->ctx;
+	const struct tub_spec *s = ctx->spec;
+
+	run_cpu_begin(ctx);
+	if (fl->sends) {
+		fl->rc = kind_work(s->kind)->sender[s->proto](ctx);
+		run_cpu_end(ctx);
+	} else {
+		fl->rc = kind_work(s->kind)->receiver[s->proto](ctx);
+		run_cpu_end(ctx);
+		if (fl->rc == 0)
+			fl->rc = run_await_done(ctx);
+	}
+	ended(fl);
+}
+
+/* Worker thread k's share of the group's T threads: flows k, k + T,
+ * k + 2T, ...: how many. */
+static int flows_of(const struct flow_group *g, int k)
+{
+	return (g->n - k + g->nthreads - 1) / g->nthreads;
+}
+
 /* Worker thread k: flows k, k + T, k + 2T, ... of the group's T threads,
  * as fibers when there are several. */
 static void *drive(void *arg)
 {
 	struct flow_thread *t = arg;
 	struct flow_group *g = t->g;
-	int m = (g->n - t->k + g->nthreads - 1) / g->nthreads;
+	int m = flows_of(g, t->k);
 	struct fiber_task *task = calloc((size_t)m, sizeof *task);
 
 	for (int j = 0; task && j < m; j++)
 		task[j] = (struct fiber_task){worker, &g->f[t->k + j * g->nthreads]};
 	if (task == NULL || fiber_run(task, m, FLOWS_STACK) < 0)
-		for (int i = t->k; i < g->n; i += g->nthreads)
-			not_run(&g->f[i], "flow stacks: out of memory");
+		for (int i = t->k; i < g->n; i += g->nthreads) {
+			struct flow *fl = &g->f[i];
+			fl->rc = run_fail(&fl->ctx, ST_NO_MEMORY,
+					  "flow stacks: out of memory");
+			ended(fl); /* as if it had run */
+		}
 	free(task);
 	return NULL;
 }
@@ -522,7 +526,7 @@ static int start(struct flow_group *g, int *started)
 		*t = (struct flow_thread){.g = g, .k = g->running};
 		if (pthread_create(&t->tid, NULL, drive, t) != 0)
 			break;
-		*started += (g->n - t->k + g->nthreads - 1) / g->nthreads;
+		*started += flows_of(g, t->k);
 	}
 	if (g->running < g->nthreads) {
 		run_fail(m, ST_NO_MEMORY, "%d of %d flow threads started",

@@ -424,7 +424,6 @@ static void cpu_now(struct tub_cpu *c, int thread, int end)
 {
 	struct rusage ru = {0};
 	struct timespec ts = {0};
-
 	uint64_t total;
 
 	if (!end)

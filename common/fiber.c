@@ -72,6 +72,20 @@ static void thread_cpu(uint64_t *total, uint64_t *user)
 		(uint64_t)ru.ru_utime.tv_usec * TUB_NSEC_PER_USEC;
 }
 
+/* ppoll's timeout for an absolute deadline: into ts, or NULL for none
+ * (UINT64_MAX); zero when it has passed. */
+static struct timespec *timeout_until(uint64_t until, uint64_t now,
+				      struct timespec *ts)
+{
+	uint64_t d = until > now ? until - now : 0;
+
+	if (until == UINT64_MAX)
+		return NULL;
+	ts->tv_sec = (time_t)(d / TUB_NSEC_PER_SEC);
+	ts->tv_nsec = (long)(d % TUB_NSEC_PER_SEC);
+	return ts;
+}
+
 /* From the loop into fiber f, until it waits, yields or ends. */
 static void enter(struct sched *s, struct fiber *f)
 {
@@ -209,13 +223,8 @@ static int wake(struct sched *s)
 
 	if (k < 0)
 		return -1;
-	struct timespec ts = {0}, *tp = &ts;
-	if (!ready && soonest == UINT64_MAX)
-		tp = NULL;
-	else if (!ready && soonest > now) {
-		ts.tv_sec = (time_t)((soonest - now) / TUB_NSEC_PER_SEC);
-		ts.tv_nsec = (long)((soonest - now) % TUB_NSEC_PER_SEC);
-	}
+	struct timespec ts;
+	struct timespec *tp = timeout_until(ready ? now : soonest, now, &ts);
 	for (long j = 0; j < k; j++)
 		s->all[j].revents = 0;
 	ppoll(s->all, (nfds_t)k, tp, NULL); /* EINTR: no revents; look again */
@@ -238,7 +247,7 @@ static int wake(struct sched *s)
 int fiber_run(const struct fiber_task *t, int n, size_t stack_len)
 {
 	struct sched s = {.n = n};
-	int alive = n, rc = 0;
+	int alive = n;
 
 	if (n == 1) {
 		t->fn(t->arg);
@@ -273,13 +282,12 @@ int fiber_run(const struct fiber_task *t, int n, size_t stack_len)
 			for (int i = 0; i < n; i++)
 				if (s.f[i].state == FIBER_WAITING)
 					s.f[i].state = FIBER_READY;
-			rc = 0;
 		}
 	}
 	self = NULL;
 	free(s.all);
 	free(s.f);
-	return rc;
+	return 0;
 }
 
 int fiber_active(void)
@@ -292,14 +300,8 @@ int fiber_poll(struct pollfd *p, nfds_t n, uint64_t until_ns)
 	uint64_t now = clock_now_ns();
 
 	if (!fiber_active() || until_ns <= now) {
-		struct timespec ts = {0}, *tp = &ts;
-		if (until_ns == UINT64_MAX)
-			tp = NULL;
-		else if (until_ns > now) {
-			ts.tv_sec = (time_t)((until_ns - now) / TUB_NSEC_PER_SEC);
-			ts.tv_nsec = (long)((until_ns - now) % TUB_NSEC_PER_SEC);
-		}
-		return ppoll(p, n, tp, NULL);
+		struct timespec ts;
+		return ppoll(p, n, timeout_until(until_ns, now, &ts), NULL);
 	}
 	for (nfds_t j = 0; j < n; j++)
 		p[j].revents = 0;
